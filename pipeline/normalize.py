@@ -1,0 +1,32 @@
+"""Text normalisation applied before anything else, so that offsets index one agreed text."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width characters, BOM, soft hyphen, word joiner: invisible, glued onto words in real pages.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Every horizontal space variant (no-break, thin, figure, ideographic …) becomes a plain space.
+_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
+# En/em dashes, minus, hyphen variants between two digits (optionally spaced) become "-".
+_DIGIT_DASH = re.compile(r"(?<=\d)(\s?)[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d](\s?)(?=\d)")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, plain spaces, no invisible characters, ASCII hyphen between digits, LF line ends.
+
+    Idempotent: normalize_text(normalize_text(s)) == normalize_text(s).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACES.sub(" ", text)
+    return _DIGIT_DASH.sub(r"\1-\2", text)
+
+
+def normalize_body(text: str) -> str:
+    """normalize_text plus tidy paragraphs: stripped lines, no empty ones, joined by a single \\n."""
+    lines = (line.strip() for line in normalize_text(text).split("\n"))
+    return "\n".join(line for line in lines if line)

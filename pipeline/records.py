@@ -1,0 +1,145 @@
+"""Plain records passed between stages: crawl → Article → extract → Fact → timeline.
+
+The field names of `Article` are the corpus document format and those of `Fact` are the public
+columns of extracted/facts.*; both are documented in README.md. Change them only with care.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, fields
+from typing import Any
+
+from pipeline.errors import InputError
+
+ARTICLE_FIELDS = ("id", "url", "title", "published", "source", "fetched_at", "text")
+
+
+def parse_published(value: Any) -> dt.date | None:
+    """The calendar date of an ISO 8601 date or datetime string (None stays None).
+
+    Raises ValueError for anything else, so a malformed `published` is reported, not guessed.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"published must be an ISO 8601 string, got {type(value).__name__}")
+    text = value.strip()
+    if len(text) == 10:
+        return dt.date.fromisoformat(text)
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+
+
+def article_id(url: str | None = None, text: str | None = None) -> str:
+    """A stable id: from the canonical URL when there is one, otherwise from the content."""
+    basis = url if url else "text:" + (text or "")
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as stored in corpora/<source>/<YYYY>/<id>.json."""
+
+    id: str
+    url: str | None
+    title: str
+    published: str | None
+    source: str
+    fetched_at: str | None
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in ARTICLE_FIELDS}
+
+    @property
+    def published_date(self) -> dt.date | None:
+        return parse_published(self.published)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str | None = None, line: int | None = None) -> "Article":
+        """Validate a decoded corpus document; InputError names the file and line when wrong."""
+        if not isinstance(data, dict):
+            raise InputError(f"expected a JSON object, got {type(data).__name__}", source=source, line=line)
+        text = data.get("text")
+        if not isinstance(text, str):
+            raise InputError("field 'text' is missing or not a string", source=source, line=line)
+        if not text.strip():
+            raise InputError("field 'text' is empty", source=source, line=line)
+        for name in ("id", "url", "title", "source", "fetched_at"):
+            if data.get(name) is not None and not isinstance(data[name], str):
+                raise InputError(f"field '{name}' must be a string", source=source, line=line)
+        published = data.get("published")
+        try:
+            parse_published(published)
+        except ValueError as exc:
+            raise InputError(f"field 'published' is not an ISO 8601 date: {published!r} ({exc})",
+                             source=source, line=line) from None
+        url = data.get("url") or None
+        return cls(
+            id=data.get("id") or article_id(url, text),
+            url=url,
+            title=data.get("title") or "",
+            published=published or None,
+            source=data.get("source") or "",
+            fetched_at=data.get("fetched_at") or None,
+            text=text,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fraction, percentage, date or period found in an article.
+
+    `start`/`end` index `getattr(article, field)` ("text" for the body, "title" for the headline).
+    Dates are ISO strings; a day or month whose year could not be resolved is written in the
+    ISO 8601 truncated form "--MM-DD" / "--MM" rather than guessed.
+    """
+
+    fact_id: str
+    doc_id: str
+    url: str | None
+    published: str | None
+    kind: str  # fraction | percent | date | period
+    text: str
+    start: int
+    end: int
+    value: float | None = None
+    value_max: float | None = None
+    unit: str = ""  # ratio | percent | percentage_point | "" for dates
+    qualifier: str = ""  # approx | more_than | less_than | at_least | at_most | range | ""
+    numerator: float | None = None
+    denominator: float | None = None
+    date_start: str | None = None
+    date_end: str | None = None
+    grain: str = ""  # day | month | quarter | half | year | multi-year
+    subject: str = ""
+    indicator: str = ""
+    area: str = ""
+    as_of_start: str | None = None
+    as_of_end: str | None = None
+    modality: str = "unknown"  # target | actual | unknown
+    sentence: str = ""
+    rule: str = ""
+    field: str = "text"
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Fact":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+FACT_COLUMNS = tuple(f.name for f in fields(Fact))
+
+
+def fact_id(doc_id: str, field: str, kind: str, surface: str, occurrence: int) -> str:
+    """Same article and same fact → same id across re-runs.
+
+    Keyed on the n-th occurrence of the surface string rather than its offset, so an edit
+    elsewhere in a refreshed article does not renumber every fact (and lose review verdicts).
+    """
+    basis = f"{doc_id}|{field}|{kind}|{surface}|{occurrence}"
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
