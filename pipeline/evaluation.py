@@ -1,0 +1,182 @@
+"""Scoring harness: compare extracted facts with hand-annotated gold facts, per kind.
+
+Gold facts may carry ``"ignore": true`` (a doubtful case, with a ``note``): it is never a miss, and a
+prediction overlapping it is neither a hit nor a false alarm.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from pipeline.normalize import normalize_text
+
+KINDS = ("fraction", "percent", "date", "period")
+EPS = 1e-6
+ExtractFn = Callable[[dict], list[dict]]
+
+
+def load_gold(path: str | Path) -> list[dict]:
+    """Read a JSONL file of gold facts (or hard cases); blank lines are skipped."""
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _num_eq(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) < EPS
+
+
+def values_agree(pred: dict, gold: dict) -> bool:
+    """The value test of the matching rule, by kind."""
+    kind = gold["kind"]
+    if kind == "percent":
+        return _num_eq(pred.get("value"), gold.get("value")) and _num_eq(pred.get("value_max"), gold.get("value_max"))
+    if kind == "fraction":
+        return _num_eq(pred.get("numerator"), gold.get("numerator")) and _num_eq(
+            pred.get("denominator"), gold.get("denominator"))
+    return pred.get("date_start") == gold.get("date_start") and pred.get("date_end") == gold.get("date_end")
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def matches(pred: dict, gold: dict) -> bool:
+    """Same doc, same kind, overlapping spans, agreeing values."""
+    return (pred.get("doc_id") == gold.get("doc_id") and pred.get("kind") == gold.get("kind")
+            and _overlap(pred, gold) and values_agree(pred, gold))
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": f}
+
+
+def score(predicted: list[dict], gold: list[dict]) -> dict:
+    """One-to-one matching (maximum bipartite, larger overlap preferred); per-kind and overall counts."""
+    scored = [g for g in gold if not g.get("ignore")]
+    ignored = [g for g in gold if g.get("ignore")]
+    by_doc: dict[object, list[int]] = {}
+    for i, g in enumerate(scored):
+        by_doc.setdefault(g.get("doc_id"), []).append(i)
+    preds = sorted(predicted, key=lambda p: (str(p.get("doc_id")), p["start"], p["end"]))
+
+    def span(p: dict, g: dict) -> int:
+        return min(p["end"], g["end"]) - max(p["start"], g["start"])
+
+    cands = [sorted((i for i in by_doc.get(p.get("doc_id"), ()) if matches(p, scored[i])),
+                    key=lambda i, p=p: -span(p, scored[i])) for p in preds]
+    owner: dict[int, int] = {}  # gold index -> prediction index
+
+    def augment(j: int, seen: set[int]) -> bool:
+        for i in cands[j]:
+            if i not in seen:
+                seen.add(i)
+                if i not in owner or augment(owner[i], seen):
+                    owner[i] = j
+                    return True
+        return False
+
+    for j in range(len(preds)):
+        if cands[j]:
+            augment(j, set())
+    matched = {j: i for i, j in owner.items()}
+    hits = [(preds[j], scored[i]) for j, i in sorted(matched.items())]
+    false_alarms = [p for j, p in enumerate(preds) if j not in matched
+                    and not any(p.get("doc_id") == g.get("doc_id") and _overlap(p, g) for g in ignored)]
+    used = set(owner)
+    misses = [g for i, g in enumerate(scored) if i not in used]
+    per_kind = {}
+    for k in sorted(set(KINDS) | {g["kind"] for g in scored} | {p.get("kind") for p in false_alarms}):
+        tp = sum(1 for _, g in hits if g["kind"] == k)
+        fp = sum(1 for p in false_alarms if p.get("kind") == k)
+        fn = sum(1 for g in misses if g["kind"] == k)
+        per_kind[k] = _prf(tp, fp, fn)
+    return {"per_kind": per_kind, "overall": _prf(len(hits), len(false_alarms), len(misses)),
+            "misses": misses, "false_alarms": false_alarms, "hits": hits}
+
+
+def _iter_jsonl(path: str | Path) -> Iterable[dict]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _run(extract_fn: ExtractFn, doc: dict) -> list[dict]:
+    out = []
+    for f in extract_fn(doc) or []:
+        f = dict(f)
+        f.setdefault("doc_id", doc["id"])
+        out.append(f)
+    return out
+
+
+def evaluate_realnews(extract_fn: ExtractFn, realnews_path: str | Path, gold_dir: str | Path) -> dict:
+    """Run extract_fn on the completely annotated realnews documents and score it.
+
+    Each doc passed to extract_fn is {"id", "title", "text", "published": None}, text normalised.
+    """
+    gold_dir = Path(gold_dir)
+    doc_ids = [ln.strip() for ln in (gold_dir / "realnews_docs.txt").read_text(encoding="utf-8").splitlines()
+               if ln.strip() and not ln.startswith("#")]
+    wanted = set(doc_ids)
+    gold = [g for g in load_gold(gold_dir / "realnews_gold.jsonl") if g["doc_id"] in wanted]
+    predicted: list[dict] = []
+    seen = set()
+    for rec in _iter_jsonl(realnews_path):
+        if rec["id"] in wanted:
+            seen.add(rec["id"])
+            doc = {"id": rec["id"], "title": rec.get("title", ""), "text": normalize_text(rec["text"]),
+                   "published": None}
+            predicted += _run(extract_fn, doc)
+    missing = wanted - seen
+    if missing:
+        raise ValueError(f"annotated documents absent from {realnews_path}: {sorted(missing)[:3]}")
+    result = score(predicted, gold)
+    result["documents"] = len(doc_ids)
+    return result
+
+
+def evaluate_hard_cases(extract_fn: ExtractFn, path: str | Path) -> dict:
+    """Score extract_fn on the hand-written hard cases; each case is one document (doc_id = case id)."""
+    predicted: list[dict] = []
+    gold: list[dict] = []
+    cases = load_gold(path)
+    for case in cases:
+        doc = {"id": case["id"], "title": "", "text": normalize_text(case["text"]),
+               "published": case.get("published")}
+        predicted += _run(extract_fn, doc)
+        gold += [dict(f, doc_id=case["id"]) for f in case["facts"]]
+    result = score(predicted, gold)
+    result["documents"] = len(cases)
+    return result
+
+
+def _fmt_fact(f: dict) -> str:
+    kind = f.get("kind")
+    if kind == "percent":
+        val = f.get("value") if f.get("value_max") is None else f"{f.get('value')}-{f.get('value_max')}"
+    elif kind == "fraction":
+        val = f"{f.get('numerator')}/{f.get('denominator')}"
+    else:
+        val = f"{f.get('date_start')}..{f.get('date_end')}"
+    return f"  {f.get('doc_id')} [{f.get('start')}:{f.get('end')}] {kind} {f.get('text', '')!r} = {val}"
+
+
+def format_report(result: dict, examples: int = 10) -> str:
+    """A small per-kind table, then a few misses and false alarms."""
+    lines = [f"{'kind':<10}{'TP':>6}{'FP':>6}{'FN':>6}{'P':>8}{'R':>8}{'F1':>8}"]
+    rows = list(result["per_kind"].items()) + [("overall", result["overall"])]
+    for kind, m in rows:
+        lines.append(f"{kind:<10}{m['tp']:>6}{m['fp']:>6}{m['fn']:>6}"
+                     f"{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}")
+    for title, items in (("misses", result["misses"]), ("false alarms", result["false_alarms"])):
+        if items and examples:
+            lines.append(f"{title} ({len(items)}, first {min(examples, len(items))}):")
+            lines += [_fmt_fact(f) for f in items[:examples]]
+    return "\n".join(lines)
