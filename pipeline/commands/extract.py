@@ -1,0 +1,42 @@
+"""`chitieu extract`: corpus (or JSON Lines) → extracted/facts.csv, .parquet, .jsonl."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.errors import PipelineError
+from pipeline.settings import DEFAULTS
+
+
+@click.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=DEFAULTS.corpus_dir,
+              show_default=True, help="Corpus directory of <source>/<year>/<id>.json documents.")
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A JSON Lines file of article records instead of the corpus directory.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULTS.out_dir,
+              show_default=True, help="Where facts.csv, facts.parquet and facts.jsonl are written.")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULTS.rules_dir,
+              help="Rules directory (default: the project's rules/).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--full", is_flag=True, help="Re-extract every document, not only new and changed ones.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
+def extract(corpus_dir: Path, input_path: Path | None, out_dir: Path, rules_dir: Path, workers: int | None,
+            full: bool, quiet: bool) -> None:
+    """Extract fractions, percentages, dates and periods as fact records."""
+    from pipeline.extract.runner import run_extraction
+
+    try:
+        summary = run_extraction(corpus_dir=None if input_path else corpus_dir, input_path=input_path,
+                                 out_dir=out_dir, rules_dir=rules_dir, workers=workers,
+                                 incremental=not full, progress=False if quiet else None)
+    except PipelineError as exc:
+        click.echo(f"chitieu extract: error: {exc}", err=True)
+        sys.exit(2)
+    for message in summary.errors:
+        click.echo(f"skipped: {message}", err=True)
+    if not quiet:
+        click.echo(summary.line())
+        click.echo(f"facts written to {out_dir / 'facts.csv'}, {out_dir / 'facts.parquet'}, {out_dir / 'facts.jsonl'}")
+    sys.exit(summary.exit_code)

@@ -1,0 +1,146 @@
+"""Extraction: an Article in, Fact records out. Pure: no file I/O here (see runner.py).
+
+Flow per article field (title, text): normalise → split sentences → cheap prefilter → regex rules
+from rules/patterns.toml (exclusions compete with facts; the longest match wins) → values →
+context (subject via spaCy Matcher over underthesea words, indicator, area, modality, as-of).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline import nlp
+from pipeline.extract import context as ctx
+from pipeline.extract.rulebook import Rule, RuleBook, load_rulebook
+from pipeline.extract.subjects import subject_finder
+from pipeline.extract.values import PARSERS, ParseContext
+from pipeline.normalize import normalize_text
+from pipeline.records import Article, Fact, fact_id
+
+__all__ = ["extract_facts", "load_rulebook", "RuleBook"]
+
+FIGURE_KINDS = ("fraction", "percent")
+MAX_SENTENCE_CHARS = 5000  # longer "sentences" are split into windows: no quadratic regex work
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule match that survived its checks, in sentence coordinates."""
+
+    rule: Rule
+    start: int
+    end: int
+    values: dict
+
+
+def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseContext) -> list[Hit]:
+    """All rule matches of a sentence, minus those whose context or value says no."""
+    hits = []
+    for rule in book.rules:
+        for m in rule.regex.finditer(sentence):
+            if m.end() == m.start():
+                continue
+            if rule.kind == "exclude":
+                hits.append(Hit(rule, m.start(), m.end(), {}))
+                continue
+            if rule.context == "slash":
+                digits_at = m.start("a") if "a" in m.re.groupindex else m.start("d")
+                has_cue = not sentence[m.start():digits_at].strip() == ""
+                reading = "date" if has_cue else ctx.classify_slash(sentence, digits_at, m.end(), cues)
+                if reading != rule.kind:
+                    continue
+            try:
+                values = PARSERS[rule.parse](m, pctx)
+            except (ValueError, KeyError, ZeroDivisionError):
+                values = None
+            if values is not None:
+                hits.append(Hit(rule, m.start(), m.end(), values))
+    return _resolve(hits, book)
+
+
+def _resolve(hits: list[Hit], book: RuleBook) -> list[Hit]:
+    """Longest match wins; on a tie the rule listed first. Exclusions block what they cover."""
+    order = {rule.id: n for n, rule in enumerate(book.rules)}
+    chosen: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), order[h.rule.id], h.start)):
+        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+            chosen.append(hit)
+    return sorted((h for h in chosen if h.rule.kind != "exclude"), key=lambda h: h.start)
+
+
+def _pieces(text: str, start: int, end: int):
+    """Sentence spans, with over-long ones cut at spaces so no regex sees megabytes at once."""
+    for s, e in nlp.split_sentences(text, start, end):
+        while e - s > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", s, s + MAX_SENTENCE_CHARS)
+            cut = cut if cut > s else s + MAX_SENTENCE_CHARS
+            yield s, cut
+            s = cut
+        yield s, e
+
+
+def _figure_context(sentence: str, hit: Hit, prev_end: int, next_start: int, times: list[Hit],
+                    book: RuleBook, cues: ctx.CueSet, doc_area: str) -> dict:
+    """Subject, indicator, area, modality, qualifier and as-of for one fraction or percent."""
+    segment = sentence[prev_end:hit.start]
+    after = sentence[hit.end:next_start]
+    clause_end = re.search(r"[;.!?]|$", after).start()
+    subject, _ = subject_finder(book).find(sentence, hit.start, hit.end)
+    out = {
+        "subject": subject,
+        "indicator": ctx.indicator_for(hit.rule.kind, subject, segment, segment + sentence[hit.start:hit.end] + after, book),
+        "area": ctx.area_for(sentence, hit.start, book, cues, doc_area),
+        "modality": ctx.modality(segment, after[:clause_end], cues),
+    }
+    if not hit.values.get("qualifier"):
+        out["qualifier"] = ctx.qualifier(sentence, hit.start, hit.end, cues)
+    governing = [t for t in times if t.end <= hit.start and not ctx.is_baseline(sentence, t.start, cues)]
+    if not governing:
+        governing = [t for t in times if hit.end <= t.start < next_start and not ctx.is_baseline(sentence, t.start, cues)][:1]
+    if governing:
+        t = governing[-1]
+        start, end = t.values["date_start"], t.values["date_end"]
+        if re.search(r"(?:đến|tới|đến hết|tính đến|tính tới)\s*$", sentence[max(0, t.start - 12):t.start], re.I):
+            start = end  # "đến năm 2025": by the end of it
+        out["as_of_start"], out["as_of_end"] = start, end
+    return out
+
+
+def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
+    """Every fraction, percentage, date and period in an article's title and text."""
+    book = book or load_rulebook()
+    cues = ctx.cue_set(book)
+    published = article.published_date
+    facts: list[Fact] = []
+    seen: Counter = Counter()
+    body = normalize_text(article.text)
+    doc_area = ctx.dominant_area(body, book, cues)
+    for field, raw in (("title", article.title or ""), ("text", article.text)):
+        text = normalize_text(raw)
+        for s_start, s_end in _pieces(text, 0, len(text)):
+            sentence = text[s_start:s_end]
+            if not nlp.SENTENCE_HINT.search(sentence):
+                continue
+            pctx = ParseContext(published, ctx.is_future(sentence, cues))
+            hits = _candidates(sentence, book, cues, pctx)
+            times = [h for h in hits if h.rule.kind in ("date", "period")]
+            figures = [h for h in hits if h.rule.kind in FIGURE_KINDS]
+            for hit in hits:
+                extra = {}
+                if hit.rule.kind in FIGURE_KINDS:
+                    k = figures.index(hit)
+                    prev_end = figures[k - 1].end if k else 0
+                    next_start = figures[k + 1].start if k + 1 < len(figures) else len(sentence)
+                    extra = _figure_context(sentence, hit, prev_end, next_start, times, book, cues, doc_area)
+                surface = sentence[hit.start:hit.end]
+                key = (field, hit.rule.kind, surface)
+                seen[key] += 1
+                facts.append(Fact(
+                    fact_id=fact_id(article.id, field, hit.rule.kind, surface, seen[key]),
+                    doc_id=article.id, url=article.url, published=article.published,
+                    kind=hit.rule.kind, text=surface, start=s_start + hit.start, end=s_start + hit.end,
+                    sentence=sentence, rule=hit.rule.id, field=field,
+                    **{**hit.values, **extra},
+                ))
+    return facts

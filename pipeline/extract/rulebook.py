@@ -1,0 +1,172 @@
+"""The extraction rules, loaded from rules/ and checked before any document is read.
+
+A rule file error raises RuleError naming the file and the line of the offending entry.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import RuleError
+from pipeline.rules import Indicator, _line_of, load_indicators, load_toml
+from pipeline.settings import RULES_DIR
+
+KINDS = {"fraction", "percent", "date", "period", "exclude"}
+RULE_KEYS = {"id", "kind", "parse", "pattern", "context", "case", "examples"}
+RULE_FILES = ("patterns.toml", "cues.toml", "areas.toml", "indicators.toml", "subjects.jsonl")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    kind: str
+    parse: str
+    regex: re.Pattern
+    context: str = ""
+    examples: tuple[dict, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Cue phrases, each list compiled into one regex anchored where it is used."""
+
+    lists: dict[str, tuple[str, ...]]
+    max_subject_words: int = 4
+
+    def words(self, name: str) -> tuple[str, ...]:
+        return self.lists.get(name, ())
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBook:
+    rules: tuple[Rule, ...]
+    cues: Cues
+    area_names: dict[str, str]
+    area_admin: tuple[str, ...]
+    area_whole: tuple[str, ...]
+    indicators: tuple[Indicator, ...]
+    subject_patterns: tuple[dict, ...]
+    version: str
+    rules_dir: Path = field(default=RULES_DIR)
+
+
+def _expand(pattern: str, macros: dict[str, str]) -> str:
+    """Replace {NAME} macros (repeatedly: macros may use macros) but leave regex braces alone."""
+    for _ in range(5):
+        new = re.sub(r"\{([A-Z]+)\}", lambda m: macros.get(m.group(1), m.group(0)), pattern)
+        if new == pattern:
+            break
+        pattern = new
+    return pattern
+
+
+def _load_patterns(path: Path) -> tuple[Rule, ...]:
+    data, text = load_toml(path)
+    macros = data.get("macros", {})
+    if not isinstance(macros, dict):
+        raise RuleError("[macros] must be a table", path=str(path))
+    rules, seen = [], set()
+    from pipeline.extract.values import PARSERS  # the parsers a rule may name
+
+    for n, entry in enumerate(data.get("rule", [])):
+        line = _line_of(text, "[[rule]]", n)
+        unknown = set(entry) - RULE_KEYS
+        if unknown:
+            raise RuleError(f"unknown key(s) {sorted(unknown)}", path=str(path), line=line)
+        rid = entry.get("id")
+        if not isinstance(rid, str) or not re.fullmatch(r"[a-z_]+(?:\.[a-z_]+)+", rid):
+            raise RuleError(f"rule id must look like 'kind.name', got {rid!r}", path=str(path), line=line)
+        if rid in seen:
+            raise RuleError(f"duplicate rule id {rid!r}", path=str(path), line=line)
+        seen.add(rid)
+        kind = entry.get("kind")
+        if kind not in KINDS:
+            raise RuleError(f"rule {rid}: kind must be one of {sorted(KINDS)}, got {kind!r}", path=str(path), line=line)
+        parse = entry.get("parse", "none")
+        if parse not in PARSERS:
+            raise RuleError(f"rule {rid}: unknown parse {parse!r} (known: {sorted(PARSERS)})", path=str(path), line=line)
+        if not isinstance(entry.get("pattern"), str):
+            raise RuleError(f"rule {rid}: 'pattern' is required", path=str(path), line=line)
+        flags = 0 if entry.get("case") == "sensitive" else re.IGNORECASE
+        try:
+            regex = re.compile(_expand(entry["pattern"], macros), flags)
+        except re.error as exc:
+            raise RuleError(f"rule {rid}: bad regex: {exc}", path=str(path), line=line) from None
+        context = entry.get("context", "")
+        if context not in ("", "slash"):
+            raise RuleError(f"rule {rid}: unknown context {context!r}", path=str(path), line=line)
+        examples = entry.get("examples", [])
+        if not isinstance(examples, list) or not all(isinstance(e, dict) and "text" in e for e in examples):
+            raise RuleError(f"rule {rid}: examples must be tables with a 'text'", path=str(path), line=line)
+        rules.append(Rule(rid, kind, parse, regex, context, tuple(examples), line))
+    if not rules:
+        raise RuleError("no [[rule]] entries", path=str(path))
+    return tuple(rules)
+
+
+def _load_cues(path: Path) -> Cues:
+    data, _ = load_toml(path)
+    lists: dict[str, tuple[str, ...]] = {}
+    max_words = 4
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise RuleError(f"[{section}] must be a table", path=str(path))
+        for name, value in table.items():
+            if name == "max_words":
+                max_words = int(value)
+                continue
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                line = _line_of(open(path, encoding="utf-8").read(), name, 0)
+                raise RuleError(f"{section}.{name} must be a list of phrases", path=str(path), line=line)
+            lists[f"{section}.{name}"] = tuple(sorted(value, key=len, reverse=True))
+    return Cues(lists, max_words)
+
+
+def _load_subject_patterns(path: Path) -> tuple[dict, ...]:
+    import json
+
+    patterns = []
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("//"):
+            continue
+        try:
+            entry = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise RuleError(f"invalid JSON: {exc.msg}", path=str(path), line=lineno) from None
+        if not {"id", "side", "pattern"} <= set(entry) or entry["side"] not in ("after", "before"):
+            raise RuleError("each line needs id, side (after|before) and pattern", path=str(path), line=lineno)
+        entry["line"] = lineno
+        patterns.append(entry)
+    return tuple(patterns)
+
+
+def rules_version(rules_dir: Path) -> str:
+    """A hash of every rule file: facts extracted with other rules are out of date."""
+    digest = hashlib.sha256()
+    for name in RULE_FILES:
+        path = Path(rules_dir) / name
+        if path.exists():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load_rulebook(rules_dir: Path = RULES_DIR) -> RuleBook:
+    rules_dir = Path(rules_dir)
+    areas, _ = load_toml(rules_dir / "areas.toml")
+    names = areas.get("names", {})
+    if not isinstance(names, dict):
+        raise RuleError("[names] must be a table", path=str(rules_dir / "areas.toml"))
+    return RuleBook(
+        rules=_load_patterns(rules_dir / "patterns.toml"),
+        cues=_load_cues(rules_dir / "cues.toml"),
+        area_names=dict(names),
+        area_admin=tuple(areas.get("admin", ())),
+        area_whole=tuple(areas.get("whole", ())),
+        indicators=tuple(load_indicators(rules_dir)),
+        subject_patterns=_load_subject_patterns(rules_dir / "subjects.jsonl"),
+        version=rules_version(rules_dir),
+        rules_dir=rules_dir,
+    )

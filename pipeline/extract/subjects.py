@@ -1,0 +1,95 @@
+"""What a figure counts or measures, found with spaCy Matcher patterns from rules/subjects.jsonl
+over a Doc of the words around the figure (words from underthesea's segmenter)."""
+from __future__ import annotations
+
+from pipeline import nlp
+from pipeline.errors import RuleError
+from pipeline.extract.rulebook import RuleBook
+
+LEFT_CHARS, RIGHT_CHARS = 120, 60
+
+
+def _resolve(value, book: RuleBook, path: str, line: int):
+    """Replace "$section.name" placeholders with cue lists (lower-cased, as LOWER compares)."""
+    if isinstance(value, str) and value.startswith("$"):
+        words = book.cues.words(value[1:])
+        if not words:
+            raise RuleError(f"unknown cue list {value!r}", path=path, line=line)
+        return [w.lower() for w in words]
+    if isinstance(value, dict):
+        return {k: _resolve(v, book, path, line) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, book, path, line) for v in value]
+    return value
+
+
+class SubjectFinder:
+    """One Matcher per process, built from the rule book."""
+
+    def __init__(self, book: RuleBook):
+        from spacy.matcher import Matcher
+
+        self.matcher = Matcher(nlp.vocab(), validate=True)
+        self.groups: dict[str, tuple[str, list[int]]] = {}
+        self.drop_first = {w.lower() for w in book.cues.words("subject.drop_first")}
+        self._linking = frozenset(w.lower() for w in book.cues.words("subject.linking_verbs")
+                                  + book.cues.words("qualifier.approx"))
+        path = str(book.rules_dir / "subjects.jsonl")
+        for entry in book.subject_patterns:
+            pattern = _resolve(entry["pattern"], book, path, entry["line"])
+            try:
+                self.matcher.add(entry["id"], [pattern], greedy="LONGEST")
+            except Exception as exc:  # spaCy's pattern validation errors have many types
+                raise RuleError(f"bad Matcher pattern {entry['id']}: {exc}", path=path, line=entry["line"]) from None
+            self.groups[entry["id"]] = (entry["side"], list(entry.get("group", [])))
+
+    def find(self, sentence: str, fig_start: int, fig_end: int) -> tuple[str, str]:
+        """(subject, pattern id) for the figure at [fig_start, fig_end) of `sentence`: the noun
+        phrase after it if there is one, else one named before it ("tỷ lệ X … là 95%")."""
+        lo = max(0, fig_start - LEFT_CHARS)
+        if lo:
+            space = sentence.find(" ", lo)
+            lo = space + 1 if 0 <= space < fig_start else fig_start
+        hi = min(len(sentence), fig_end + RIGHT_CHARS)
+        if hi < len(sentence):
+            space = sentence.rfind(" ", fig_end, hi)
+            hi = space if space > fig_end else fig_end
+        window = sentence[lo:hi]
+        doc = nlp.window_doc(window, fig_start - lo, fig_end - lo)
+        fig_index = next(t.i for t in doc if t.tag_ == "FIG")
+        best_after, best_before = None, None
+        for match_id, start, end in self.matcher(doc):
+            name = doc.vocab.strings[match_id]
+            side, _ = self.groups[name]
+            if side == "after" and start == fig_index:
+                if best_after is None or end > best_after[2]:
+                    best_after = (name, start, end)
+            elif side == "before" and end <= fig_index + 1:
+                if best_before is None or (end, -start) > (best_before[2], -best_before[1]):
+                    best_before = (name, start, end)
+        for found in (best_after, best_before):
+            if found is None:
+                continue
+            name, start, end = found
+            words = [t for t in doc[start:end] if t.tag_ == "W"]
+            if name == "subject.rate_head":
+                words = words[1:]  # the head word ("tỷ lệ")
+            if self.groups[name][0] == "before" and name != "subject.rate_head":
+                words = [t for t in words if t.lower_ not in self._linking]
+            while words and words[0].lower_ in self.drop_first:
+                words = words[1:]
+            text = " ".join(t.text for t in words).strip()
+            if text:
+                return text, name
+        return "", ""
+
+
+_FINDERS: dict[str, SubjectFinder] = {}
+
+
+def subject_finder(book: RuleBook) -> SubjectFinder:
+    """The finder for this rule book, built once per process (Matcher set-up is not free)."""
+    key = f"{book.rules_dir}:{book.version}"
+    if key not in _FINDERS:
+        _FINDERS[key] = SubjectFinder(book)
+    return _FINDERS[key]

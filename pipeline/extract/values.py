@@ -1,0 +1,206 @@
+"""Turn a rule's regex match into fact values: numbers, ratios, ISO dates and periods.
+
+Each parser returns a dict of Fact fields, or None when the match is not a valid reading
+(31/4 is no date, 5/0 no fraction). Pure functions: no I/O, no globals.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.extract.numbers import DENOMINATOR_WORDS, DIGIT_WORDS, parse_number, parse_number_words
+
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4}
+WORD_MONTHS = {"chín": 9, "ba": 3, "sáu": 6}
+
+
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    published: dt.date | None
+    future: bool  # the sentence speaks of the future: year-less dates go forward
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _month_end(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _valid_day(day: int, month: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= _month_end(2000, month)  # 2000 is a leap year
+
+
+def resolve_year(month: int, day: int, ctx: ParseContext) -> int | None:
+    """The year of a day named without one: the publication year, moved back a year when that
+    would put a past event after publication, or forward when the sentence speaks of the future."""
+    if ctx.published is None:
+        return None
+    pub = ctx.published
+    year = pub.year
+    day = min(day, _month_end(year, month))
+    candidate = dt.date(year, month, day)
+    if ctx.future:
+        if candidate < pub - dt.timedelta(days=1):
+            return year + 1
+    elif candidate > pub + dt.timedelta(days=2):
+        return year - 1
+    return year
+
+
+def _day_fields(year: int | None, month: int, day: int) -> dict | None:
+    if year is None:
+        if not _valid_day(day, month):
+            return None
+        iso = f"--{month:02d}-{day:02d}"
+        return {"date_start": iso, "date_end": iso, "grain": "day"}
+    try:
+        iso = _iso(dt.date(year, month, day))
+    except ValueError:
+        return None
+    return {"date_start": iso, "date_end": iso, "grain": "day"}
+
+
+def _range_fields(year: int | None, m1: int, d1: int, m2: int, d2: int, grain: str) -> dict:
+    if year is None:
+        end_day = d2 if d2 else _month_end(2001, m2)
+        return {"date_start": f"--{m1:02d}-{d1:02d}", "date_end": f"--{m2:02d}-{end_day:02d}", "grain": grain}
+    end_day = d2 if d2 else _month_end(year, m2)
+    return {"date_start": _iso(dt.date(year, m1, d1)), "date_end": _iso(dt.date(year, m2, end_day)), "grain": grain}
+
+
+def _year_or_context(m: re.Match, ctx: ParseContext, month_hint: int = 1) -> int | None:
+    if m.groupdict().get("y"):
+        return int(m.group("y"))
+    return resolve_year(month_hint, 1, ctx)
+
+
+# ---------------------------------------------------------------- numbers
+def p_percent(m: re.Match, ctx: ParseContext) -> dict | None:
+    value = parse_number(m.group("a"))
+    unit = "percentage_point" if "điểm" in m.group(0).lower() else "percent"
+    out = {"value": value, "unit": unit}
+    if m.groupdict().get("b"):
+        high = parse_number(m.group("b"))
+        if not value < high:
+            return None
+        out.update(value_max=high, qualifier="range")
+    return out
+
+
+def p_percent_words(m: re.Match, ctx: ParseContext) -> dict | None:
+    try:
+        value = parse_number_words(m.group("a"))
+    except ValueError:
+        return None
+    return {"value": value, "unit": "percent"}
+
+
+def _fraction(numerator: float, denominator: float) -> dict | None:
+    if denominator <= 0 or numerator < 0:
+        return None
+    return {"numerator": numerator, "denominator": denominator, "value": numerator / denominator, "unit": "ratio"}
+
+
+def p_fraction(m: re.Match, ctx: ParseContext) -> dict | None:
+    return _fraction(parse_number(m.group("a")), parse_number(m.group("b")))
+
+
+def p_fraction_words(m: re.Match, ctx: ParseContext) -> dict | None:
+    return _fraction(float(DIGIT_WORDS[m.group("a").lower()]), float(DENOMINATOR_WORDS[m.group("b").lower()]))
+
+
+def p_fraction_half(m: re.Match, ctx: ParseContext) -> dict | None:
+    return _fraction(1.0, 2.0)
+
+
+# ---------------------------------------------------------------- dates and periods
+def p_dmy(m: re.Match, ctx: ParseContext) -> dict | None:
+    day, month = int(m.group("d")), int(m.group("m"))
+    year = int(m.group("y")) if m.groupdict().get("y") else resolve_year(month, day, ctx) if _valid_day(day, month) else None
+    return _day_fields(year, month, day)
+
+
+def p_dm(m: re.Match, ctx: ParseContext) -> dict | None:
+    day, month = int(m.group("d")), int(m.group("m"))
+    if not _valid_day(day, month):
+        return None
+    return _day_fields(resolve_year(month, day, ctx), month, day)
+
+
+def p_day_range(m: re.Match, ctx: ParseContext) -> dict | None:
+    d1, d2, month = int(m.group("d1")), int(m.group("d2")), int(m.group("m"))
+    if not (d1 < d2 and _valid_day(d2, month)):
+        return None
+    year = int(m.group("y")) if m.group("y") else resolve_year(month, d1, ctx)
+    return _range_fields(year, month, d1, month, d2, "day")
+
+
+def p_year_edge(m: re.Match, ctx: ParseContext) -> dict | None:
+    year = int(m.group("y"))
+    day = dt.date(year, 12, 31) if m.group("edge").lower() == "cuối" else dt.date(year, 1, 1)
+    return {"date_start": _iso(day), "date_end": _iso(day), "grain": "day"}
+
+
+def p_year_range(m: re.Match, ctx: ParseContext) -> dict | None:
+    y1, y2 = int(m.group("y1")), int(m.group("y2"))
+    if not (y1 < y2 <= y1 + 50):
+        return None
+    return {"date_start": f"{y1}-01-01", "date_end": f"{y2}-12-31", "grain": "multi-year"}
+
+
+def p_year(m: re.Match, ctx: ParseContext) -> dict | None:
+    year = int(m.group("y"))
+    return {"date_start": f"{year}-01-01", "date_end": f"{year}-12-31", "grain": "year"}
+
+
+def p_relative_year(m: re.Match, ctx: ParseContext) -> dict | None:
+    if ctx.published is None:
+        return None
+    shift = {"nay": 0, "ngoái": -1, "trước": -1, "tới": 1, "sau": 1}[m.group("rel").lower()]
+    year = ctx.published.year + shift
+    return {"date_start": f"{year}-01-01", "date_end": f"{year}-12-31", "grain": "year"}
+
+
+def p_half(m: re.Match, ctx: ParseContext) -> dict | None:
+    first = m.group("which").lower() == "đầu"
+    months = (1, 6) if first else (7, 12)
+    year = int(m.group("y")) if m.group("y") else (ctx.published.year if ctx.published else None)
+    return _range_fields(year, months[0], 1, months[1], 0, "half")
+
+
+def p_months_to_date(m: re.Match, ctx: ParseContext) -> dict | None:
+    raw = m.group("n").lower()
+    n = int(raw) if raw.isdigit() else WORD_MONTHS[raw]
+    year = int(m.group("y")) if m.group("y") else (ctx.published.year if ctx.published else None)
+    return _range_fields(year, 1, 1, n, 0, "month")
+
+
+def p_quarter(m: re.Match, ctx: ParseContext) -> dict | None:
+    raw = m.group("q").lower()
+    q = int(raw) if raw.isdigit() else ROMAN[raw]
+    year = _year_or_context(m, ctx, month_hint=3 * q - 2)
+    return _range_fields(year, 3 * q - 2, 1, 3 * q, 0, "quarter")
+
+
+def p_month(m: re.Match, ctx: ParseContext) -> dict | None:
+    month = int(m.group("m"))
+    year = _year_or_context(m, ctx, month_hint=month)
+    return _range_fields(year, month, 1, month, 0, "month")
+
+
+def p_none(m: re.Match, ctx: ParseContext) -> dict | None:
+    return {}
+
+
+PARSERS: dict[str, Callable[[re.Match, ParseContext], dict | None]] = {
+    "percent": p_percent, "percent_words": p_percent_words, "fraction": p_fraction,
+    "fraction_words": p_fraction_words, "fraction_half": p_fraction_half, "dmy": p_dmy, "dm": p_dm,
+    "day_range": p_day_range, "year_edge": p_year_edge, "year_range": p_year_range, "year": p_year,
+    "relative_year": p_relative_year, "half": p_half, "months_to_date": p_months_to_date,
+    "quarter": p_quarter, "month": p_month, "none": p_none,
+}
