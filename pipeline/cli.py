@@ -13,6 +13,7 @@ import click
 # command name → "module:attribute" of a click command
 COMMANDS = {
     "extract": "pipeline.commands.extract:extract",
+    "crawl": "pipeline.commands.crawl:crawl",
 }
 
 

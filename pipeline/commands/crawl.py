@@ -1,0 +1,67 @@
+"""`chitieu crawl`: arguments → pipeline.crawl.runner.crawl(); nothing else lives here."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from pipeline.settings import CORPUS_DIR
+
+
+def _parse_since(ctx, param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+@click.command()
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Sources file (default rules/sources.toml).")
+@click.option("--seed", metavar="URL", default=None,
+              help="Crawl ad hoc from one listing page, feed or sitemap (its host only), no sources entry needed.")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=CORPUS_DIR,
+              show_default=True, help="Corpus directory (state.sqlite and runs/ live here too).")
+@click.option("--since", callback=_parse_since, metavar="YYYY-MM-DD", help="Skip articles published before this date.")
+@click.option("--max-pages", type=click.IntRange(min=0), default=None, help="Fetch at most N article pages this run.")
+@click.option("--refresh", is_flag=True, help="Re-fetch stored articles too (conditional GET).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+def crawl(sources_file, seed, corpus_dir, since, max_pages, refresh, quiet) -> None:
+    """Discover, fetch and parse news articles into the corpus.
+
+    Exit status: 0 all good, 1 some pages failed, 2 nothing worked.
+    """
+    from pipeline.crawl.runner import CrawlOptions
+    from pipeline.crawl.runner import crawl as run_crawl
+    from pipeline.crawl.sources import SOURCES_FILE, load_sources, seed_source
+    from pipeline.errors import PipelineError
+
+    try:
+        path = sources_file or SOURCES_FILE
+        configured = load_sources(path) if (sources_file or not seed or path.exists()) else []
+        sources = [seed_source(seed, configured)] if seed else [s for s in configured if s.enabled]
+        if not sources:
+            raise click.UsageError(f"{path}: no enabled source (use --seed URL for an ad hoc crawl)")
+        options = CrawlOptions(corpus_dir=corpus_dir, since=since, max_pages=max_pages, refresh=refresh)
+        bar = tqdm(disable=True if quiet else None, unit="page", desc="crawl", file=sys.stderr)
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        try:
+            report = run_crawl(sources, options, progress=progress)
+        finally:
+            bar.close()
+    except PipelineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if not quiet:
+        click.echo(report.summary() + f" [run record: {report.record_path}]", err=True)
+    sys.exit(report.exit_code)
