@@ -47,7 +47,8 @@ def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseCont
             if rule.context == "slash":
                 digits_at = m.start("a") if "a" in m.re.groupindex else m.start("d")
                 has_cue = not sentence[m.start():digits_at].strip() == ""
-                reading = "date" if has_cue else ctx.classify_slash(sentence, digits_at, m.end(), cues)
+                could_be_date = _day_month(m)
+                reading = "date" if has_cue else ctx.classify_slash(sentence, digits_at, m.end(), cues, could_be_date)
                 if reading != rule.kind:
                     continue
             try:
@@ -57,6 +58,16 @@ def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseCont
             if values is not None:
                 hits.append(Hit(rule, m.start(), m.end(), values))
     return _resolve(hits, book)
+
+
+def _day_month(m: re.Match) -> bool:
+    """Whether the two numbers of a slash match can be a day and a month at all."""
+    groups = m.groupdict()
+    day, month = groups.get("a") or groups.get("d"), groups.get("b") or groups.get("m")
+    try:
+        return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
+    except (TypeError, ValueError):
+        return False
 
 
 def _resolve(hits: list[Hit], book: RuleBook) -> list[Hit]:

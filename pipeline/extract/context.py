@@ -21,6 +21,7 @@ class CueSet:
     """The cue lists of a rule book compiled into anchored regexes, once per process."""
 
     date_before: re.Pattern
+    date_before_far: re.Pattern
     date_after: re.Pattern
     fraction_before: re.Pattern
     counted_after: re.Pattern
@@ -55,6 +56,8 @@ def cue_set(book: RuleBook) -> CueSet:
     admin = _alternation(book.area_admin)
     cues = CueSet(
         date_before=tail("slash.date_before", r"\s*[(,]?"),
+        date_before_far=re.compile(rf"(?:^|\s)(?:{_alternation(w('slash.date_before_far'))})(?:\s(?!càng\b)[^\W\d_]+){{1,5}}\s*$",
+                                   re.IGNORECASE),
         date_after=re.compile(rf"^\s*,?\s*(?:{_alternation(w('slash.date_after'))})\b", re.IGNORECASE),
         fraction_before=tail("slash.fraction_before"),
         counted_after=re.compile(r"^\s(?:số\s)?([^\W\d_]+)"),
@@ -75,12 +78,17 @@ def cue_set(book: RuleBook) -> CueSet:
     return cues
 
 
-def classify_slash(sentence: str, start: int, end: int, cues: CueSet) -> str | None:
+PREVIOUS_DATE = re.compile(r"\d{1,2}/\d{1,2}\s*(?:và|hoặc|,|-)\s*$")
+
+
+def classify_slash(sentence: str, start: int, end: int, cues: CueSet, could_be_date: bool = True) -> str | None:
     """'date' or 'fraction' for a/b without a year, from the words around it; None when the
-    context does not say (then no fact: precision first)."""
-    before = sentence[max(0, start - 40):start]
+    context does not say (then no fact: precision first). A reading the numbers rule out
+    (20/27 is no day) is not offered."""
+    before = sentence[max(0, start - 60):start]
     after = sentence[end:end + 30]
-    if cues.date_before.search(before) or cues.date_after.match(after):
+    if could_be_date and (cues.date_before.search(before) or cues.date_after.match(after)
+                          or cues.date_before_far.search(before) or PREVIOUS_DATE.search(before)):
         return "date"
     counted = cues.counted_after.match(after)
     if counted and counted.group(1).lower() not in cues.not_counted:

@@ -140,6 +140,27 @@ def p_day_range(m: re.Match, ctx: ParseContext) -> dict | None:
     return _range_fields(year, month, d1, month, d2, "day")
 
 
+def p_date_range(m: re.Match, ctx: ParseContext) -> dict | None:
+    d1, m1, d2, m2 = (int(m.group(g)) for g in ("d1", "m1", "d2", "m2"))
+    if not (_valid_day(d1, m1) and _valid_day(d2, m2)):
+        return None
+    y2 = int(m.group("y2")) if m.group("y2") else None
+    y1 = int(m.group("y1")) if m.group("y1") else None
+    if y2 is None and y1 is None:
+        y1 = resolve_year(m1, d1, ctx)
+        y2 = None if y1 is None else (y1 + 1 if (m2, d2) < (m1, d1) else y1)
+    elif y1 is None:
+        y1 = y2 - 1 if (m2, d2) < (m1, d1) else y2
+    elif y2 is None:
+        y2 = y1 + 1 if (m2, d2) < (m1, d1) else y1
+    if y1 is None:
+        return {"date_start": f"--{m1:02d}-{d1:02d}", "date_end": f"--{m2:02d}-{d2:02d}", "grain": "day"}
+    start, end = dt.date(y1, m1, d1), dt.date(y2, m2, d2)
+    if end <= start:
+        return None
+    return {"date_start": _iso(start), "date_end": _iso(end), "grain": "day"}
+
+
 def p_year_edge(m: re.Match, ctx: ParseContext) -> dict | None:
     year = int(m.group("y"))
     day = dt.date(year, 12, 31) if m.group("edge").lower() == "cuối" else dt.date(year, 1, 1)
@@ -161,7 +182,7 @@ def p_year(m: re.Match, ctx: ParseContext) -> dict | None:
 def p_relative_year(m: re.Match, ctx: ParseContext) -> dict | None:
     if ctx.published is None:
         return None
-    shift = {"nay": 0, "ngoái": -1, "trước": -1, "tới": 1, "sau": 1}[m.group("rel").lower()]
+    shift = RELATIVE_YEARS[m.group("rel").lower()]
     year = ctx.published.year + shift
     return {"date_start": f"{year}-01-01", "date_end": f"{year}-12-31", "grain": "year"}
 
@@ -181,7 +202,7 @@ def p_months_to_date(m: re.Match, ctx: ParseContext) -> dict | None:
 
 
 def p_quarter(m: re.Match, ctx: ParseContext) -> dict | None:
-    raw = m.group("q").lower()
+    raw = (m.group("q") or "1").lower()  # "quý đầu năm" is the first quarter
     q = int(raw) if raw.isdigit() else ROMAN[raw]
     year = _year_or_context(m, ctx, month_hint=3 * q - 2)
     return _range_fields(year, 3 * q - 2, 1, 3 * q, 0, "quarter")
@@ -190,6 +211,24 @@ def p_quarter(m: re.Match, ctx: ParseContext) -> dict | None:
 def p_month(m: re.Match, ctx: ParseContext) -> dict | None:
     month = int(m.group("m"))
     year = _year_or_context(m, ctx, month_hint=month)
+    return _range_fields(year, month, 1, month, 0, "month")
+
+
+MONTH_WORDS = {"giêng": 1, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
+RELATIVE_YEARS = {"nay": 0, "ngoái": -1, "trước": -1, "tới": 1, "sau": 1}
+
+
+def p_month_words(m: re.Match, ctx: ParseContext) -> dict | None:
+    month = MONTH_WORDS[m.group("mw").lower()]
+    year = _year_or_context(m, ctx, month_hint=month)
+    return _range_fields(year, month, 1, month, 0, "month")
+
+
+def p_month_relative(m: re.Match, ctx: ParseContext) -> dict | None:
+    if ctx.published is None:
+        return None
+    month = int(m.group("m"))
+    year = ctx.published.year + RELATIVE_YEARS[m.group("rel").lower().split()[-1]]
     return _range_fields(year, month, 1, month, 0, "month")
 
 
@@ -202,5 +241,6 @@ PARSERS: dict[str, Callable[[re.Match, ParseContext], dict | None]] = {
     "fraction_words": p_fraction_words, "fraction_half": p_fraction_half, "dmy": p_dmy, "dm": p_dm,
     "day_range": p_day_range, "year_edge": p_year_edge, "year_range": p_year_range, "year": p_year,
     "relative_year": p_relative_year, "half": p_half, "months_to_date": p_months_to_date,
-    "quarter": p_quarter, "month": p_month, "none": p_none,
+    "quarter": p_quarter, "month": p_month, "none": p_none, "date_range": p_date_range,
+    "month_words": p_month_words, "month_relative": p_month_relative,
 }
