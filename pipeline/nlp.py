@@ -89,6 +89,7 @@ def make_doc(text: str, pieces: list[tuple[int, int, str]]):
     from spacy.tokens import Doc
     from spacy.util import get_words_and_spaces
 
+    pieces = [p for p in pieces if p[1] > p[0]]
     words = [text[s:e] for s, e, _ in pieces]
     words, spaces = get_words_and_spaces(words, text)
     tags, it = [], iter(pieces)

@@ -1,0 +1,17 @@
+"""Small adapters between the extractor and the evaluation / conformance harnesses."""
+from __future__ import annotations
+
+from pipeline.extract import extract_facts
+from pipeline.extract.rulebook import RuleBook
+from pipeline.records import Article
+
+
+def extract_fn(book: RuleBook):
+    """A function dict → list of fact dicts, as pipeline.evaluation expects."""
+
+    def run(doc: dict) -> list[dict]:
+        article = Article(id=doc["id"], url=None, title=doc.get("title") or "", published=doc.get("published"),
+                          source="eval", fetched_at=None, text=doc["text"])
+        return [f.as_dict() for f in extract_facts(article, book) if f.field == "text"]
+
+    return run
