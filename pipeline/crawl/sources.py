@@ -25,20 +25,24 @@ DEFAULT_ARTICLE_PATTERNS = (re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){3,}"),)
 
 SOURCE_KEYS = {"name", "home_area", "enabled", "hosts", "listing", "feeds", "sitemaps",
                "article_patterns", "profile", "delay"}
-LISTING_KEYS = {"url", "next", "pages"}
+LISTING_KEYS = {"url", "next", "next_from", "pages"}
 PROFILE_KEYS = {"title", "published", "lead", "body", "strip", "next_page"}
 
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """A section page; `next` is a URL template with {page} for pages 2..`pages`."""
+    """A section page; `next` is a URL template with {page} for pages 2..`pages`, where page 2
+    is numbered `next_from` (some sites count their continuation pages from 1)."""
 
     url: str
     next: str | None = None
     pages: int = 1
+    next_from: int = 2
 
     def page_url(self, page: int) -> str:
-        return self.url if page <= 1 or not self.next else self.next.format(page=page)
+        if page <= 1 or not self.next:
+            return self.url
+        return self.next.format(page=page - 2 + self.next_from)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +140,10 @@ def _listings(raw, fail) -> tuple[Listing, ...]:
             if not isinstance(nxt, str) or "{page}" not in nxt:
                 fail("listing.next must be a URL template containing {page}")
             _url(nxt.replace("{page}", "2"), "listing.next", fail)
-        result.append(Listing(url=_url(entry["url"], "listing.url", fail), next=nxt, pages=pages))
+        next_from = entry.get("next_from", 2)
+        if not isinstance(next_from, int) or next_from < 0:
+            fail("listing.next_from must be a non-negative integer")
+        result.append(Listing(url=_url(entry["url"], "listing.url", fail), next=nxt, pages=pages, next_from=next_from))
     return tuple(result)
 
 
