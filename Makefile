@@ -29,3 +29,12 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# Headless Chromium for the browser test of report.html (tests marked `browser`; they skip without it).
+# Needs root for apt-get; failure is tolerated so that `make test` still runs everything else.
+.PHONY: browser
+browser:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  || echo "browser: could not install chromium; browser tests will be skipped" >&2; \
+	else echo "browser: not root, cannot apt-get install chromium; browser tests will be skipped" >&2; fi

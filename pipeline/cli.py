@@ -14,6 +14,8 @@ import click
 COMMANDS = {
     "extract": "pipeline.commands.extract:extract",
     "crawl": "pipeline.commands.crawl:crawl",
+    "timeline": "pipeline.commands.timeline:timeline",
+    "review": "pipeline.commands.review:review",
 }
 
 
