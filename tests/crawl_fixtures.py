@@ -123,7 +123,7 @@ def start_server() -> Server:
 
     server.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.httpd.daemon_threads = True
-    threading.Thread(target=server.httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=server.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from pipeline.crawl.charset import decode_body
@@ -88,6 +89,38 @@ class _Slot:
     robots: RobotFileParser | None = None
     robots_error: FetchError | None = None
     robots_loaded: bool = False
+
+
+def crawl_delay(robots_txt: str, token: str) -> float | None:
+    """Crawl-delay for `token` (or for *) from robots.txt text. urllib.robotparser only reads
+    whole seconds, and real sites write "Crawl-delay: 0.5" too."""
+    delays: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for raw in robots_txt.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        key, value = (part.strip() for part in line.split(":", 1))
+        key = key.lower()
+        if key == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+        else:
+            in_rules = True
+            if key == "crawl-delay":
+                try:
+                    seconds = float(value)
+                except ValueError:
+                    continue
+                for agent in agents:
+                    delays.setdefault(agent, seconds)
+    token = token.lower()
+    for agent, seconds in delays.items():
+        if agent != "*" and agent in token:
+            return seconds
+    return delays.get("*")
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -171,7 +204,7 @@ class Fetcher:
                 return
         url = key + "/robots.txt"
         parser = RobotFileParser(url)
-        error = None
+        error, delay = None, None
         try:
             self._wait_turn(slot)
             response = self._session().get(url, timeout=(self.config.connect_timeout, self.config.read_timeout),
@@ -188,18 +221,17 @@ class Fetcher:
             elif status >= 500:
                 error = FetchError(url, "robots_unavailable", f"HTTP {status}")
             else:
-                parser.parse(decode_body(body, response.headers.get("content-type"))[0].splitlines())
+                text = decode_body(body, response.headers.get("content-type"))[0]
+                parser.parse(text.splitlines())
+                delay = crawl_delay(text, self._robots_token)
         except FetchError as exc:
             error = FetchError(url, "robots_unavailable", exc.reason)
         except requests.RequestException as exc:
             error = FetchError(url, "robots_unavailable", type(exc).__name__)
-        crawl_delay = None
-        if error is None and not (parser.allow_all or parser.disallow_all):
-            crawl_delay = parser.crawl_delay(self._robots_token)
         with slot.lock:
             slot.robots, slot.robots_error, slot.robots_loaded = parser, error, True
-            if crawl_delay:
-                slot.delay = max(slot.delay, min(float(crawl_delay), self.config.max_crawl_delay))
+            if delay:
+                slot.delay = max(slot.delay, min(delay, self.config.max_crawl_delay))
 
     def allowed_by_robots(self, url: str) -> bool:
         """True when robots.txt lets us fetch `url`; FetchError when robots.txt is unavailable."""
@@ -213,18 +245,27 @@ class Fetcher:
 
     # -- requests -----------------------------------------------------------------------
     def _read_capped(self, response: requests.Response, url: str, limit: int, deadline: float) -> bytes:
-        """Stream the body, stopping (and dropping the connection) past `limit` bytes."""
+        """Stream the body, stopping (and dropping the connection) past `limit` bytes or past
+        the deadline. read1() returns whatever one socket read gives, so a server dribbling a
+        few bytes at a time is still checked against the deadline."""
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(url, "too_large", f"Content-Length {declared} > {limit} bytes")
         chunks, total = [], 0
-        for chunk in response.iter_content(64 * 1024):
-            total += len(chunk)
-            if total > limit:
-                raise FetchError(url, "too_large", f"more than {limit} bytes")
-            if time.monotonic() > deadline:
-                raise FetchError(url, "timeout", f"body not complete after {self.config.total_timeout:g}s")
-            chunks.append(chunk)
+        try:
+            while chunk := response.raw.read1(64 * 1024, decode_content=True):
+                total += len(chunk)
+                if total > limit:
+                    raise FetchError(url, "too_large", f"more than {limit} bytes")
+                if time.monotonic() > deadline:
+                    raise FetchError(url, "timeout", f"body not complete after {self.config.total_timeout:g}s")
+                chunks.append(chunk)
+        except urllib3.exceptions.ReadTimeoutError:
+            raise requests.Timeout("read timeout in body") from None
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError) as exc:
+            raise requests.ConnectionError(str(exc)) from None
+        except urllib3.exceptions.DecodeError as exc:
+            raise requests.exceptions.ContentDecodingError(str(exc)) from None
         return b"".join(chunks)
 
     def _get_once(self, url: str, headers: dict[str, str], accept: frozenset[str]) -> tuple[int, Mapping[str, str], bytes]:
