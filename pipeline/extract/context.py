@@ -171,18 +171,29 @@ def area_for(sentence: str, start: int, book: RuleBook, cues: CueSet, doc_area: 
     return ""
 
 
+_TERMS: dict[str, list[tuple[object, re.Pattern]]] = {}
+
+
+def _indicator_terms(book: RuleBook) -> list[tuple[object, re.Pattern]]:
+    key = f"{book.rules_dir}:{book.version}"
+    if key not in _TERMS:
+        _TERMS[key] = [(ind, re.compile(rf"(?<![^\W\d_])(?:{_alternation(ind.terms)})(?![^\W\d_])", re.IGNORECASE))
+                       for ind in book.indicators]
+    return _TERMS[key]
+
+
 def indicator_for(kind: str, subject: str, before: str, clause: str, book: RuleBook) -> str:
     """The first lexicon indicator whose terms name the subject (or, failing that, occur in the
     text between the previous figure and this one); `requires` phrases must be in the clause."""
+    lowered_clause = clause.lower()
     for text in (subject, before):
         if not text:
             continue
-        lowered = f" {text.lower()} "
-        for ind in book.indicators:
+        for ind, terms in _indicator_terms(book):
             if ind.kinds and kind not in ind.kinds:
                 continue
-            if ind.requires and not any(r.lower() in clause.lower() for r in ind.requires):
+            if ind.requires and not any(r.lower() in lowered_clause for r in ind.requires):
                 continue
-            if any(re.search(rf"(?<![^\W\d_]){re.escape(t.lower())}(?![^\W\d_])", lowered) for t in ind.terms):
+            if terms.search(text):
                 return ind.id
     return ""

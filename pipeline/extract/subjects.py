@@ -6,7 +6,7 @@ from pipeline import nlp
 from pipeline.errors import RuleError
 from pipeline.extract.rulebook import RuleBook
 
-LEFT_CHARS, RIGHT_CHARS = 120, 60
+LEFT_CHARS, RIGHT_CHARS = 100, 45
 
 
 def _resolve(value, book: RuleBook, path: str, line: int):
@@ -45,43 +45,49 @@ class SubjectFinder:
 
     def find(self, sentence: str, fig_start: int, fig_end: int) -> tuple[str, str]:
         """(subject, pattern id) for the figure at [fig_start, fig_end) of `sentence`: the noun
-        phrase after it if there is one, else one named before it ("tỷ lệ X … là 95%")."""
-        lo = max(0, fig_start - LEFT_CHARS)
-        if lo:
-            space = sentence.find(" ", lo)
-            lo = space + 1 if 0 <= space < fig_start else fig_start
+        phrase after it if there is one, else one named before it ("tỷ lệ X … là 95%").
+
+        The words after the figure are segmented first; the longer left window only when they
+        name nothing (word segmentation is the expensive step)."""
         hi = min(len(sentence), fig_end + RIGHT_CHARS)
         if hi < len(sentence):
             space = sentence.rfind(" ", fig_end, hi)
             hi = space if space > fig_end else fig_end
-        window = sentence[lo:hi]
-        doc = nlp.window_doc(window, fig_start - lo, fig_end - lo)
+        right = sentence[fig_start:hi]
+        found = self._best(nlp.window_doc(right, 0, fig_end - fig_start), "after")
+        if found:
+            return found
+        lo = max(0, fig_start - LEFT_CHARS)
+        if lo:
+            space = sentence.find(" ", lo)
+            lo = space + 1 if 0 <= space < fig_start else fig_start
+        window = sentence[lo:fig_end]
+        return self._best(nlp.window_doc(window, fig_start - lo, fig_end - lo), "before") or ("", "")
+
+    def _best(self, doc, side: str) -> tuple[str, str] | None:
         fig_index = next(t.i for t in doc if t.tag_ == "FIG")
-        best_after, best_before = None, None
+        best = None
         for match_id, start, end in self.matcher(doc):
             name = doc.vocab.strings[match_id]
-            side, _ = self.groups[name]
-            if side == "after" and start == fig_index:
-                if best_after is None or end > best_after[2]:
-                    best_after = (name, start, end)
-            elif side == "before" and end <= fig_index + 1:
-                if best_before is None or (end, -start) > (best_before[2], -best_before[1]):
-                    best_before = (name, start, end)
-        for found in (best_after, best_before):
-            if found is None:
+            if self.groups[name][0] != side:
                 continue
-            name, start, end = found
-            words = [t for t in doc[start:end] if t.tag_ == "W"]
-            if name == "subject.rate_head":
-                words = words[1:]  # the head word ("tỷ lệ")
-            if self.groups[name][0] == "before" and name != "subject.rate_head":
-                words = [t for t in words if t.lower_ not in self._linking]
-            while words and words[0].lower_ in self.drop_first:
-                words = words[1:]
-            text = " ".join(t.text for t in words).strip()
-            if text:
-                return text, name
-        return "", ""
+            if side == "after" and start == fig_index and (best is None or end > best[2]):
+                best = (name, start, end)
+            elif side == "before" and end <= fig_index + 1 and (
+                    best is None or (end, -start) > (best[2], -best[1])):
+                best = (name, start, end)
+        if best is None:
+            return None
+        name, start, end = best
+        words = [t for t in doc[start:end] if t.tag_ == "W"]
+        if name == "subject.rate_head":
+            words = words[1:]  # the head word ("tỷ lệ")
+        elif side == "before":
+            words = [t for t in words if t.lower_ not in self._linking]
+        while words and words[0].lower_ in self.drop_first:
+            words = words[1:]
+        text = " ".join(t.text for t in words).strip()
+        return (text, name) if text else None
 
 
 _FINDERS: dict[str, SubjectFinder] = {}

@@ -1,0 +1,1 @@
+"""Benchmarks (never timed unit tests): `make bench` or `python -m benchmarks [name ...]`."""
