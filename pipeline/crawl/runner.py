@@ -107,7 +107,7 @@ def _accept_for(kind: str) -> frozenset[str]:
 
 
 def _is_article_for(source: Source) -> Callable[[str], bool]:
-    return lambda url: in_domains(url, source.domains) and source.is_article(path_and_query(url))
+    return lambda url: in_domains(url, source.domains) and source.is_article(path_and_query(canonical_url(url)))
 
 
 def work(fetcher: Fetcher, task: Task) -> Outcome:
