@@ -116,16 +116,18 @@ def _run(extract_fn: ExtractFn, doc: dict) -> list[dict]:
     return out
 
 
-def evaluate_realnews(extract_fn: ExtractFn, realnews_path: str | Path, gold_dir: str | Path) -> dict:
+def evaluate_realnews(extract_fn: ExtractFn, realnews_path: str | Path, gold_dir: str | Path,
+                      name: str = "realnews") -> dict:
     """Run extract_fn on the completely annotated realnews documents and score it.
 
+    `name` picks the set: "realnews" (development, rules were tuned on it) or "heldout" (not tuned on).
     Each doc passed to extract_fn is {"id", "title", "text", "published": None}, text normalised.
     """
     gold_dir = Path(gold_dir)
-    doc_ids = [ln.strip() for ln in (gold_dir / "realnews_docs.txt").read_text(encoding="utf-8").splitlines()
+    doc_ids = [ln.strip() for ln in (gold_dir / f"{name}_docs.txt").read_text(encoding="utf-8").splitlines()
                if ln.strip() and not ln.startswith("#")]
     wanted = set(doc_ids)
-    gold = [g for g in load_gold(gold_dir / "realnews_gold.jsonl") if g["doc_id"] in wanted]
+    gold = [g for g in load_gold(gold_dir / f"{name}_gold.jsonl") if g["doc_id"] in wanted]
     predicted: list[dict] = []
     seen = set()
     for rec in _iter_jsonl(realnews_path):
