@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipeline.corpus import atomic_write_text
+from pipeline.corpus import atomic_write_text, safe_name
 from pipeline.crawl.discover import Discovery, looks_like_xml, parse_feed_or_sitemap, parse_listing
 from pipeline.crawl.fetch import ANY_TYPES, HTML_TYPES, XML_TYPES, Fetcher, FetchConfig, Page
 from pipeline.crawl.parse import ParsedArticle, parse_article
@@ -295,9 +295,18 @@ class CrawlRun:
                 self.inflight[host] += 1
                 running[pool.submit(work, fetcher, task)] = task
 
+    def _remove_stale_temp_files(self) -> None:
+        """Temporary files of a crawl that was killed mid-write (never complete documents)."""
+        for source in self.sources:
+            folder = self.corpus_dir / safe_name(source.name)
+            for leftover in folder.glob("*/.*.tmp") if folder.is_dir() else ():
+                log.info("%s: removing a temporary file left by an interrupted run", leftover)
+                leftover.unlink(missing_ok=True)
+
     def run(self) -> RunReport:
         self.corpus_dir.mkdir(parents=True, exist_ok=True)
         with _corpus_lock(self.corpus_dir):
+            self._remove_stale_temp_files()
             state = CrawlState(self.corpus_dir / "state.sqlite")
             fetcher = Fetcher(self.options.fetch, {
                 host_of(u): s.delay for s in self.sources if s.delay is not None
