@@ -16,6 +16,7 @@ COMMANDS = {
     "crawl": "pipeline.commands.crawl:crawl",
     "timeline": "pipeline.commands.timeline:timeline",
     "review": "pipeline.commands.review:review",
+    "export": "pipeline.commands.export:export",
 }
 
 

@@ -74,3 +74,16 @@ def hanoi_article(doc_id: str = HANOI_DOC, url: str | None = HANOI_URL, source: 
                   published: str = "2024-02-28") -> Article:
     return Article(id=doc_id, url=url, title=HANOI_TITLE, published=published, source=source,
                    fetched_at=None, text=HANOI_TEXT)
+
+
+def write_rules(rules_dir: Path, home_areas: dict[str, str]) -> Path:
+    """A rules directory with the real indicator lexicon and a sources.toml of only these home areas."""
+    from pipeline.settings import RULES_DIR
+
+    rules_dir = Path(rules_dir)
+    rules_dir.mkdir(parents=True, exist_ok=True)
+    (rules_dir / "indicators.toml").write_text((RULES_DIR / "indicators.toml").read_text(encoding="utf-8"),
+                                               encoding="utf-8")
+    tables = "".join(f'[[source]]\nname = "{name}"\nhome_area = "{area}"\n\n' for name, area in home_areas.items())
+    (rules_dir / "sources.toml").write_text(tables, encoding="utf-8")
+    return rules_dir

@@ -10,12 +10,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factfactory import HANOI_DOC, hanoi_article, make_fact, seed_facts, write_corpus
+from factfactory import HANOI_DOC, hanoi_article, make_fact, seed_facts, write_corpus, write_rules
 from pipeline.cli import cli
 from pipeline.factstore import facts_frame, write_facts
 from pipeline.review import Decision
 from pipeline.rules import indicator_labels
-from pipeline.settings import RULES_DIR
 from pipeline.timeline import build_timeline, home_areas, period_of, subject_key
 
 LABELS = indicator_labels()
@@ -282,11 +281,7 @@ def test_cli_timeline_writes_three_tables(tmp_path):
     out, corpus, rules = tmp_path / "extracted", tmp_path / "corpora", tmp_path / "rules"
     write_facts(out, seed_facts() + seed_facts(doc_id="d2", url="https://hanoimoi.vn/b", published="2024-03-01"))
     write_corpus(corpus, [hanoi_article()])
-    rules.mkdir()
-    (rules / "indicators.toml").write_text((RULES_DIR / "indicators.toml").read_text(encoding="utf-8"),
-                                           encoding="utf-8")
-    (rules / "sources.toml").write_text('[[source]]\nname = "hanoionline.vn"\nhome_area = "Hà Nội"\n',
-                                        encoding="utf-8")
+    write_rules(rules, {"hanoionline.vn": "Hà Nội"})
     result = CliRunner().invoke(cli, ["timeline", "--out", str(out), "--corpus", str(corpus), "--rules", str(rules)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("timeline: 9 observations (0 in conflict, 0 reviewed) for 4 indicators; "
