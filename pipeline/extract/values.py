@@ -214,7 +214,8 @@ def p_month(m: re.Match, ctx: ParseContext) -> dict | None:
     return _range_fields(year, month, 1, month, 0, "month")
 
 
-MONTH_WORDS = {"giêng": 1, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
+MONTH_WORDS = {"giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+               "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
 RELATIVE_YEARS = {"nay": 0, "ngoái": -1, "trước": -1, "tới": 1, "sau": 1}
 
 
