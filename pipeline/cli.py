@@ -17,6 +17,7 @@ COMMANDS = {
     "timeline": "pipeline.commands.timeline:timeline",
     "review": "pipeline.commands.review:review",
     "export": "pipeline.commands.export:export",
+    "report": "pipeline.commands.report:report",
 }
 
 
