@@ -151,14 +151,18 @@ def find_published(soup: BeautifulSoup, selectors: tuple[str, ...] = ()) -> str 
     return None
 
 
-def find_title(soup: BeautifulSoup, selectors: tuple[str, ...] = ()) -> str:
-    for selector in selectors + ("meta[property='og:title']", "h1", "title"):
+def _first_text(soup: BeautifulSoup, selectors: tuple[str, ...], read) -> str:
+    """`read(element)` of the first selector that matches with non-empty text."""
+    for selector in selectors:
         element = soup.select_one(selector)
-        if element is not None:
-            text = _inline_text(element)
-            if text:
-                return text
+        text = read(element) if element is not None else ""
+        if text:
+            return text
     return ""
+
+
+def find_title(soup: BeautifulSoup, selectors: tuple[str, ...] = ()) -> str:
+    return _first_text(soup, selectors + ("meta[property='og:title']", "h1", "title"), _inline_text)
 
 
 def find_canonical(soup: BeautifulSoup, page_url: str) -> str | None:
@@ -185,16 +189,6 @@ def _profile_body(soup: BeautifulSoup, profile: Profile) -> str:
     return ""
 
 
-def _lead(soup: BeautifulSoup, profile: Profile) -> str:
-    for selector in profile.lead:
-        element = soup.select_one(selector)
-        if element is not None:
-            text = block_text(element)
-            if text:
-                return text
-    return ""
-
-
 def parse_article(html: str, url: str, profile: Profile | None = None) -> ParsedArticle:
     """Parse one article page; ParseError when no body text can be found."""
     soup = BeautifulSoup(html, "lxml")
@@ -203,7 +197,7 @@ def parse_article(html: str, url: str, profile: Profile | None = None) -> Parsed
     published = find_published(soup, profile.published if profile else ())
     text, method = "", "fallback"
     if profile and profile.body:
-        lead = _lead(soup, profile)
+        lead = _first_text(soup, profile.lead, block_text)
         body = _profile_body(soup, profile)
         if body:
             text = body if not lead or body.startswith(lead) else f"{lead}\n{body}"

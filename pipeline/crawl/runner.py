@@ -283,7 +283,9 @@ class CrawlRun:
 
     # -- the loop ------------------------------------------------------------------------
     def _dispatch(self, pool: ThreadPoolExecutor, fetcher: Fetcher, running: dict[Future, Task], state: CrawlState) -> None:
-        limit = self.options.fetch.per_host
+        # One task more than the host's request limit: the fetcher's per-host gate keeps the
+        # requests sequential, and the extra worker parses one page while the next downloads.
+        limit = self.options.fetch.per_host + 1
         for host, queue in self.queues.items():
             while queue and self.inflight[host] < limit and len(running) < 2 * self.options.fetch.concurrency:
                 task = queue.popleft()
