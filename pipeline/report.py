@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402  (after choosing the backend)
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from pipeline.corpus import atomic_write_bytes, atomic_write_text, safe_name  # noqa: E402
@@ -32,6 +33,8 @@ CHARTS_DIR = "charts"
 MAX_ROWS = 200
 MAX_QUOTES = 4
 MAX_SUBJECT_GROUPS = 60
+MAX_AREAS = 6  # colours in one chart; more areas are listed in the table under it
+MAX_LABELS = 30  # value labels next to points only while they stay readable
 MODALITY_VI = {"actual": "thực tế", "target": "mục tiêu", "unknown": "không rõ"}
 UNIT_VI = {"percent": "%", "ratio": "tỷ lệ", "percentage_point": "điểm %"}
 CONFLICT_COLOUR = "#d62728"
@@ -77,44 +80,60 @@ def fmt_value(row: Mapping) -> str:
     return text
 
 
-def _x(day: str) -> dt.date:
-    return dt.date.fromisoformat(day)
+def chart_areas(obs: pd.DataFrame) -> list[str]:
+    """The areas a chart draws: the MAX_AREAS with most observations (the table lists them all)."""
+    counts = obs[obs["time_end"] != ""].groupby("area").size().reset_index(name="n")
+    counts = counts.sort_values(["n", "area"], ascending=[False, True])
+    return list(counts["area"][:MAX_AREAS])
+
+
+def _dates(days: pd.Series) -> pd.Series:
+    return pd.to_datetime(days, format="%Y-%m-%d")
+
+
+def _legend(ax, areas: list[str], colours, shown: pd.DataFrame) -> None:
+    """One entry per area colour, one per marker meaning: readable with many points."""
+    handles = [Line2D([], [], marker="s", ls="none", color=colours(n % 10), label=a or "không rõ địa bàn")
+               for n, a in enumerate(areas)]
+    for modality, marker, size, label in (("actual", "o", 6, "thực tế"), ("target", "*", 12, "mục tiêu"),
+                                          ("unknown", "x", 6, "không rõ")):
+        if (shown["modality"] == modality).any():
+            handles.append(Line2D([], [], marker=marker, ms=size, ls="none", color="#4b5563", label=label))
+    if shown["conflict"].any():
+        handles.append(Line2D([], [], marker="o", ms=12, ls="none", mfc="none", mec=CONFLICT_COLOUR, mew=2,
+                              label="mâu thuẫn"))
+    ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
 
 
 def chart_png(obs: pd.DataFrame, title: str, unit: str) -> bytes:
     """Actual values as lines per area, targets as stars, conflicting figures ringed in red."""
     plt.rcParams["font.family"] = "DejaVu Sans"
-    fig, ax = plt.subplots(figsize=(8, 3.8), dpi=100)
-    dated = obs[obs["time_end"] != ""]
-    areas = sorted(dated["area"].unique())
+    fig, ax = plt.subplots(figsize=(9, 3.8), dpi=100)
+    areas = chart_areas(obs)
+    shown = obs[(obs["time_end"] != "") & obs["area"].isin(areas)]
     colours = plt.get_cmap("tab10")
     for n, area in enumerate(areas):
-        colour, name = colours(n % 10), area or "không rõ địa bàn"
-        rows = dated[dated["area"] == area]
+        colour, rows = colours(n % 10), shown[shown["area"] == area]
         actual = rows[rows["modality"] == "actual"].sort_values(["time_end", "value"])
         clean = actual[~actual["conflict"]]
-        if len(clean):
-            ax.plot([_x(d) for d in clean["time_end"]], clean["value"], "-", color=colour, alpha=.6)
-        ax.plot([_x(d) for d in actual["time_end"]], actual["value"], "o", color=colour,
-                label=f"{name}: thực tế")
-        for _, r in actual[actual["time_start"] != actual["time_end"]].iterrows():
-            ax.plot([_x(r["time_start"]), _x(r["time_end"])], [r["value"]] * 2, color=colour, lw=3, alpha=.25)
+        ax.plot(_dates(clean["time_end"]), clean["value"], "-", color=colour, alpha=.6)
+        ax.plot(_dates(actual["time_end"]), actual["value"], "o", color=colour, ms=5)
+        spans = actual[actual["time_start"] != actual["time_end"]]
+        ax.hlines(spans["value"], _dates(spans["time_start"]), _dates(spans["time_end"]), color=colour, lw=3,
+                  alpha=.25)
         target = rows[rows["modality"] == "target"]
-        if len(target):
-            ax.plot([_x(d) for d in target["time_end"]], target["value"], "*", ms=15, color=colour,
-                    markeredgecolor="black", markeredgewidth=.6, linestyle="none", label=f"{name}: mục tiêu")
+        ax.plot(_dates(target["time_end"]), target["value"], "*", ms=14, color=colour, markeredgecolor="black",
+                markeredgewidth=.6, ls="none")
         unknown = rows[rows["modality"] == "unknown"]
-        if len(unknown):
-            ax.plot([_x(d) for d in unknown["time_end"]], unknown["value"], "x", color=colour,
-                    linestyle="none", label=f"{name}: không rõ")
-        for _, r in rows.iterrows():
+        ax.plot(_dates(unknown["time_end"]), unknown["value"], "x", color=colour, ls="none")
+    if len(shown) <= MAX_LABELS:
+        for r in shown.to_dict("records"):
             text = fmt_number(r["value"], unit) + (f" ({r['time_period']})" if r["modality"] == "target" else "")
-            ax.annotate(text, (_x(r["time_end"]), r["value"]), textcoords="offset points",
+            ax.annotate(text, (_dates(pd.Series([r["time_end"]]))[0], r["value"]), textcoords="offset points",
                         xytext=(7, 5), fontsize=8, color="#374151")
-    conflicts = dated[dated["conflict"]]
-    if len(conflicts):
-        ax.scatter([_x(d) for d in conflicts["time_end"]], conflicts["value"], s=260, facecolors="none",
-                   edgecolors=CONFLICT_COLOUR, linewidths=2, label="số liệu mâu thuẫn", zorder=5)
+    conflicts = shown[shown["conflict"]]
+    ax.scatter(_dates(conflicts["time_end"]), conflicts["value"], s=220, facecolors="none",
+               edgecolors=CONFLICT_COLOUR, linewidths=1.8, zorder=5)
     if unit == "ratio":
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:.3g}%".replace(".", ",")))
     elif unit == "percent":
@@ -122,17 +141,16 @@ def chart_png(obs: pd.DataFrame, title: str, unit: str) -> bytes:
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
-    if len(dated):
-        ends = [_x(d) for d in dated["time_end"]] + [_x(d) for d in dated["time_start"]]
-        ax.set_xlim(min(ends) - dt.timedelta(days=120), max(ends) + dt.timedelta(days=200))
-        low, high = dated["value"].min(), dated["value"].max()
+    if len(shown):
+        days = pd.concat([_dates(shown["time_start"]), _dates(shown["time_end"])])
+        ax.set_xlim(days.min() - pd.Timedelta(days=120), days.max() + pd.Timedelta(days=240))
+        low, high = shown["value"].min(), shown["value"].max()
         pad = (high - low) * .15 or abs(high) * .1 or 1
         ax.set_ylim(low - pad, high + pad * 1.5)
     ax.set_title(title, fontsize=12, loc="left")
     ax.set_ylabel(UNIT_VI.get(unit, unit))
     ax.grid(alpha=.3)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, loc="best", framealpha=.85)
+    _legend(ax, areas, colours, shown)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
@@ -202,6 +220,12 @@ def observation_table(obs: pd.DataFrame, facts: Mapping[str, dict], articles: Ma
             "<th>Trạng thái</th><th>Trích dẫn</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>" + more)
 
 
+def _area_note(rows: pd.DataFrame) -> str:
+    total = rows["area"].nunique()
+    drawn = len(chart_areas(rows))
+    return f" · biểu đồ vẽ {drawn}/{total} địa bàn nhiều số liệu nhất" if total > drawn else ""
+
+
 def latest_table(latest: pd.DataFrame) -> str:
     body = []
     for row in latest.to_dict("records"):
@@ -238,7 +262,8 @@ def render(timeline: Timeline, facts: pd.DataFrame, articles: Mapping[str, Artic
         image = base64.b64encode(charts[(indicator, unit)]).decode("ascii")
         sections.append(
             f'<section id="{anchor}"><h2>{html.escape(label)}</h2><p class=muted>{html.escape(indicator)} · '
-            f'{html.escape(UNIT_VI.get(unit, unit))} · {len(rows)} quan sát, {int(rows["conflict"].sum())} mâu thuẫn</p>'
+            f'{html.escape(UNIT_VI.get(unit, unit))} · {len(rows)} quan sát, {int(rows["conflict"].sum())} mâu thuẫn'
+            f'{_area_note(rows)}</p>'
             f'<img class=chart alt="{html.escape(label, quote=True)}" src="data:image/png;base64,{image}">'
             f"{observation_table(rows, fact_map, articles)}</section>")
     if len(subjects):

@@ -154,8 +154,8 @@ def _time_of(as_of_start: object, as_of_end: object, published: object) -> tuple
 
 
 def _value_key(values: pd.Series) -> pd.Series:
-    """Equal figures compare equal even when computed differently (20/27 vs 40/54)."""
-    return values.map(lambda v: "" if pd.isna(v) else f"{float(v):.9g}")
+    """Equal figures compare equal even when computed differently (20/27 vs 40/54); -inf for none."""
+    return values.astype("float64").round(9).fillna(float("-inf"))
 
 
 def prepare(facts: pd.DataFrame, decisions: Mapping[str, object] | None = None,
@@ -228,11 +228,11 @@ def _subject_labels(rows: pd.DataFrame) -> pd.Series:
     return rows["indicator"].map(lambda i: f"({best[i] or 'không rõ chủ thể'})")
 
 
-def _joined(frame: pd.DataFrame, keys: list[str], column: str, sep: str = " ") -> pd.Series:
-    """Sorted distinct values of `column` per group, joined: deterministic and vectorised."""
-    distinct = frame[keys + [column]].dropna().drop_duplicates()
-    distinct = distinct[distinct[column].astype(str) != ""].sort_values(keys + [column])
-    return distinct.groupby(keys, sort=True)[column].agg(lambda s: sep.join(map(str, s)))
+def _joined(frame: pd.DataFrame, column: str, sep: str) -> pd.Series:
+    """Sorted distinct non-empty values of `column` per group id, joined."""
+    distinct = frame[["gid", column]].dropna().drop_duplicates()
+    distinct = distinct[distinct[column].astype(str) != ""].sort_values(["gid", column])
+    return distinct.groupby("gid", sort=True)[column].agg(sep.join)
 
 
 def observations(prepared: pd.DataFrame) -> pd.DataFrame:
@@ -240,21 +240,26 @@ def observations(prepared: pd.DataFrame) -> pd.DataFrame:
     keys = SERIES_KEYS + TIME_KEYS + ["value_key", "value_max_key"]
     if prepared.empty:
         return pd.DataFrame(columns=TIMELINE_COLUMNS)
-    grouped = prepared.groupby(keys, sort=True)
-    obs = grouped.agg(
-        indicator_label=("indicator_label", "first"), time_period=("time_period", "first"),
-        grain=("grain", "first"), time_basis=("time_basis", "min"),  # "as_of" sorts before "published"
-        value=("value", "first"), value_max=("value_max", "first"),
-        numerator=("numerator", "first"), denominator=("denominator", "first"),
-        n_sources=("doc_id", "nunique"), reviewed=("reviewed", "any"), n_facts=("fact_id", "size"),
-        first_seen=("seen", "min"), last_seen=("seen", "max"),
-    )
-    for column, sep in (("qualifier", "|"), ("sources", " "), ("fact_ids", " "), ("doc_ids", " ")):
-        source_column = {"fact_ids": "fact_id", "doc_ids": "doc_id"}.get(column, column)
-        obs[column] = _joined(prepared, keys, source_column, sep)
-    obs = obs.reset_index()
-    for column in ("qualifier", "sources", "fact_ids", "doc_ids"):
+    # Group once on an integer id: the per-column aggregations then stay on pandas' fast paths.
+    frame = prepared.assign(gid=prepared.groupby(keys, sort=True).ngroup(),
+                            seen_day=pd.to_datetime(prepared["seen"], format="%Y-%m-%d"),
+                            stated=prepared["time_basis"] == "as_of")
+    # prepared is sorted by fact_id, so the first row of a group is the same whatever the input order
+    obs = frame.drop_duplicates("gid").set_index("gid").sort_index()[
+        keys + ["indicator_label", "time_period", "grain", "value", "value_max", "numerator", "denominator"]]
+    grouped = frame.groupby("gid", sort=True)
+    obs["n_sources"] = grouped["doc_id"].nunique()
+    obs["n_facts"] = grouped.size()
+    obs["reviewed"] = grouped["reviewed"].any()
+    obs["time_basis"] = grouped["stated"].any().map({True: "as_of", False: "published"})
+    obs.loc[obs["time_period"] == "unknown", "time_basis"] = "none"
+    for name, how in (("first_seen", "min"), ("last_seen", "max")):
+        obs[name] = grouped["seen_day"].agg(how).dt.strftime("%Y-%m-%d")
+    for column, source_column, sep in (("qualifier", "qualifier", "|"), ("sources", "sources", " "),
+                                       ("fact_ids", "fact_id", " "), ("doc_ids", "doc_id", " ")):
+        obs[column] = _joined(frame, source_column, sep)
         obs[column] = obs[column].fillna("")
+    obs = obs.reset_index(drop=True)
     obs["observation_id"] = [hashlib.sha1("|".join(map(str, k)).encode("utf-8")).hexdigest()[:16]
                              for k in obs[keys].itertuples(index=False)]
     obs["conflict"] = obs.groupby(SERIES_KEYS + TIME_KEYS)["value_key"].transform("size") > 1
@@ -343,16 +348,29 @@ def build_timeline(facts: pd.DataFrame, *, decisions: Mapping[str, object] | Non
     return Timeline(observations=obs, wide=wide(obs), latest=latest(obs), skipped=skipped)
 
 
-def compute(out_dir: Path, corpus_dir: Path, rules_dir: Path) -> Timeline:
-    """Read facts, review log, corpus and rules from disk and build the timeline."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything the stages after extraction read from disk, loaded once."""
+
+    facts: pd.DataFrame
+    decisions: Mapping[str, object]
+    articles: Mapping[str, Article]
+    areas: Mapping[str, str]
+    labels: Mapping[str, str]
+
+    def timeline(self) -> Timeline:
+        return build_timeline(self.facts, decisions=self.decisions, articles=self.articles,
+                              areas=self.areas, labels=self.labels)
+
+
+def load_inputs(out_dir: Path, corpus_dir: Path, rules_dir: Path) -> Inputs:
+    """Facts, review decisions, the articles they come from, home areas and indicator labels."""
     from pipeline.review import load_decisions  # review needs nothing from here; avoid a cycle
 
     facts = read_facts(out_dir)
-    return build_timeline(
-        facts, decisions=load_decisions(out_dir),
-        articles=load_articles(corpus_dir, facts["doc_id"].dropna().unique()),
-        areas=home_areas(rules_dir), labels=indicator_labels(rules_dir),
-    )
+    return Inputs(facts=facts, decisions=load_decisions(out_dir),
+                  articles=load_articles(corpus_dir, facts["doc_id"].dropna().unique()),
+                  areas=home_areas(rules_dir), labels=indicator_labels(rules_dir))
 
 
 def write_timeline(out_dir: Path, timeline: Timeline) -> dict[str, Path]:

@@ -61,7 +61,7 @@ def test_report_has_a_chart_per_indicator_and_png_files(report):
                       "poor_household_rate-percent.png", "programme_targets_met-ratio.png"]  # stale one removed
     assert all((out / "charts" / c).read_bytes().startswith(b"\x89PNG") for c in charts)
     image = mpimg.imread(out / "charts" / "health_insurance_coverage-percent.png")
-    assert image.shape[1] == 800 and image.std() > 0.05  # drawn, not blank
+    assert image.shape[1] == 900 and image.std() > 0.05  # drawn, not blank
 
 
 def test_report_is_self_contained_and_escaped(report):
@@ -225,7 +225,7 @@ def test_report_in_headless_chromium(tmp_path, browser):
     assert browser.problems() == []
     assert browser.evaluate(session, "document.title") == "chitieu – báo cáo chỉ tiêu"
     images = browser.evaluate(session, "Array.from(document.images).map(i => i.complete && i.naturalWidth)")
-    assert images == [800] * 4, "every chart decodes in the browser"
+    assert images == [900] * 4, "every chart decodes in the browser"
     assert browser.evaluate(session, "document.querySelectorAll('tr.conflict').length") == 2
     shot = Path(os.environ.get("CHITIEU_SCREENSHOT", tmp_path / "report.png"))
     browser.screenshot(session, shot)

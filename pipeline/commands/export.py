@@ -5,18 +5,14 @@ from pathlib import Path
 
 import click
 
-from pipeline.commands.timeline import CORPUS_OPTION, OUT_OPTION, RULES_OPTION
+from pipeline.commands.timeline import data_options
 from pipeline.errors import PipelineError
 from pipeline.export import EXPORT_DIR, SQLITE_NAME, export_all
-from pipeline.factstore import read_facts
-from pipeline.review import load_decisions
-from pipeline.timeline import compute
+from pipeline.timeline import load_inputs
 
 
 @click.command()
-@OUT_OPTION
-@CORPUS_OPTION
-@RULES_OPTION
+@data_options
 @click.option("--dest", type=click.Path(path_type=Path), default=None,
               help=f"Where to write [default: OUT/{EXPORT_DIR}/].")
 @click.option("--sqlite", is_flag=True, help=f"Also write {SQLITE_NAME} and metadata.json for Datasette.")
@@ -24,8 +20,8 @@ def export(out_dir: Path, corpus_dir: Path, rules_dir: Path, dest: Path | None, 
     """Write facts, timeline and latest values for other tools, with a typed data package."""
     dest = dest or out_dir / EXPORT_DIR
     try:
-        timeline = compute(out_dir, corpus_dir, rules_dir)
-        counts = export_all(dest, read_facts(out_dir), timeline, load_decisions(out_dir), sqlite=sqlite)
+        inputs = load_inputs(out_dir, corpus_dir, rules_dir)
+        counts = export_all(dest, inputs.facts, inputs.timeline(), inputs.decisions, sqlite=sqlite)
     except PipelineError as exc:
         raise click.ClickException(str(exc)) from None
     formats = "CSV, Parquet, JSON Lines" + (", SQLite" if sqlite else "")

@@ -7,7 +7,7 @@ import click
 
 from pipeline.errors import PipelineError
 from pipeline.settings import DEFAULTS
-from pipeline.timeline import compute, write_timeline
+from pipeline.timeline import load_inputs, write_timeline
 
 OUT_OPTION = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULTS.out_dir,
                           show_default=True, help="Extracted-data directory (facts.* are read from here).")
@@ -19,14 +19,17 @@ RULES_OPTION = click.option("--rules", "rules_dir", type=click.Path(path_type=Pa
                             help="Rules directory (indicator labels, home areas of sources).")
 
 
+def data_options(command):
+    """--out, --corpus and --rules: what every command after extraction reads."""
+    return OUT_OPTION(CORPUS_OPTION(RULES_OPTION(command)))
+
+
 @click.command()
-@OUT_OPTION
-@CORPUS_OPTION
-@RULES_OPTION
+@data_options
 def timeline(out_dir: Path, corpus_dir: Path, rules_dir: Path) -> None:
     """Line the facts up as observations per indicator, area, period and modality."""
     try:
-        result = compute(out_dir, corpus_dir, rules_dir)
+        result = load_inputs(out_dir, corpus_dir, rules_dir).timeline()
         write_timeline(out_dir, result)
     except PipelineError as exc:
         raise click.ClickException(str(exc)) from None
