@@ -43,12 +43,15 @@ def synthetic_facts(n: int, seed: int = 7) -> list[Fact]:
     """Articles report points of a fixed pool of true figures; 1 in 40 misreports (a conflict)."""
     rng = random.Random(seed)
     areas = ["Hà Nội", "Đà Nẵng", "TP.HCM", ""] + [f"Tỉnh {i}" for i in range(36)]
-    pool = []
+    truth: dict[tuple, tuple[bool, float]] = {}  # one true figure per indicator/area/period/modality
     for _ in range(max(n // 3, 1)):
         fraction = rng.random() < 0.2
-        base = rng.randint(1, 30) if fraction else rng.randint(1, 990) / 10
-        pool.append((rng.choice(INDICATORS), rng.choice(SUBJECTS), rng.choice(areas), _period(rng),
-                     rng.choice(["actual", "actual", "target", "unknown"]), fraction, base))
+        indicator = rng.choice(INDICATORS)
+        subject = rng.choice(SUBJECTS) if not indicator else SUBJECTS[0]  # the subject only groups unmatched
+        cell = (indicator, subject, rng.choice(areas), _period(rng),
+                rng.choice(["actual", "actual", "target", "unknown"]), fraction)
+        truth.setdefault(cell, rng.randint(1, 30) if fraction else rng.randint(1, 990) / 10)
+    pool = [(*cell, base) for cell, base in truth.items()]
     facts = []
     for i in range(n):
         doc = i // 5

@@ -255,9 +255,12 @@ def render(timeline: Timeline, facts: pd.DataFrame, articles: Mapping[str, Artic
     indicators = obs[~obs["indicator"].str.startswith(SUBJECT_PREFIX)]
     subjects = obs[obs["indicator"].str.startswith(SUBJECT_PREFIX)]
     nav, sections = [], []
+    units = indicators.groupby("indicator")["unit"].nunique()
     for (indicator, unit), rows in indicators.groupby(["indicator", "unit"], sort=True):
         anchor = safe_name(f"{indicator}-{unit}")
         label = rows["indicator_label"].iloc[0]
+        if units[indicator] > 1:  # one chart per unit: tell the sections apart
+            label = f"{label} ({UNIT_VI.get(unit, unit)})"
         nav.append(f'<li><a href="#{anchor}">{html.escape(label)}</a> <span class=muted>({len(rows)})</span></li>')
         image = base64.b64encode(charts[(indicator, unit)]).decode("ascii")
         sections.append(

@@ -244,3 +244,19 @@ def test_browser_check_catches_console_errors(tmp_path, browser):
     problems = "\n".join(browser.problems())
     assert "console: boom" in problems and "missingFunction" in problems and "Content Security Policy" in problems
 
+
+
+def test_one_chart_per_unit_with_the_unit_in_its_title(tmp_path):
+    from pipeline.factstore import facts_frame
+    from pipeline.report import write_report
+    from pipeline.timeline import build_timeline
+
+    facts = seed_facts() + [make_fact("100%", value=100.0, subject="chỉ tiêu", indicator="programme_targets_met",
+                                      modality="target", as_of_start="2025-12-31", as_of_end="2025-12-31")]
+    frame = facts_frame(facts)
+    result = write_report(tmp_path, build_timeline(frame, labels={"programme_targets_met": "Chỉ tiêu CT08"}),
+                          frame, {}, generated="2024-03-01 09:00")
+    page = result.path.read_text(encoding="utf-8")
+    assert result.sections == 5
+    assert "<h2>Chỉ tiêu CT08 (%)</h2>" in page and "<h2>Chỉ tiêu CT08 (tỷ lệ)</h2>" in page
+    assert "tạo lúc 2024-03-01 09:00" in page
