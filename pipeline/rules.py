@@ -11,7 +11,7 @@ from pathlib import Path
 from pipeline.errors import RuleError
 from pipeline.settings import RULES_DIR
 
-INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires"}
+INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires", "unless"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,7 @@ class Indicator:
     terms: tuple[str, ...]
     kinds: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
 
 
 def _line_of(text: str, needle: str, occurrence: int) -> int | None:
@@ -80,6 +81,7 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
         result.append(Indicator(
             id=ident, label=entry["label"], unit=str(entry.get("unit", "")),
             terms=tuple(terms), kinds=tuple(entry.get("kinds", ())), requires=tuple(entry.get("requires", ())),
+            unless=tuple(entry.get("unless", ())),
         ))
     return result
 

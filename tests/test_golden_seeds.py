@@ -46,6 +46,7 @@ def test_003_fractions(facts_003):
     assert all(f.subject == "chỉ tiêu" and f.value == pytest.approx(20 / 27) for f in both)
     eleven = one(facts_003, kind="fraction", numerator=11.0, denominator=12.0)
     assert eleven.subject == "chỉ tiêu"
+    assert eleven.indicator == "", "11/12 chỉ tiêu do Sở chủ trì is the department's share, not the programme's"
     assert not [f for f in facts_003 if f.kind == "date" and "11/12" in f.text]
     districts = one(facts_003, kind="fraction", numerator=18.0)
     assert districts.denominator == 30 and districts.subject == "quận huyện"

@@ -194,6 +194,8 @@ def indicator_for(kind: str, subject: str, before: str, clause: str, book: RuleB
                 continue
             if ind.requires and not any(r.lower() in lowered_clause for r in ind.requires):
                 continue
+            if any(u.lower() in lowered_clause for u in ind.unless):
+                continue
             if terms.search(text):
                 return ind.id
     return ""
