@@ -90,7 +90,7 @@ def iter_corpus_files(corpus_dir: Path) -> Iterator[Path]:
         raise CorpusError(f"{corpus_dir}: corpus directory does not exist")
     for path in sorted(corpus_dir.rglob("*.json")):
         rel = path.relative_to(corpus_dir).parts
-        if rel[0] in {"runs", "quarantine"} or path.name.startswith("."):
+        if rel[0] in {"runs", "quarantine"} or rel[0].startswith("_") or path.name.startswith("."):
             continue
         yield path
 
