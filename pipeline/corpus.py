@@ -84,7 +84,8 @@ def read_article(path: Path) -> Article:
 
 
 def iter_corpus_files(corpus_dir: Path) -> Iterator[Path]:
-    """Every corpus document under `corpus_dir`, in a stable order (runs/ and temp files skipped)."""
+    """Every corpus document under `corpus_dir`, in a stable order (runs/, quarantine/, _* such as
+    the demo site, and temp files skipped)."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusError(f"{corpus_dir}: corpus directory does not exist")
@@ -95,15 +96,25 @@ def iter_corpus_files(corpus_dir: Path) -> Iterator[Path]:
         yield path
 
 
-def iter_jsonl(path: Path, on_error: Callable[[InputError], None]) -> Iterator[Article]:
-    """Articles from a JSON Lines file; a bad line is reported through `on_error` and skipped."""
+def iter_jsonl(path: Path, on_error: Callable[[InputError], None], *, start: int = 0, end: int | None = None,
+               first_line: int = 1) -> Iterator[Article]:
+    """Articles from a JSON Lines file; a bad line is reported through `on_error` and skipped.
+
+    `start`/`end` (byte offsets of line starts) and `first_line` (the line number at `start`)
+    read one slice of the file, as the Dask executor's partitions do.
+    """
     path = Path(path)
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise CorpusError(f"{path}: cannot open: {exc.strerror}") from None
     with handle:
-        for lineno, raw in enumerate(handle, start=1):
+        handle.seek(start)
+        position = start
+        for lineno, raw in enumerate(handle, start=first_line):
+            if end is not None and position >= end:
+                break
+            position += len(raw)
             if not raw.strip():
                 continue
             try:

@@ -19,18 +19,26 @@ from pipeline.settings import DEFAULTS
               show_default=True, help="Where facts.csv, facts.parquet and facts.jsonl are written.")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULTS.rules_dir,
               help="Rules directory (default: the project's rules/).")
-@click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--workers", type=int, default=None,
+              help="Worker processes (default: one per core); with --executor dask, of the LocalCluster.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: processes on this machine; dask: a Dask cluster (pip install 'chitieu[dask]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); default: a LocalCluster on this machine.")
+@click.option("--partitions", type=int, default=None,
+              help="Dask: input partitions (default: ~250 documents each, at least 2 per worker).")
 @click.option("--full", is_flag=True, help="Re-extract every document, not only new and changed ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
 def extract(corpus_dir: Path, input_path: Path | None, out_dir: Path, rules_dir: Path, workers: int | None,
-            full: bool, quiet: bool) -> None:
+            executor: str, scheduler: str | None, partitions: int | None, full: bool, quiet: bool) -> None:
     """Extract fractions, percentages, dates and periods as fact records."""
     from pipeline.extract.runner import run_extraction
 
     try:
         summary = run_extraction(corpus_dir=None if input_path else corpus_dir, input_path=input_path,
                                  out_dir=out_dir, rules_dir=rules_dir, workers=workers,
-                                 incremental=not full, progress=False if quiet else None)
+                                 incremental=not full, progress=False if quiet else None,
+                                 executor=executor, scheduler=scheduler, partitions=partitions)
     except PipelineError as exc:
         click.echo(f"chitieu extract: error: {exc}", err=True)
         sys.exit(2)
@@ -39,4 +47,6 @@ def extract(corpus_dir: Path, input_path: Path | None, out_dir: Path, rules_dir:
     if not quiet:
         click.echo(summary.line())
         click.echo(f"facts written to {out_dir / 'facts.csv'}, {out_dir / 'facts.parquet'}, {out_dir / 'facts.jsonl'}")
+        if executor == "dask":
+            click.echo(f"partitioned Parquet in {out_dir / 'facts.parquet.d'}")
     sys.exit(summary.exit_code)

@@ -11,6 +11,7 @@ import json
 import logging
 import multiprocessing as mp
 import os
+import shutil
 import time
 import traceback
 from collections.abc import Iterable, Iterator
@@ -27,6 +28,7 @@ from pipeline.settings import RULES_DIR
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
+PARTITIONS_DIR = "facts.parquet.d"  # written by the Dask executor only
 
 
 @dataclass
@@ -105,74 +107,124 @@ def _load_previous(out_dir: Path) -> tuple[dict, dict[str, list[dict]]]:
     return manifest.get("documents", {}), by_doc
 
 
-def run_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = None,
-                   out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
-                   incremental: bool = True, progress: bool | None = None) -> ExtractSummary:
-    """Extract facts from every document and write facts.csv / .parquet / .jsonl + manifest."""
-    started = time.perf_counter()
-    book = load_rulebook(rules_dir)  # fail on a broken rule file before reading any document
-    out_dir = Path(out_dir)
-    summary = ExtractSummary(rules_version=book.version)
+class Ledger:
+    """The bookkeeping of one run, shared by every executor: counts, skips with their reasons, the
+    new manifest and the facts, fed one document at a time in input order."""
 
-    def on_error(exc: InputError) -> None:
-        summary.skipped += 1
-        summary.errors.append(str(exc))
+    def __init__(self, out_dir: Path, book: RuleBook, incremental: bool):
+        self.out_dir = Path(out_dir)
+        self.version = book.version
+        self.summary = ExtractSummary(rules_version=book.version)
+        self.old_manifest, self.old_facts = _load_previous(self.out_dir) if incremental else ({}, {})
+        self.old_ids = {r["fact_id"] for records in self.old_facts.values() for r in records}
+        self.manifest: dict[str, dict] = {}
+        self.facts: list[Fact] = []
+        self.pending: set[str] = set()
+
+    def skip(self, exc: InputError | str) -> None:
+        """A document that could not be read or extracted: counted and reported, never fatal."""
+        self.summary.skipped += 1
+        self.summary.errors.append(str(exc))
         log.warning("skipped %s", exc)
 
-    if input_path is not None:
-        source: Iterable[Article] = iter_jsonl(Path(input_path), on_error)
-    elif corpus_dir is not None:
-        source = iter_articles(Path(corpus_dir), on_error)
-    else:
-        raise PipelineError("give a corpus directory or an --input JSON Lines file")
+    def admit(self, doc_id: str, digest: str, size: int) -> str:
+        """Register a document read from the input: "duplicate", "reused" (facts kept) or "new"."""
+        if doc_id in self.manifest or doc_id in self.pending:
+            self.skip(InputError(f"duplicate document id {doc_id}; first one kept"))
+            return "duplicate"
+        self.summary.documents += 1
+        self.summary.bytes += size
+        entry = {"hash": digest, "rules": self.version}
+        self.manifest[doc_id] = entry
+        if self.old_manifest.get(doc_id) == entry:  # unchanged text, same rules: keep its facts
+            self.facts.extend(Fact.from_dict(_clean(r)) for r in self.old_facts.get(doc_id, []))
+            self.summary.reused += 1
+            return "reused"
+        self.pending.add(doc_id)
+        return "new"
 
-    old_manifest, old_facts = _load_previous(out_dir) if incremental else ({}, {})
-    old_ids = {r["fact_id"] for records in old_facts.values() for r in records}
-    manifest: dict[str, dict] = {}
-    facts: list[Fact] = []
-    pending: dict[str, Article] = {}
+    def done(self, doc_id: str, facts: list[Fact] | None, error: str) -> None:
+        """The extractor's answer for an admitted new document (None and a reason when it failed)."""
+        self.pending.discard(doc_id)
+        if facts is None:
+            self.manifest.pop(doc_id, None)
+            self.summary.documents -= 1
+            self.skip(InputError(f"extraction failed: {error}", source=doc_id))
+            return
+        self.summary.extracted += 1
+        self.facts.extend(facts)
+
+    def write(self, started: float) -> ExtractSummary:
+        """Sort the facts, write facts.* and then the manifest (last: it decides what is reused)."""
+        self.facts.sort(key=fact_order)
+        summary = self.summary
+        summary.facts = len(self.facts)
+        summary.new_facts = sum(1 for f in self.facts if f.fact_id not in self.old_ids)
+        write_facts(self.out_dir, self.facts)
+        atomic_write_text(self.out_dir / MANIFEST, json.dumps(
+            {"rules_version": self.version, "documents": self.manifest}, ensure_ascii=False, indent=1, sort_keys=True))
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+
+def fact_order(fact: Fact) -> tuple:
+    """The order of facts in every output: by document, title first, then position."""
+    return fact.doc_id, fact.field != "title", fact.start, fact.end, fact.kind
+
+
+def open_source(corpus_dir: Path | None, input_path: Path | None, on_error) -> Iterable[Article]:
+    """The articles of a JSON Lines file or of a corpus directory, bad ones reported to `on_error`."""
+    if input_path is not None:
+        return iter_jsonl(Path(input_path), on_error)
+    if corpus_dir is not None:
+        return iter_articles(Path(corpus_dir), on_error)
+    raise PipelineError("give a corpus directory or an --input JSON Lines file")
+
+
+def run_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = None,
+                   out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
+                   incremental: bool = True, progress: bool | None = None, executor: str = "local",
+                   scheduler: str | None = None, partitions: int | None = None) -> ExtractSummary:
+    """Extract facts from every document and write facts.csv / .parquet / .jsonl + manifest.
+
+    `executor="local"` uses worker processes on this machine; `"dask"` runs on a Dask cluster
+    (`scheduler` address, or a LocalCluster of `workers` processes) and also writes
+    facts.parquet.d/ partitions, see pipeline.extract.distributed.
+    """
+    if executor == "dask":
+        from pipeline.extract.distributed import run_dask_extraction
+
+        return run_dask_extraction(corpus_dir=corpus_dir, input_path=input_path, out_dir=out_dir,
+                                   rules_dir=rules_dir, workers=workers, incremental=incremental,
+                                   progress=progress, scheduler=scheduler, partitions=partitions)
+    if executor != "local":
+        raise PipelineError(f"unknown executor {executor!r}; use 'local' or 'dask'")
+    started = time.perf_counter()
+    book = load_rulebook(rules_dir)  # fail on a broken rule file before reading any document
+    ledger = Ledger(out_dir, book, incremental)
+    source = open_source(corpus_dir, input_path, ledger.skip)
 
     def todo() -> Iterator[Article]:
         for article in source:
-            if article.id in manifest or article.id in pending:
-                on_error(InputError(f"duplicate document id {article.id}; first one kept"))
-                continue
-            summary.documents += 1
-            summary.bytes += len(article.text.encode("utf-8"))
-            digest = content_hash(article)
-            entry = {"hash": digest, "rules": book.version}
-            if old_manifest.get(article.id) == entry:  # unchanged text, same rules: keep its facts
-                manifest[article.id] = entry
-                facts.extend(Fact.from_dict(_clean(r)) for r in old_facts.get(article.id, []))
-                summary.reused += 1
-                continue
-            pending[article.id] = article
-            manifest[article.id] = entry
-            yield article
+            if ledger.admit(article.id, content_hash(article), len(article.text.encode("utf-8"))) == "new":
+                yield article
 
     from tqdm import tqdm
 
     workers = workers or os.cpu_count() or 1
     with tqdm(desc="extract", unit="doc", disable=True if progress is False else None) as bar:
         for doc_id, doc_facts, error in _map(todo(), book.rules_dir, workers):
-            article = pending.pop(doc_id)
             bar.update(1)
-            if doc_facts is None:
-                manifest.pop(doc_id, None)
-                summary.documents -= 1
-                on_error(InputError(f"extraction failed: {error}", source=article.id))
-                continue
-            summary.extracted += 1
-            facts.extend(doc_facts)
+            ledger.done(doc_id, doc_facts, error)
+    remove_partitions(Path(out_dir))
+    return ledger.write(started)
 
-    facts.sort(key=lambda f: (f.doc_id, f.field != "title", f.start, f.end, f.kind))
-    summary.facts = len(facts)
-    summary.new_facts = sum(1 for f in facts if f.fact_id not in old_ids)
-    write_facts(out_dir, facts)
-    atomic_write_text(out_dir / MANIFEST, json.dumps(
-        {"rules_version": book.version, "documents": manifest}, ensure_ascii=False, indent=1, sort_keys=True))
-    summary.seconds = time.perf_counter() - started
-    return summary
+
+def remove_partitions(out_dir: Path) -> None:
+    """Drop the facts.parquet.d/ of an earlier Dask run so no stale partition outlives facts.parquet."""
+    stale = out_dir / PARTITIONS_DIR
+    if stale.is_dir():
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _clean(record: dict) -> dict:
