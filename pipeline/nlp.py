@@ -41,7 +41,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterat
         if not paragraph.strip():
             continue
         pos = 0
-        pieces = sent_tokenize(paragraph) if len(paragraph) > 80 else [paragraph]
+        # short paragraphs and those with nothing to extract need no splitting
+        pieces = sent_tokenize(paragraph) if len(paragraph) > 80 and SENTENCE_HINT.search(paragraph) else [paragraph]
         for piece in pieces:
             piece = piece.strip()
             found = paragraph.find(piece, pos) if piece else -1

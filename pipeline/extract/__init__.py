@@ -34,21 +34,39 @@ class Hit:
     values: dict
 
 
+PREFIX_REACH = 40  # how far back a rule's prefix words may start
+DIGIT = re.compile(r"\d")
+DIGIT_FIRST = "(?=\\d)"  # patterns starting with the {START} macro need a digit
+
+
 def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseContext) -> list[Hit]:
     """All rule matches of a sentence, minus those whose context or value says no."""
     hits = []
+    lowered = sentence.lower()
+    has_digit = DIGIT.search(sentence) is not None
     for rule in book.rules:
+        if rule.needs and not any(n in lowered for n in rule.needs):
+            continue
+        if not has_digit and DIGIT_FIRST in rule.regex.pattern[:40]:
+            continue
         for m in rule.regex.finditer(sentence):
-            if m.end() == m.start():
+            start = m.start()
+            if m.end() == start:
                 continue
+            if rule.before is not None and not rule.before.search(sentence, max(0, start - PREFIX_REACH), start):
+                continue
+            has_cue = False
+            if rule.prefix is not None:
+                found = rule.prefix.search(sentence, max(0, start - PREFIX_REACH), start)
+                if found:
+                    start, has_cue = found.start(), True
+                elif rule.prefix_required:
+                    continue
             if rule.kind == "exclude":
-                hits.append(Hit(rule, m.start(), m.end(), {}))
+                hits.append(Hit(rule, start, m.end(), {}))
                 continue
             if rule.context == "slash":
-                digits_at = m.start("a") if "a" in m.re.groupindex else m.start("d")
-                has_cue = not sentence[m.start():digits_at].strip() == ""
-                could_be_date = _day_month(m)
-                reading = "date" if has_cue else ctx.classify_slash(sentence, digits_at, m.end(), cues, could_be_date)
+                reading = "date" if has_cue else ctx.classify_slash(sentence, m.start(), m.end(), cues, _day_month(m))
                 if reading != rule.kind:
                     continue
             try:
@@ -56,7 +74,7 @@ def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseCont
             except (ValueError, KeyError, ZeroDivisionError):
                 values = None
             if values is not None:
-                hits.append(Hit(rule, m.start(), m.end(), values))
+                hits.append(Hit(rule, start, m.end(), values))
     return _resolve(hits, book)
 
 
@@ -70,9 +88,19 @@ def _day_month(m: re.Match) -> bool:
         return False
 
 
+_ORDERS: dict[str, dict[str, int]] = {}
+
+
+def _rule_order(book: RuleBook) -> dict[str, int]:
+    key = f"{book.rules_dir}:{book.version}"
+    if key not in _ORDERS:
+        _ORDERS[key] = {rule.id: n for n, rule in enumerate(book.rules)}
+    return _ORDERS[key]
+
+
 def _resolve(hits: list[Hit], book: RuleBook) -> list[Hit]:
     """Longest match wins; on a tie the rule listed first. Exclusions block what they cover."""
-    order = {rule.id: n for n, rule in enumerate(book.rules)}
+    order = _rule_order(book)
     chosen: list[Hit] = []
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), order[h.rule.id], h.start)):
         if all(hit.end <= c.start or hit.start >= c.end for c in chosen):

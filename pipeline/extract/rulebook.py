@@ -14,7 +14,7 @@ from pipeline.rules import Indicator, _line_of, load_indicators, load_toml
 from pipeline.settings import RULES_DIR
 
 KINDS = {"fraction", "percent", "date", "period", "exclude"}
-RULE_KEYS = {"id", "kind", "parse", "pattern", "context", "case", "examples"}
+RULE_KEYS = {"id", "kind", "parse", "pattern", "context", "case", "examples", "prefix", "prefix_required", "before", "needs"}
 RULE_FILES = ("patterns.toml", "cues.toml", "areas.toml", "indicators.toml", "subjects.jsonl")
 
 
@@ -27,6 +27,10 @@ class Rule:
     context: str = ""
     examples: tuple[dict, ...] = ()
     line: int | None = None
+    prefix: re.Pattern | None = None  # optional words before the match, joined to the span
+    prefix_required: bool = False
+    before: re.Pattern | None = None  # required context before the match, outside the span
+    needs: tuple[str, ...] = ()  # cheap substring check before running the regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +105,21 @@ def _load_patterns(path: Path) -> tuple[Rule, ...]:
         examples = entry.get("examples", [])
         if not isinstance(examples, list) or not all(isinstance(e, dict) and "text" in e for e in examples):
             raise RuleError(f"rule {rid}: examples must be tables with a 'text'", path=str(path), line=line)
-        rules.append(Rule(rid, kind, parse, regex, context, tuple(examples), line))
+        extra = {}
+        for key in ("prefix", "before"):
+            if key in entry:
+                try:
+                    extra[key] = re.compile(f"(?:{_expand(entry[key], macros)})$", flags)
+                except re.error as exc:
+                    raise RuleError(f"rule {rid}: bad {key} regex: {exc}", path=str(path), line=line) from None
+        if entry.get("prefix_required") and "prefix" not in extra:
+            raise RuleError(f"rule {rid}: prefix_required without prefix", path=str(path), line=line)
+        needs = entry.get("needs", [])
+        if not isinstance(needs, list) or not all(isinstance(n, str) and n for n in needs):
+            raise RuleError(f"rule {rid}: needs must be a list of strings", path=str(path), line=line)
+        rules.append(Rule(rid, kind, parse, regex, context, tuple(examples), line,
+                          prefix_required=bool(entry.get("prefix_required")),
+                          needs=tuple(n.lower() for n in needs), **extra))
     if not rules:
         raise RuleError("no [[rule]] entries", path=str(path))
     return tuple(rules)

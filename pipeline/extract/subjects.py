@@ -2,11 +2,14 @@
 over a Doc of the words around the figure (words from underthesea's segmenter)."""
 from __future__ import annotations
 
+import re
+
 from pipeline import nlp
 from pipeline.errors import RuleError
 from pipeline.extract.rulebook import RuleBook
 
-LEFT_CHARS, RIGHT_CHARS = 100, 45
+LEFT_CHARS, SHORT_LEFT_CHARS, RIGHT_CHARS = 110, 70, 45
+FIRST_SYLLABLE = re.compile(r" ([^\W\d_]+)")
 
 
 def _resolve(value, book: RuleBook, path: str, line: int):
@@ -32,6 +35,10 @@ class SubjectFinder:
         self.matcher = Matcher(nlp.vocab(), validate=True)
         self.groups: dict[str, tuple[str, list[int]]] = {}
         self.drop_first = {w.lower() for w in book.cues.words("subject.drop_first")}
+        # one-syllable stop words: a figure followed by one of them has no subject after it
+        self.stop_syllables = {w.lower() for w in book.cues.words("subject.stop") if " " not in w}
+        heads = "|".join(re.escape(w) for w in book.cues.words("subject.rate_heads"))
+        self.rate_head = re.compile(rf"(?<![^\W\d_])(?:{heads})(?![^\W\d_])", re.IGNORECASE)
         self._linking = frozenset(w.lower() for w in book.cues.words("subject.linking_verbs")
                                   + book.cues.words("qualifier.approx"))
         path = str(book.rules_dir / "subjects.jsonl")
@@ -54,11 +61,16 @@ class SubjectFinder:
             space = sentence.rfind(" ", fig_end, hi)
             hi = space if space > fig_end else fig_end
         right = sentence[fig_start:hi]
-        found = self._best(nlp.window_doc(right, 0, fig_end - fig_start), "after")
-        if found:
-            return found
-        lo = max(0, fig_start - LEFT_CHARS)
-        if lo:
+        first = FIRST_SYLLABLE.match(sentence, fig_end)
+        if first and first.group(1).lower() not in self.stop_syllables:  # else nothing can follow
+            found = self._best(nlp.window_doc(right, 0, fig_end - fig_start), "after")
+            if found:
+                return found
+        # a rate head ("tỷ lệ …") may name the subject far back; otherwise only the few words
+        # before a linking verb can, so the (costly) segmented window stays short
+        heads = [m.start() for m in self.rate_head.finditer(sentence, max(0, fig_start - LEFT_CHARS), fig_start)]
+        lo = heads[0] if heads else max(0, fig_start - SHORT_LEFT_CHARS)
+        if lo and not heads:
             space = sentence.find(" ", lo)
             lo = space + 1 if 0 <= space < fig_start else fig_start
         window = sentence[lo:fig_end]
