@@ -35,7 +35,7 @@ class Hit:
 
 
 PREFIX_REACH = 40  # how far back a rule's prefix words may start
-DIGIT = re.compile(r"\d")
+NUMBER_START = re.compile(r"(?<![\w.,/-])\d")
 DIGIT_FIRST = "(?=\\d)"  # patterns starting with the {START} macro need a digit
 
 
@@ -43,13 +43,17 @@ def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseCont
     """All rule matches of a sentence, minus those whose context or value says no."""
     hits = []
     lowered = sentence.lower()
-    has_digit = DIGIT.search(sentence) is not None
+    anchors = [m.start() for m in NUMBER_START.finditer(sentence)]
     for rule in book.rules:
         if rule.needs and not any(n in lowered for n in rule.needs):
             continue
-        if not has_digit and DIGIT_FIRST in rule.regex.pattern[:40]:
-            continue
-        for m in rule.regex.finditer(sentence):
+        if DIGIT_FIRST in rule.regex.pattern[:40]:
+            # a pattern that starts at a number only needs trying where a number starts
+            found = (rule.regex.match(sentence, pos) for pos in anchors)
+            matches = [m for m in found if m is not None]
+        else:
+            matches = rule.regex.finditer(sentence)
+        for m in matches:
             start = m.start()
             if m.end() == start:
                 continue
