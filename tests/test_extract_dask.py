@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.errors import PipelineError
-from pipeline.extract.distributed import MISSING_DASK, plan_partitions
+from pipeline.extract.distributed import MISSING_DASK, local_cluster_options, plan_partitions
 from pipeline.extract.runner import run_extraction
 from pipeline.settings import PROJECT_ROOT, SHARED_DIR
 
@@ -27,7 +27,7 @@ GOOD = {"id": "good1", "url": "https://example.vn/a.htm", "title": "Kết quả 
 
 @pytest.fixture(scope="module")
 def scheduler():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(**local_cluster_options(2)) as cluster:
         yield cluster.scheduler_address
 
 

@@ -180,16 +180,23 @@ def dask_client(scheduler: str | None, workers: int | None):
             yield client
         return
     n = workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.WARNING) as cluster, \
+    with LocalCluster(**local_cluster_options(n)) as cluster, \
             Client(cluster) as client:
         yield client
+
+
+def local_cluster_options(n_workers: int) -> dict:
+    """A LocalCluster of single-threaded worker processes, dashboard off; the scheduler's small
+    HTTP (health) server takes a free port so a second cluster never clashes over 8787."""
+    return dict(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                silence_logs=logging.WARNING,
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
 
 
 def run_dask_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = None,
                         out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
                         incremental: bool = True, progress: bool | None = None, scheduler: str | None = None,
-                        partitions: int | None = None, client=None):
+                        partitions: int | None = None):
     """Like runner.run_extraction, on Dask; also writes facts.parquet.d/part-NNNNN.parquet."""
     started = time.perf_counter()
     require_dask()
@@ -197,11 +204,8 @@ def run_dask_extraction(*, corpus_dir: Path | None = None, input_path: Path | No
     out_dir = Path(out_dir)
     ledger = Ledger(out_dir, book, incremental)
     known = {doc: e["hash"] for doc, e in ledger.old_manifest.items() if e.get("rules") == book.version}
-    if client is not None:
+    with dask_client(scheduler, workers) as client:
         parts = _run(client, ledger, book, corpus_dir, input_path, partitions, known, progress)
-    else:
-        with dask_client(scheduler, workers) as own:
-            parts = _run(own, ledger, book, corpus_dir, input_path, partitions, known, progress)
     _write_partitions(out_dir, parts)
     return ledger.write(started)
 
