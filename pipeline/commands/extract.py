@@ -26,7 +26,7 @@ from pipeline.settings import DEFAULTS
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786); default: a LocalCluster on this machine.")
 @click.option("--partitions", type=int, default=None,
-              help="Dask: input partitions (default: ~250 documents each, at least 2 per worker).")
+              help="Dask: input partitions (default: ~250 documents each, at least 4 per worker).")
 @click.option("--full", is_flag=True, help="Re-extract every document, not only new and changed ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
 def extract(corpus_dir: Path, input_path: Path | None, out_dir: Path, rules_dir: Path, workers: int | None,

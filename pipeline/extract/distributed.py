@@ -75,7 +75,7 @@ def require_dask():
 # ---------------------------------------------------------------- planning (driver, no article read)
 def plan_partitions(*, corpus_dir: Path | None, input_path: Path | None, partitions: int | None,
                     parallelism: int) -> list[Partition]:
-    """Split the input into `partitions` slices (default: ~250 documents each, at least 2 per worker)."""
+    """Split the input into `partitions` slices (default: ~250 documents each, at least 4 per worker)."""
     if input_path is not None:
         return _plan_jsonl(Path(input_path), partitions, parallelism)
     if corpus_dir is None:
@@ -89,7 +89,7 @@ def plan_partitions(*, corpus_dir: Path | None, input_path: Path | None, partiti
 def _count(items: int, partitions: int | None, parallelism: int) -> int:
     if partitions is not None and partitions < 1:
         raise PipelineError("--partitions must be at least 1")
-    wanted = partitions or max(2 * parallelism, math.ceil(items / DOCS_PER_PARTITION))
+    wanted = partitions or max(4 * parallelism, math.ceil(items / DOCS_PER_PARTITION))
     return max(1, min(wanted, items))
 
 
