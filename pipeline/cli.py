@@ -18,6 +18,9 @@ COMMANDS = {
     "review": "pipeline.commands.review:review",
     "export": "pipeline.commands.export:export",
     "report": "pipeline.commands.report:report",
+    "run": "pipeline.commands.run:run",
+    "demo": "pipeline.commands.demo:demo",
+    "config": "pipeline.commands.config:config",
 }
 
 

@@ -65,6 +65,26 @@ class PageState:
     attempts: int
 
 
+def verify_state(path: Path) -> str | None:
+    """What is wrong with the state database at `path`, or None when it is sound or absent.
+
+    Run before a crawl opens it: a damaged file would otherwise fail every night the same way.
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(path, timeout=30)
+        try:
+            rows = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(map(str, rows[:3]))
+
+
 class CrawlState:
     """Owned by the runner's main thread; workers never touch it."""
 
@@ -142,6 +162,14 @@ class CrawlState:
             " AND (status = 'pending' OR (status = 'failed' AND attempts < ?)) ORDER BY first_seen, url",
             (source, max_attempts)).fetchall()
         return [self.get(row["url"]) for row in rows]
+
+    def requeue(self, doc_id: str) -> int:
+        """Make the stored article `doc_id` pending again (its document was lost or quarantined),
+        so the next crawl fetches it anew; returns the number of pages changed."""
+        return self.db.execute(
+            "UPDATE pages SET status = 'pending', attempts = 0, etag = NULL, last_modified = NULL,"
+            " content_hash = NULL, doc_path = NULL, reason = 'requeued' WHERE doc_id = ? AND status = 'stored'",
+            (doc_id,)).rowcount
 
     def stored(self, source: str | None = None) -> list[PageState]:
         query = "SELECT url FROM pages WHERE status = 'stored' AND kind = 'article'"

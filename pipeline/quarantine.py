@@ -1,0 +1,103 @@
+"""Damaged files found by a run are moved aside to corpora/quarantine/, never deleted.
+
+A document that no longer parses is moved (keeping its path below the corpus) and its page is
+made pending in the crawl state, so the next crawl fetches it again. A damaged crawl-state
+database is moved aside whole; the crawl then starts a fresh one and finds every article again,
+recognising stored documents by their content hash (nothing is duplicated).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+from pipeline.corpus import read_article
+from pipeline.crawl.state import CrawlState, verify_state
+from pipeline.errors import InputError
+
+log = logging.getLogger(__name__)
+QUARANTINE = "quarantine"
+# InputError messages start with "<path>:<line>: " or "<path>: " (pipeline.errors.InputError)
+_ERROR_PATH = re.compile(r"^(?P<path>.+?\.json)(?::\d+)?: ")
+
+
+def _free(target: Path) -> Path:
+    """`target`, or target.1, target.2 … when an earlier quarantine already used the name."""
+    candidate, n = target, 0
+    while candidate.exists():
+        n += 1
+        candidate = target.with_name(f"{target.name}.{n}")
+    return candidate
+
+
+def move_aside(corpus_dir: Path, path: Path) -> Path:
+    """Move `path` to corpora/quarantine/<its path below the corpus> (same file system: a rename)."""
+    corpus_dir, path = Path(corpus_dir), Path(path)
+    try:
+        rel = path.resolve().relative_to(corpus_dir.resolve())
+    except ValueError:
+        rel = Path(path.name)
+    target = _free(corpus_dir / QUARANTINE / rel.parent / rel.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, target)
+    return target
+
+
+def quarantine_documents(corpus_dir: Path, errors: list[str]) -> list[tuple[Path, str]]:
+    """Move the corpus documents named in extraction errors that still do not read.
+
+    Only files that fail again when re-read are moved: an error about something else (a
+    duplicate id, an extractor bug) leaves the document where it is. Returns (new path, reason).
+    """
+    corpus_dir = Path(corpus_dir)
+    moved = []
+    for message in errors:
+        match = _ERROR_PATH.match(message)
+        path = Path(match["path"]) if match else None
+        if path is None or not path.is_file() or QUARANTINE in path.parts:
+            continue
+        try:
+            read_article(path)
+            continue
+        except InputError as exc:
+            reason = exc.reason
+        target = move_aside(corpus_dir, path)
+        raw = path.with_suffix("").with_suffix(".html.gz")
+        if raw.exists():  # the raw page goes with it, for whoever looks into it
+            move_aside(corpus_dir, raw)
+        log.error("%s: %s; moved to %s, the page will be fetched again", path, reason, target)
+        _requeue(corpus_dir, path.stem)
+        moved.append((target, reason))
+    return moved
+
+
+def _requeue(corpus_dir: Path, doc_id: str) -> None:
+    state_path = corpus_dir / "state.sqlite"
+    if not state_path.exists():
+        return
+    state = CrawlState(state_path)
+    try:
+        with state.transaction():
+            state.requeue(doc_id)
+    finally:
+        state.close()
+
+
+def quarantine_bad_state(corpus_dir: Path) -> tuple[Path, str] | None:
+    """Check corpora/state.sqlite; when damaged, move it (and its WAL files) aside.
+
+    Returns (where it went, what was wrong), or None when the state is sound or absent.
+    """
+    path = Path(corpus_dir) / "state.sqlite"
+    problem = verify_state(path)
+    if problem is None:
+        return None
+    target = move_aside(corpus_dir, path)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            os.replace(extra, target.with_name(target.name + suffix))
+    log.error("%s: crawl state damaged (%s); moved to %s, starting a fresh state "
+              "(stored articles are recognised by content, nothing is duplicated)", path, problem, target)
+    return target, problem
