@@ -151,17 +151,18 @@ def load_settings(path: Path | None) -> Settings:
         return values.get((section, key), default)
 
     workers = get("extract", "workers")
+    default = Settings()  # (slots: the class attributes are descriptors, not the defaults)
     return Settings(
-        corpus_dir=get("paths", "corpus", Settings.corpus_dir),
-        out_dir=get("paths", "out", Settings.out_dir),
-        rules_dir=get("paths", "rules", Settings.rules_dir),
-        sources_file=get("paths", "sources", Settings.sources_file),
+        corpus_dir=get("paths", "corpus", default.corpus_dir),
+        out_dir=get("paths", "out", default.out_dir),
+        rules_dir=get("paths", "rules", default.rules_dir),
+        sources_file=get("paths", "sources", default.sources_file),
         max_pages=get("crawl", "max_pages"), since=get("crawl", "since"), refresh=get("crawl", "refresh", False),
         delay=get("crawl", "delay"), concurrency=get("crawl", "concurrency"), per_host=get("crawl", "per_host"),
         timeout=get("crawl", "timeout"), retries=get("crawl", "retries"),
         workers=workers or None, sqlite=get("export", "sqlite", False),
-        log_file=get("log", "file"), log_max_bytes=get("log", "max_bytes", Settings.log_max_bytes),
-        log_backups=get("log", "backups", Settings.log_backups), origin=str(path),
+        log_file=get("log", "file"), log_max_bytes=get("log", "max_bytes", default.log_max_bytes),
+        log_backups=get("log", "backups", default.log_backups), origin=str(path),
     )
 
 
