@@ -1,12 +1,12 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run    create .venv, install chitieu from this checkout, run the main job on the bundled corpus
+#   make run    create .venv, install chitieu from this checkout, run the nightly job on the bundled demo site
 #   make test   create .venv, install chitieu with its test dependencies, run the whole test suite
 PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run test bench clean
+.PHONY: venv run demo test bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3)"; exit 1; }
@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+demo: run
+
 run: $(STAMP)
-	$(VENV)/bin/chitieu extract
+	$(VENV)/bin/chitieu demo
 
 # pytest exits 5 when it collects no test: treat that as a failure to notice, not a pass.
 test: $(STAMP)
