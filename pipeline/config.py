@@ -94,9 +94,7 @@ def default_config_path() -> Path | None:
 
 def _check_value(section: str, key: str, value, fail) -> None:
     types, meaning = SCHEMA[section][key]
-    if isinstance(value, bool) and bool not in types:
-        fail(f"[{section}] {key} ({meaning}) must be {' or '.join(t.__name__ for t in types)}, got {value!r}")
-    if not isinstance(value, types):
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):  # TOML true is no int
         fail(f"[{section}] {key} ({meaning}) must be {' or '.join(t.__name__ for t in types)}, got {value!r}")
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
         fail(f"[{section}] {key} must not be negative, got {value!r}")
@@ -130,7 +128,8 @@ def load_settings(path: Path | None) -> Settings:
     for section, table in data.items():
         if section not in SCHEMA or not isinstance(table, dict):
             where = f"{path}:{line_of(section)}" if isinstance(table, dict) else str(path)
-            raise ConfigError(f"{where}: unknown section or key {section!r} (sections: {', '.join(SCHEMA)})")
+            what = f"unknown section [{section}]" if isinstance(table, dict) else f"{section!r} outside a section"
+            raise ConfigError(f"{where}: {what} (sections: {', '.join(SCHEMA)})")
         for key, value in table.items():
             def fail(message: str, _s=section, _k=key) -> None:
                 raise ConfigError(f"{path}:{line_of(_s, _k)}: {message}")

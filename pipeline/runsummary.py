@@ -64,10 +64,7 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         """0 all good, 1 partial (some stage reported failures or skipped documents), 2 failed."""
-        codes = [STATUS_EXIT.get(s.status, 2) for s in self.stages if s.status != "skipped"]
-        if not self.stages:
-            return 2
-        return max(codes, default=2)
+        return max((STATUS_EXIT.get(s.status, 2) for s in self.stages if s.status != "skipped"), default=2)
 
     @property
     def status(self) -> str:
