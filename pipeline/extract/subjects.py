@@ -37,6 +37,7 @@ class SubjectFinder:
         self.drop_first = {w.lower() for w in book.cues.words("subject.drop_first")}
         # one-syllable stop words: a figure followed by one of them has no subject after it
         self.stop_syllables = {w.lower() for w in book.cues.words("subject.stop") if " " not in w}
+        self.rate_heads = {w.lower() for w in book.cues.words("subject.rate_heads")}
         heads = "|".join(re.escape(w) for w in book.cues.words("subject.rate_heads"))
         self.rate_head = re.compile(rf"(?<![^\W\d_])(?:{heads})(?![^\W\d_])", re.IGNORECASE)
         self._linking = frozenset(w.lower() for w in book.cues.words("subject.linking_verbs")
@@ -96,6 +97,8 @@ class SubjectFinder:
             words = words[1:]  # the head word ("tỷ lệ")
         elif side == "before":
             words = [t for t in words if t.lower_ not in self._linking]
+            while words and words[0].lower_ in self.rate_heads:  # "tỷ lệ X đạt 92,8%" → X
+                words = words[1:]
         while words and words[0].lower_ in self.drop_first:
             words = words[1:]
         text = " ".join(t.text for t in words).strip()
