@@ -255,6 +255,8 @@ def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partiti
 def _write_partitions(out_dir: Path, parts: list[list[Fact]]) -> None:
     """facts.parquet.d/part-NNNNN.parquet, swapped in whole: readers see the old or the new set."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in out_dir.glob(f".{PARTITIONS_DIR}.*"):  # from a killed run (runs never overlap)
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{PARTITIONS_DIR}.", dir=out_dir))
     try:
         for k, facts in enumerate(parts):
