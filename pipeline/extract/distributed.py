@@ -127,7 +127,7 @@ def _book(rules_dir: str, version: str) -> RuleBook:
         book = _BOOKS[rules_dir] = load_rulebook(Path(rules_dir))
     if book.version != version:
         raise PipelineError(f"rules at {rules_dir} on worker {socket.gethostname()} are version {book.version}, "
-                            f"the driver's are {version}: deploy the same rules/ everywhere")
+                            f"the driver's are {version}: deploy the same rules/ and chitieu code everywhere")
     return book
 
 

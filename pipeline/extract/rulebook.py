@@ -161,13 +161,24 @@ def _load_subject_patterns(path: Path) -> tuple[dict, ...]:
     return tuple(patterns)
 
 
+def _code_files() -> list[Path]:
+    """The source files whose changes can change facts: the extractor, the NLP layer, normalisation."""
+    package = Path(__file__).resolve().parent.parent
+    return sorted(package.glob("extract/*.py")) + [package / "nlp.py", package / "normalize.py",
+                                                   package / "records.py", package / "rules.py"]
+
+
 def rules_version(rules_dir: Path) -> str:
-    """A hash of every rule file: facts extracted with other rules are out of date."""
+    """A hash of every rule file and of the extractor's own code: facts extracted by other rules
+    or other code are out of date (re-extracted incrementally; refused on a mismatched Dask worker)."""
     digest = hashlib.sha256()
     for name in RULE_FILES:
         path = Path(rules_dir) / name
         if path.exists():
             digest.update(name.encode() + b"\0" + path.read_bytes())
+    for path in _code_files():
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
