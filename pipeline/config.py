@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from pipeline.errors import ConfigError, PipelineError
-from pipeline.rules import _line_of, load_toml
+from pipeline.rules import line_of as find_line, load_toml
 from pipeline.settings import DEFAULTS
 
 CONFIG_NAME = "chitieu.toml"
@@ -116,7 +116,7 @@ def load_settings(path: Path | None) -> Settings:
     base = path.resolve().parent
 
     def line_of(section: str, key: str | None = None) -> int | None:
-        start = _line_of(text, f"[{section}]", 0) or 1
+        start = find_line(text, f"[{section}]", 0) or 1
         if key is None:
             return start
         for offset, raw in enumerate(text.splitlines()[start - 1:]):

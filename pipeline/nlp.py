@@ -48,8 +48,6 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterat
             found = paragraph.find(piece, pos) if piece else -1
             if found < 0:  # sent_tokenize rewrote the text: keep the rest as one sentence
                 break
-            if paragraph[pos:found].strip():  # text it skipped belongs to the previous sentence
-                pass
             yield p_start + found, p_start + found + len(piece)
             pos = found + len(piece)
         rest = paragraph[pos:]

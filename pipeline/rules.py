@@ -25,7 +25,7 @@ class Indicator:
     unless: tuple[str, ...] = ()
 
 
-def _line_of(text: str, needle: str, occurrence: int) -> int | None:
+def line_of(text: str, needle: str, occurrence: int) -> int | None:
     """1-based line of the n-th occurrence of `needle` in a rule file, for error messages."""
     pos = -1
     for _ in range(occurrence + 1):
@@ -63,7 +63,7 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
     seen: set[str] = set()
     result = []
     for n, entry in enumerate(entries):
-        line = _line_of(text, "[[indicator]]", n)
+        line = line_of(text, "[[indicator]]", n)
         unknown = set(entry) - INDICATOR_KEYS
         if unknown:
             raise RuleError(f"unknown key(s) {sorted(unknown)}", path=str(path), line=line)

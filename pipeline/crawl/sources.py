@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from pipeline.crawl.urls import clean_url, host_of, registrable_domain
 from pipeline.errors import RuleError
-from pipeline.rules import _line_of, load_toml
+from pipeline.rules import line_of, load_toml
 from pipeline.settings import RULES_DIR
 
 SOURCES_FILE = RULES_DIR / "sources.toml"
@@ -200,7 +200,7 @@ def load_sources(path: Path = SOURCES_FILE) -> list[Source]:
     result: list[Source] = []
     seen: set[str] = set()
     for n, entry in enumerate(entries):
-        line = _line_of(text, "[[source]]", n)
+        line = line_of(text, "[[source]]", n)
 
         def fail(message: str, _line=line, _name=entry.get("name")) -> None:
             label = f"source {_name!r}: " if isinstance(_name, str) else ""

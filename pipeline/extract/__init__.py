@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline import nlp
 from pipeline.extract import context as ctx
-from pipeline.extract.rulebook import Rule, RuleBook, load_rulebook
+from pipeline.extract.rulebook import Rule, RuleBook, derived, load_rulebook
 from pipeline.extract.subjects import subject_finder
 from pipeline.extract.values import PARSERS, ParseContext
 from pipeline.normalize import normalize_text
@@ -35,8 +35,7 @@ class Hit:
 
 
 PREFIX_REACH = 40  # how far back a rule's prefix words may start
-NUMBER_START = re.compile(r"(?<![\w.,/-])\d")
-DIGIT_FIRST = "(?=\\d)"  # patterns starting with the {START} macro need a digit
+NUMBER_START = re.compile(r"(?<![\w.,/-])\d")  # where a rule.digit_first pattern can start
 
 
 def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseContext) -> list[Hit]:
@@ -47,8 +46,7 @@ def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseCont
     for rule in book.rules:
         if rule.needs and not any(n in lowered for n in rule.needs):
             continue
-        if DIGIT_FIRST in rule.regex.pattern[:40]:
-            # a pattern that starts at a number only needs trying where a number starts
+        if rule.digit_first:
             found = (rule.regex.match(sentence, pos) for pos in anchors)
             matches = [m for m in found if m is not None]
         else:
@@ -92,19 +90,13 @@ def _day_month(m: re.Match) -> bool:
         return False
 
 
-_ORDERS: dict[str, dict[str, int]] = {}
-
-
 def _rule_order(book: RuleBook) -> dict[str, int]:
-    key = f"{book.rules_dir}:{book.version}"
-    if key not in _ORDERS:
-        _ORDERS[key] = {rule.id: n for n, rule in enumerate(book.rules)}
-    return _ORDERS[key]
+    return {rule.id: n for n, rule in enumerate(book.rules)}
 
 
 def _resolve(hits: list[Hit], book: RuleBook) -> list[Hit]:
     """Longest match wins; on a tie the rule listed first. Exclusions block what they cover."""
-    order = _rule_order(book)
+    order = derived(book, _rule_order)
     chosen: list[Hit] = []
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), order[h.rule.id], h.start)):
         if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
@@ -125,7 +117,8 @@ def _pieces(text: str, start: int, end: int):
 
 def _figure_context(sentence: str, hit: Hit, prev_end: int, next_start: int, times: list[Hit],
                     book: RuleBook, cues: ctx.CueSet, doc_area: str) -> dict:
-    """Subject, indicator, area, modality, qualifier and as-of for one fraction or percent."""
+    """Subject, indicator, area, modality, qualifier and as-of for one fraction or percent.
+    `times` are the sentence's dates and periods that are not baselines ("so với năm 2022")."""
     segment = sentence[prev_end:hit.start]
     after = sentence[hit.end:next_start]
     clause_end = re.search(r"[;.!?]|$", after).start()
@@ -138,14 +131,14 @@ def _figure_context(sentence: str, hit: Hit, prev_end: int, next_start: int, tim
     }
     if not hit.values.get("qualifier"):
         out["qualifier"] = ctx.qualifier(sentence, hit.start, hit.end, cues)
-    governing = [t for t in times if t.end <= hit.start and not ctx.is_baseline(sentence, t.start, cues)]
+    governing = [t for t in times if t.end <= hit.start]
     if not governing:
-        governing = [t for t in times if hit.end <= t.start < next_start and not ctx.is_baseline(sentence, t.start, cues)][:1]
+        governing = [t for t in times if hit.end <= t.start < next_start][:1]
     if governing:
         t = governing[-1]
         start, end = t.values["date_start"], t.values["date_end"]
-        if re.search(r"(?:đến|tới|đến hết|tính đến|tính tới)\s*$", sentence[max(0, t.start - 12):t.start], re.I):
-            start = end  # "đến năm 2025": by the end of it
+        if ctx.holds_by_end(sentence, t.start, cues):
+            start = end
         out["as_of_start"], out["as_of_end"] = start, end
     return out
 
@@ -157,22 +150,23 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
     published = article.published_date
     facts: list[Fact] = []
     seen: Counter = Counter()
-    body = normalize_text(article.text)
-    doc_area = ctx.dominant_area(body, book, cues)
-    for field, raw in (("title", article.title or ""), ("text", article.text)):
-        text = normalize_text(raw)
+    fields = (("title", normalize_text(article.title or "")), ("text", normalize_text(article.text)))
+    doc_area = ctx.dominant_area(fields[1][1], book, cues)
+    for field, text in fields:
         for s_start, s_end in _pieces(text, 0, len(text)):
             sentence = text[s_start:s_end]
             if not nlp.SENTENCE_HINT.search(sentence):
                 continue
             pctx = ParseContext(published, ctx.is_future(sentence, cues))
             hits = _candidates(sentence, book, cues, pctx)
-            times = [h for h in hits if h.rule.kind in ("date", "period")]
+            times = [h for h in hits if h.rule.kind in ("date", "period")
+                     and not ctx.is_baseline(sentence, h.start, cues)]
             figures = [h for h in hits if h.rule.kind in FIGURE_KINDS]
+            figure_index = {id(h): k for k, h in enumerate(figures)}
             for hit in hits:
                 extra = {}
                 if hit.rule.kind in FIGURE_KINDS:
-                    k = figures.index(hit)
+                    k = figure_index[id(hit)]
                     prev_end = figures[k - 1].end if k else 0
                     next_start = figures[k + 1].start if k + 1 < len(figures) else len(sentence)
                     extra = _figure_context(sentence, hit, prev_end, next_start, times, book, cues, doc_area)

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.extract.rulebook import RuleBook
+from pipeline.extract.rulebook import RuleBook, derived
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 NAME = rf"[{UPPER}][^\W\d_]*(?:\s[{UPPER}][^\W\d_]*){{0,3}}"
@@ -31,6 +31,8 @@ class CueSet:
     target: re.Pattern
     actual: re.Pattern
     actual_after: re.Pattern
+    actual_over_target: re.Pattern
+    by_end_before: re.Pattern
     baseline_before: re.Pattern
     future: re.Pattern
     area_names: re.Pattern
@@ -38,13 +40,11 @@ class CueSet:
     area_whole: re.Pattern
 
 
-_CACHE: dict[str, CueSet] = {}
-
-
 def cue_set(book: RuleBook) -> CueSet:
-    key = f"{book.rules_dir}:{book.version}"
-    if key in _CACHE:
-        return _CACHE[key]
+    return derived(book, _build_cue_set)
+
+
+def _build_cue_set(book: RuleBook) -> CueSet:
     w = book.cues.words
 
     def tail(name: str, extra: str = "") -> re.Pattern:
@@ -68,13 +68,14 @@ def cue_set(book: RuleBook) -> CueSet:
         target=anywhere("modality.target"),
         actual=anywhere("modality.actual"),
         actual_after=anywhere("modality.actual_after"),
+        actual_over_target=anywhere("modality.actual_over_target"),
+        by_end_before=tail("time.by_end_before"),
         baseline_before=tail("time.baseline_before"),
         future=anywhere("time.future"),
         area_names=re.compile(rf"(?<![^\W\d_])(?:{_alternation(book.area_names)})(?![^\W\d_])"),
         area_admin=re.compile(rf"(?<![^\W\d_])(?P<admin>{admin})\s(?P<name>{NAME})"),
         area_whole=re.compile(rf"(?<![^\W\d_])(?:{_alternation(book.area_whole)})(?![^\W\d_])", re.IGNORECASE),
     )
-    _CACHE[key] = cues
     return cues
 
 
@@ -115,7 +116,7 @@ def modality(segment: str, after: str, cues: CueSet) -> str:
     (`segment`) and the rest of the clause (`after`)."""
     targets = [m.end() for m in cues.target.finditer(segment)]
     actuals = [m.end() for m in cues.actual.finditer(segment)]
-    if targets and not (actuals and max(actuals) > max(targets) and re.search(r"\bđã\b|kết quả|thực tế", segment[max(targets):], re.I)):
+    if targets and not (actuals and max(actuals) > max(targets) and cues.actual_over_target.search(segment, max(targets))):
         return "target"
     if actuals or cues.actual_after.search(after):
         return "actual"
@@ -129,6 +130,11 @@ def is_future(sentence: str, cues: CueSet) -> bool:
 def is_baseline(sentence: str, start: int, cues: CueSet) -> bool:
     """A time after 'so với' is what a figure is compared with, not when it holds."""
     return bool(cues.baseline_before.search(sentence[max(0, start - 20):start]))
+
+
+def holds_by_end(sentence: str, start: int, cues: CueSet) -> bool:
+    """A figure 'đến năm 2025' holds by the end of that period, not throughout it."""
+    return bool(cues.by_end_before.search(sentence[max(0, start - 12):start]))
 
 
 def areas_in(text: str, book: RuleBook, cues: CueSet) -> list[tuple[int, int, str]]:
@@ -171,15 +177,9 @@ def area_for(sentence: str, start: int, book: RuleBook, cues: CueSet, doc_area: 
     return ""
 
 
-_TERMS: dict[str, list[tuple[object, re.Pattern]]] = {}
-
-
 def _indicator_terms(book: RuleBook) -> list[tuple[object, re.Pattern]]:
-    key = f"{book.rules_dir}:{book.version}"
-    if key not in _TERMS:
-        _TERMS[key] = [(ind, re.compile(rf"(?<![^\W\d_])(?:{_alternation(ind.terms)})(?![^\W\d_])", re.IGNORECASE))
-                       for ind in book.indicators]
-    return _TERMS[key]
+    return [(ind, re.compile(rf"(?<![^\W\d_])(?:{_alternation(ind.terms)})(?![^\W\d_])", re.IGNORECASE))
+            for ind in book.indicators]
 
 
 def indicator_for(kind: str, subject: str, before: str, clause: str, book: RuleBook) -> str:
@@ -189,7 +189,7 @@ def indicator_for(kind: str, subject: str, before: str, clause: str, book: RuleB
     for text in (subject, before):
         if not text:
             continue
-        for ind, terms in _indicator_terms(book):
+        for ind, terms in derived(book, _indicator_terms):
             if ind.kinds and kind not in ind.kinds:
                 continue
             if ind.requires and not any(r.lower() in lowered_clause for r in ind.requires):

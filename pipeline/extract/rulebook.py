@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import RuleError
-from pipeline.rules import Indicator, _line_of, load_indicators, load_toml
+from pipeline.rules import Indicator, line_of, load_indicators, load_toml
 from pipeline.settings import RULES_DIR
 
 KINDS = {"fraction", "percent", "date", "period", "exclude"}
@@ -31,6 +32,7 @@ class Rule:
     prefix_required: bool = False
     before: re.Pattern | None = None  # required context before the match, outside the span
     needs: tuple[str, ...] = ()  # cheap substring check before running the regex
+    digit_first: bool = False  # the pattern starts at a number: try it only where one starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,7 @@ def _load_patterns(path: Path) -> tuple[Rule, ...]:
     from pipeline.extract.values import PARSERS  # the parsers a rule may name
 
     for n, entry in enumerate(data.get("rule", [])):
-        line = _line_of(text, "[[rule]]", n)
+        line = line_of(text, "[[rule]]", n)
         unknown = set(entry) - RULE_KEYS
         if unknown:
             raise RuleError(f"unknown key(s) {sorted(unknown)}", path=str(path), line=line)
@@ -119,14 +121,15 @@ def _load_patterns(path: Path) -> tuple[Rule, ...]:
             raise RuleError(f"rule {rid}: needs must be a list of strings", path=str(path), line=line)
         rules.append(Rule(rid, kind, parse, regex, context, tuple(examples), line,
                           prefix_required=bool(entry.get("prefix_required")),
-                          needs=tuple(n.lower() for n in needs), **extra))
+                          needs=tuple(n.lower() for n in needs),
+                          digit_first=regex.pattern.startswith(_expand("{START}", macros)), **extra))
     if not rules:
         raise RuleError("no [[rule]] entries", path=str(path))
     return tuple(rules)
 
 
 def _load_cues(path: Path) -> Cues:
-    data, _ = load_toml(path)
+    data, text = load_toml(path)
     lists: dict[str, tuple[str, ...]] = {}
     max_words = 4
     for section, table in data.items():
@@ -137,7 +140,7 @@ def _load_cues(path: Path) -> Cues:
                 max_words = int(value)
                 continue
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                line = _line_of(open(path, encoding="utf-8").read(), name, 0)
+                line = line_of(text, name, 0)
                 raise RuleError(f"{section}.{name} must be a list of phrases", path=str(path), line=line)
             lists[f"{section}.{name}"] = tuple(sorted(value, key=len, reverse=True))
     return Cues(lists, max_words)
@@ -199,3 +202,15 @@ def load_rulebook(rules_dir: Path = RULES_DIR) -> RuleBook:
         version=rules_version(rules_dir),
         rules_dir=rules_dir,
     )
+
+
+_DERIVED: dict[tuple[str, Callable], object] = {}
+
+
+def derived(book: RuleBook, build: Callable[[RuleBook], object]):
+    """What `build` makes from a rule book (compiled cue regexes, the Matcher …), built once per
+    process and rule-book version: rule books are read-only, so the result never goes stale."""
+    key = (f"{book.rules_dir}:{book.version}", build)
+    if key not in _DERIVED:
+        _DERIVED[key] = build(book)
+    return _DERIVED[key]

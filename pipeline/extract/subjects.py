@@ -6,19 +6,22 @@ import re
 
 from pipeline import nlp
 from pipeline.errors import RuleError
-from pipeline.extract.rulebook import RuleBook
+from pipeline.extract.rulebook import RuleBook, derived
 
 LEFT_CHARS, SHORT_LEFT_CHARS, RIGHT_CHARS = 110, 70, 45
 FIRST_SYLLABLE = re.compile(r" ([^\W\d_]+)")
 
 
 def _resolve(value, book: RuleBook, path: str, line: int):
-    """Replace "$section.name" placeholders with cue lists (lower-cased, as LOWER compares)."""
+    """Replace "$section.name" placeholders (or "$a+b", two lists together) with cue lists,
+    lower-cased as LOWER compares."""
     if isinstance(value, str) and value.startswith("$"):
-        words = book.cues.words(value[1:])
-        if not words:
-            raise RuleError(f"unknown cue list {value!r}", path=path, line=line)
-        return [w.lower() for w in words]
+        words = []
+        for name in value[1:].split("+"):
+            if not book.cues.words(name):
+                raise RuleError(f"unknown cue list {name!r} in {value!r}", path=path, line=line)
+            words += [w.lower() for w in book.cues.words(name)]
+        return words
     if isinstance(value, dict):
         return {k: _resolve(v, book, path, line) for k, v in value.items()}
     if isinstance(value, list):
@@ -33,15 +36,13 @@ class SubjectFinder:
         from spacy.matcher import Matcher
 
         self.matcher = Matcher(nlp.vocab(), validate=True)
-        self.groups: dict[str, tuple[str, list[int]]] = {}
+        self.groups: dict[str, tuple[str, frozenset[int]]] = {}
+        self.drops: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self.drop_first = {w.lower() for w in book.cues.words("subject.drop_first")}
         # one-syllable stop words: a figure followed by one of them has no subject after it
         self.stop_syllables = {w.lower() for w in book.cues.words("subject.stop") if " " not in w}
-        self.rate_heads = {w.lower() for w in book.cues.words("subject.rate_heads")}
         heads = "|".join(re.escape(w) for w in book.cues.words("subject.rate_heads"))
         self.rate_head = re.compile(rf"(?<![^\W\d_])(?:{heads})(?![^\W\d_])", re.IGNORECASE)
-        self._linking = frozenset(w.lower() for w in book.cues.words("subject.linking_verbs")
-                                  + book.cues.words("qualifier.approx"))
         path = str(book.rules_dir / "subjects.jsonl")
         for entry in book.subject_patterns:
             pattern = _resolve(entry["pattern"], book, path, entry["line"])
@@ -49,7 +50,13 @@ class SubjectFinder:
                 self.matcher.add(entry["id"], [pattern], greedy="LONGEST")
             except Exception as exc:  # spaCy's pattern validation errors have many types
                 raise RuleError(f"bad Matcher pattern {entry['id']}: {exc}", path=path, line=entry["line"]) from None
-            self.groups[entry["id"]] = (entry["side"], list(entry.get("group", [])))
+            group = entry.get("group")
+            if not (isinstance(group, list) and group and all(isinstance(i, int) and 0 <= i < len(pattern) for i in group)):
+                raise RuleError(f"{entry['id']}: 'group' must list indexes of its pattern's tokens",
+                                path=path, line=entry["line"])
+            self.groups[entry["id"]] = (entry["side"], frozenset(group))
+            self.drops[entry["id"]] = tuple(frozenset(_resolve(entry[key], book, path, entry["line"]) if key in entry else ())
+                                            for key in ("drop", "drop_leading"))
 
     def find(self, sentence: str, fig_start: int, fig_end: int) -> tuple[str, str]:
         """(subject, pattern id) for the figure at [fig_start, fig_end) of `sentence`: the noun
@@ -80,37 +87,29 @@ class SubjectFinder:
     def _best(self, doc, side: str) -> tuple[str, str] | None:
         fig_index = next(t.i for t in doc if t.tag_ == "FIG")
         best = None
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end, alignment in self.matcher(doc, with_alignments=True):
             name = doc.vocab.strings[match_id]
             if self.groups[name][0] != side:
                 continue
             if side == "after" and start == fig_index and (best is None or end > best[2]):
-                best = (name, start, end)
+                best = (name, start, end, alignment)
             elif side == "before" and end <= fig_index + 1 and (
                     best is None or (end, -start) > (best[2], -best[1])):
-                best = (name, start, end)
+                best = (name, start, end, alignment)
         if best is None:
             return None
-        name, start, end = best
-        words = [t for t in doc[start:end] if t.tag_ == "W"]
-        if name == "subject.rate_head":
-            words = words[1:]  # the head word ("tỷ lệ")
-        elif side == "before":
-            words = [t for t in words if t.lower_ not in self._linking]
-            while words and words[0].lower_ in self.rate_heads:  # "tỷ lệ X đạt 92,8%" → X
-                words = words[1:]
+        name, start, end, alignment = best
+        group = self.groups[name][1]
+        drop, drop_leading = self.drops[name]
+        words = [doc[start + i] for i, index in enumerate(alignment) if index in group and doc[start + i].lower_ not in drop]
+        while words and words[0].lower_ in drop_leading:
+            words = words[1:]
         while words and words[0].lower_ in self.drop_first:
             words = words[1:]
         text = " ".join(t.text for t in words).strip()
         return (text, name) if text else None
 
 
-_FINDERS: dict[str, SubjectFinder] = {}
-
-
 def subject_finder(book: RuleBook) -> SubjectFinder:
     """The finder for this rule book, built once per process (Matcher set-up is not free)."""
-    key = f"{book.rules_dir}:{book.version}"
-    if key not in _FINDERS:
-        _FINDERS[key] = SubjectFinder(book)
-    return _FINDERS[key]
+    return derived(book, SubjectFinder)
