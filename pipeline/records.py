@@ -114,13 +114,18 @@ class Fact:
     grain: str = ""  # day | month | quarter | half | year | multi-year
     subject: str = ""
     indicator: str = ""
+    value_kind: str = ""  # level | change | share_of_plan | contribution | other ("" for dates)
     area: str = ""
+    area_part: str = ""  # the part of the area the figure covers ("khu vực nông thôn"), "" = all of it
+    area_basis: str = ""  # stated | inherited | source | ""
     as_of_start: str | None = None
     as_of_end: str | None = None
+    time_basis: str = ""  # stated | inherited | published | ""
     modality: str = "unknown"  # target | actual | unknown
     sentence: str = ""
     rule: str = ""
     field: str = "text"
+    why: str = ""  # which rule or context decided each attribute, "attr=rule;…"
 
     def as_dict(self) -> dict[str, Any]:
         # every field is a scalar: a plain read is the same as dataclasses.asdict and ~30x faster
