@@ -6,6 +6,7 @@ prediction overlapping it is neither a hit nor a false alarm.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -181,4 +182,137 @@ def format_report(result: dict, examples: int = 10) -> str:
         if items and examples:
             lines.append(f"{title} ({len(items)}, first {min(examples, len(items))}):")
             lines += [_fmt_fact(f) for f in items[:examples]]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- what each figure means
+MEANING_ATTRIBUTES = ("indicator", "value_kind", "area", "area_part", "as_of", "modality", "subject")
+AREA_PREFIXES = ("tỉnh ", "thành phố ", "tp. ", "tp ")
+
+
+def load_passages(path: str | Path) -> dict[str, dict]:
+    """govnews passages by id."""
+    return {row["id"]: row for row in _iter_jsonl(path)}
+
+
+def passage_doc(row: dict) -> dict:
+    """A govnews passage as the document an extract_fn takes (text normalised, site as source)."""
+    return {"id": row["id"], "title": row.get("title", ""), "text": normalize_text(row["text"]),
+            "published": row.get("published"), "url": row.get("url"), "source": row.get("site") or row.get("source")}
+
+
+def norm_area(area: object) -> str:
+    """'Tỉnh Bà Rịa – Vũng Tàu' and 'bà rịa-vũng tàu' compare equal."""
+    text = normalize_text(str(area or "")).lower().strip()
+    for prefix in AREA_PREFIXES:
+        if text.startswith(prefix) and text not in ("thành phố",):
+            text = text[len(prefix):]
+    return " ".join(text.replace("-", " - ").replace("–", " - ").split())
+
+
+def _syllables(text: object) -> list[str]:
+    return [w for w in re.split(r"[\s,;:()/.\-–\"“”]+", normalize_text(str(text or "")).lower()) if w]
+
+
+def subject_scores(pred: object, gold: object) -> dict[str, bool]:
+    """contains: every syllable of the gold subject is in the predicted one; partial: they share one
+    (CQE's 'partial'); complete: equal (CQE's 'complete')."""
+    p, g = _syllables(pred), _syllables(gold)
+    return {"contains": bool(g) and set(g) <= set(p), "partial": bool(set(p) & set(g)), "complete": bool(g) and p == g}
+
+
+def as_of_agrees(pred: dict, gold: dict) -> bool:
+    """as_of_end at the precision the annotation gives ("2022-11" matches any day of that month)."""
+    wanted = gold.get("as_of_end") or ""
+    got = pred.get("as_of_end") or ""
+    return got == wanted if not wanted else got[:len(wanted)] == wanted
+
+
+def _ratio(good: int, total: int) -> float:
+    return good / total if total else 0.0
+
+
+def score_meaning(predicted: list[dict], gold: list[dict]) -> dict:
+    """Value P/R/F1 of percent and fraction facts, then per-attribute accuracy on the matched ones."""
+    figures = [p for p in predicted if p.get("kind") in ("percent", "fraction")]
+    result = score(figures, [g for g in gold if g["kind"] in ("percent", "fraction")])
+    pairs = result["hits"]
+    counts = {name: [0, 0] for name in ("value_kind", "area", "area_part", "as_of", "modality", "subject",
+                                         "subject_partial", "subject_complete", "indicator_p", "indicator_r")}
+    errors: dict[str, list] = {name: [] for name in MEANING_ATTRIBUTES}
+
+    def tally(name: str, ok: bool, pred: dict, gold_fact: dict, attr: str) -> None:
+        counts[name][0] += ok
+        counts[name][1] += 1
+        if not ok and attr:
+            errors[attr].append((pred, gold_fact))
+
+    for pred, g in pairs:
+        tally("value_kind", pred.get("value_kind") == g.get("value_kind"), pred, g, "value_kind")
+        tally("modality", pred.get("modality") == g.get("modality"), pred, g, "modality")
+        tally("as_of", as_of_agrees(pred, g), pred, g, "as_of")
+        tally("area_part", norm_area(pred.get("area_part")) == norm_area(g.get("area_part")), pred, g, "area_part")
+        if g.get("area"):
+            tally("area", norm_area(pred.get("area")) == norm_area(g.get("area")), pred, g, "area")
+        if g.get("subject"):
+            s = subject_scores(pred.get("subject"), g.get("subject"))
+            tally("subject", s["contains"], pred, g, "subject")
+            tally("subject_partial", s["partial"], pred, g, "")
+            tally("subject_complete", s["complete"], pred, g, "")
+        if pred.get("indicator"):
+            tally("indicator_p", pred.get("indicator") == g.get("indicator"), pred, g, "indicator")
+        if g.get("indicator"):
+            tally("indicator_r", pred.get("indicator") == g.get("indicator"), pred, g,
+                  "indicator" if pred.get("indicator") == "" else "")
+    timeline = [g for g in gold if g["kind"] in ("percent", "fraction") and not g.get("ignore")
+                and g.get("value_kind") == "level" and g.get("indicator")]
+    matched = {id(g): p for p, g in pairs}
+    complete = sum(1 for g in timeline if id(g) in matched and _all_right(matched[id(g)], g))
+    attributes = {name: _ratio(*counts[name]) for name in counts}
+    attributes["timeline_complete"] = _ratio(complete, len(timeline))
+    result.update(attributes=attributes, counts={**counts, "timeline_complete": [complete, len(timeline)]},
+                  errors=errors)
+    return result
+
+
+def _all_right(pred: dict, g: dict) -> bool:
+    """Right indicator, level, area and sub-area, time and modality: a true timeline statement."""
+    return (pred.get("indicator") == g.get("indicator") and pred.get("value_kind") == "level"
+            and (not g.get("area") or norm_area(pred.get("area")) == norm_area(g.get("area")))
+            and norm_area(pred.get("area_part")) == norm_area(g.get("area_part"))
+            and as_of_agrees(pred, g) and pred.get("modality") == g.get("modality"))
+
+
+def evaluate_meaning(extract_fn: ExtractFn, passages_path: str | Path, gold_path: str | Path,
+                     ids: Iterable[str] | None = None) -> dict:
+    """Run extract_fn on the annotated govnews passages and score values and meaning."""
+    gold = load_gold(gold_path)
+    wanted = set(ids) if ids is not None else {g["doc_id"] for g in gold}
+    gold = [g for g in gold if g["doc_id"] in wanted]
+    passages = load_passages(passages_path)
+    missing = wanted - set(passages)
+    if missing:
+        raise ValueError(f"annotated passages absent from {passages_path}: {sorted(missing)[:3]}")
+    predicted = [f for doc_id in sorted(wanted) for f in _run(extract_fn, passage_doc(passages[doc_id]))]
+    result = score_meaning(predicted, gold)
+    result["documents"] = len(wanted)
+    return result
+
+
+def format_meaning_report(result: dict, examples: int = 0) -> str:
+    """Value P/R/F1 and per-attribute accuracy (with counts); optionally a few errors of each."""
+    o = result["overall"]
+    lines = [f"values (percent + fraction): P {o['precision']:.3f} R {o['recall']:.3f} F1 {o['f1']:.3f} "
+             f"({o['tp']} matched, {o['fp']} false alarms, {o['fn']} missed)"]
+    for name, (good, total) in result["counts"].items():
+        lines.append(f"  {name:<18} {_ratio(good, total):.3f}  ({good}/{total})")
+    if examples:
+        for attr, items in result["errors"].items():
+            if not items:
+                continue
+            lines.append(f"-- {attr} errors ({len(items)}):")
+            for pred, g in items[:examples]:
+                key = "as_of_end" if attr == "as_of" else attr
+                lines.append(f"   {g['doc_id']} {g['text']!r}: got {pred.get(key)!r} want {g.get(key)!r}"
+                             f"  [{pred.get('why', '')}]")
     return "\n".join(lines)

@@ -5,8 +5,10 @@ columns of extracted/facts.*; both are documented in README.md. Change them only
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -18,16 +20,33 @@ ARTICLE_FIELDS = ("id", "url", "title", "published", "source", "fetched_at", "te
 def parse_published(value: Any) -> dt.date | None:
     """The calendar date of an ISO 8601 date or datetime string (None stays None).
 
-    Raises ValueError for anything else, so a malformed `published` is reported, not guessed.
+    A month ("2022-11") or a year ("2022"), as pages that show no day give it, stands for its last
+    day: the latest the article can have been published. Raises ValueError for anything else, so a
+    malformed `published` is reported, not guessed.
     """
+    span = published_span(value)
+    return None if span is None else span[1]
+
+
+def published_span(value: Any) -> tuple[dt.date, dt.date] | None:
+    """(first, last) day the publication date can be: one day, or a whole month or year."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise ValueError(f"published must be an ISO 8601 string, got {type(value).__name__}")
     text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        year, month = int(text[:4]), int(text[5:])
+        if not 1 <= month <= 12:
+            raise ValueError(f"month {month} out of range")
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    if re.fullmatch(r"\d{4}", text):
+        return dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
     if len(text) == 10:
-        return dt.date.fromisoformat(text)
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        day = dt.date.fromisoformat(text)
+    else:
+        day = dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    return day, day
 
 
 def article_id(url: str | None = None, text: str | None = None) -> str:
@@ -65,7 +84,7 @@ class Article:
             raise InputError("field 'text' is missing or not a string", source=source, line=line)
         if not text.strip():
             raise InputError("field 'text' is empty", source=source, line=line)
-        for name in ("id", "url", "title", "source", "fetched_at"):
+        for name in ("id", "url", "title", "source", "site", "fetched_at"):
             if data.get(name) is not None and not isinstance(data[name], str):
                 raise InputError(f"field '{name}' must be a string", source=source, line=line)
         published = data.get("published")
@@ -80,7 +99,7 @@ class Article:
             url=url,
             title=data.get("title") or "",
             published=published or None,
-            source=data.get("source") or "",
+            source=data.get("source") or data.get("site") or "",
             fetched_at=data.get("fetched_at") or None,
             text=text,
         )

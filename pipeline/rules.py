@@ -11,7 +11,9 @@ from pathlib import Path
 from pipeline.errors import RuleError
 from pipeline.settings import RULES_DIR
 
-INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires", "unless"}
+INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires", "unless", "value_kinds", "examples", "description"}
+FACT_KINDS = ("fraction", "percent")
+VALUE_KINDS = ("level", "change", "share_of_plan", "contribution", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,9 @@ class Indicator:
     kinds: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    value_kinds: tuple[str, ...] = ()  # the kinds of value it can have; empty = any
+    examples: tuple[dict, ...] = ()
+    description: str = ""
 
 
 def line_of(text: str, needle: str, occurrence: int) -> int | None:
@@ -54,7 +59,8 @@ def load_toml(path: Path) -> tuple[dict, str]:
 
 
 def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
-    """The indicator lexicon (rules/indicators.toml), in file order (first match wins)."""
+    """The indicator lexicon (rules/indicators.toml); the order does not decide matches (see
+    pipeline/extract/vocabulary.py)."""
     path = Path(rules_dir) / "indicators.toml"
     data, text = load_toml(path)
     entries = data.get("indicator")
@@ -73,16 +79,38 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
         if ident in seen:
             raise RuleError(f"duplicate indicator id {ident!r}", path=str(path), line=line)
         seen.add(ident)
-        terms = entry.get("terms")
-        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
-            raise RuleError(f"indicator {ident!r}: 'terms' must be a non-empty list of phrases", path=str(path), line=line)
+
+        def fail(message: str):
+            raise RuleError(f"indicator {ident!r}: {message}", path=str(path), line=line)
+
+        def phrases(key: str, required: bool = False, allowed: tuple[str, ...] = ()) -> tuple[str, ...]:
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value) \
+                    or (required and not value):
+                fail(f"'{key}' must be a {'non-empty ' if required else ''}list of strings, got {value!r}")
+            if allowed and not set(value) <= set(allowed):
+                fail(f"'{key}' may only contain {list(allowed)}, got {value!r}")
+            return tuple(value)
+
+        terms = phrases("terms", required=True)
         if not isinstance(entry.get("label"), str):
-            raise RuleError(f"indicator {ident!r}: 'label' is required", path=str(path), line=line)
+            fail("'label' is required")
+        examples = entry.get("examples", [])
+        if not isinstance(examples, list) or not all(isinstance(e, dict) and "text" in e and "figure" in e for e in examples):
+            fail("examples must be tables with text and figure (and expect, the id or \"\")")
         result.append(Indicator(
-            id=ident, label=entry["label"], unit=str(entry.get("unit", "")),
-            terms=tuple(terms), kinds=tuple(entry.get("kinds", ())), requires=tuple(entry.get("requires", ())),
-            unless=tuple(entry.get("unless", ())),
+            id=ident, label=entry["label"], unit=str(entry.get("unit", "")), terms=terms,
+            kinds=phrases("kinds", allowed=FACT_KINDS), requires=phrases("requires"), unless=phrases("unless"),
+            value_kinds=phrases("value_kinds", allowed=VALUE_KINDS), examples=tuple(examples),
+            description=str(entry.get("description", "")),
         ))
+    seen_terms: dict[str, str] = {}
+    for ind in result:
+        for term in ind.terms:
+            other = seen_terms.setdefault(term.lower(), ind.id)
+            if other != ind.id:
+                raise RuleError(f"term {term!r} is listed by both {other!r} and {ind.id!r}: a term must name one "
+                                f"indicator (the most specific match decides)", path=str(path))
     return result
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 
 from pipeline import nlp
 from pipeline.extract import context as ctx
+from pipeline.extract import meaning, places
 from pipeline.extract.rulebook import Rule, RuleBook, derived, load_rulebook
-from pipeline.extract.subjects import subject_finder
 from pipeline.extract.values import PARSERS, ParseContext
 from pipeline.normalize import normalize_text
-from pipeline.records import Article, Fact, fact_id
+from pipeline.records import Article, Fact, fact_id, published_span
+
 
 __all__ = ["extract_facts", "load_rulebook", "RuleBook"]
 
@@ -115,61 +117,53 @@ def _pieces(text: str, start: int, end: int):
         yield s, e
 
 
-def _figure_context(sentence: str, hit: Hit, prev_end: int, next_start: int, times: list[Hit],
-                    book: RuleBook, cues: ctx.CueSet, doc_area: str) -> dict:
-    """Subject, indicator, area, modality, qualifier and as-of for one fraction or percent.
-    `times` are the sentence's dates and periods that are not baselines ("so với năm 2022")."""
-    segment = sentence[prev_end:hit.start]
-    after = sentence[hit.end:next_start]
-    clause_end = re.search(r"[;.!?]|$", after).start()
-    subject, _ = subject_finder(book).find(sentence, hit.start, hit.end)
-    out = {
-        "subject": subject,
-        "indicator": ctx.indicator_for(hit.rule.kind, subject, segment, segment + sentence[hit.start:hit.end] + after, book),
-        "area": ctx.area_for(sentence, hit.start, book, cues, doc_area),
-        "modality": ctx.modality(segment, after[:clause_end], cues),
-    }
-    if not hit.values.get("qualifier"):
-        out["qualifier"] = ctx.qualifier(sentence, hit.start, hit.end, cues)
-    governing = [t for t in times if t.end <= hit.start]
-    if not governing:
-        governing = [t for t in times if hit.end <= t.start < next_start][:1]
-    if governing:
-        t = governing[-1]
-        start, end = t.values["date_start"], t.values["date_end"]
-        if ctx.holds_by_end(sentence, t.start, cues):
-            start = end
-        out["as_of_start"], out["as_of_end"] = start, end
-    return out
+def document_scope(article: Article, title: str, text: str, book: RuleBook) -> meaning.Scope:
+    """What every figure of the article may inherit: headline and lead area, the site's home area,
+    the publication date."""
+    finder = places.place_finder(book)
+    try:
+        published = published_span(article.published)
+    except ValueError:
+        published = None
+    host = article.source or (urlsplit(article.url).hostname or "" if article.url else "")
+    scope = meaning.Scope(published=published, home_area=book.gazetteer.home_area(host))
+    lead = text.split("\n", 1)[0]
+    for where, found in (("headline", finder.find(title)), ("lead", finder.find(lead)), ("article", finder.find(text))):
+        area = places.dominant_province(found) if where != "headline" else next(
+            (p.area for p in found if p.counts and p.level in places.PROVINCE_LEVEL), "")
+        provinces = [p.area for p in found if p.counts and p.level == "province"]
+        if area and not scope.doc_area:
+            scope.doc_area, scope.doc_why = area, where
+        if provinces and not scope.doc_province:
+            scope.doc_province = places.dominant_province([p for p in found if p.level == "province"]) or provinces[0]
+    return scope
 
 
 def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
-    """Every fraction, percentage, date and period in an article's title and text."""
+    """Every fraction, percentage, date and period in an article's title and text, with what each
+    figure means (pipeline/extract/meaning.py)."""
     book = book or load_rulebook()
     cues = ctx.cue_set(book)
     published = article.published_date
     facts: list[Fact] = []
     seen: Counter = Counter()
     fields = (("title", normalize_text(article.title or "")), ("text", normalize_text(article.text)))
-    doc_area = ctx.dominant_area(fields[1][1], book, cues)
+    scope = document_scope(article, fields[0][1], fields[1][1], book)
     for field, text in fields:
         for s_start, s_end in _pieces(text, 0, len(text)):
+            scope.new_paragraph(text.count("\n", 0, s_start) if field == "text" else -2)
             sentence = text[s_start:s_end]
             if not nlp.SENTENCE_HINT.search(sentence):
                 continue
             pctx = ParseContext(published, ctx.is_future(sentence, cues))
             hits = _candidates(sentence, book, cues, pctx)
-            times = [h for h in hits if h.rule.kind in ("date", "period")
-                     and not ctx.is_baseline(sentence, h.start, cues)]
-            figures = [h for h in hits if h.rule.kind in FIGURE_KINDS]
-            figure_index = {id(h): k for k, h in enumerate(figures)}
+            meanings = iter(meaning.interpret(sentence, hits, scope, book))
             for hit in hits:
                 extra = {}
                 if hit.rule.kind in FIGURE_KINDS:
-                    k = figure_index[id(hit)]
-                    prev_end = figures[k - 1].end if k else 0
-                    next_start = figures[k + 1].start if k + 1 < len(figures) else len(sentence)
-                    extra = _figure_context(sentence, hit, prev_end, next_start, times, book, cues, doc_area)
+                    extra = next(meanings).fields()
+                    if not hit.values.get("qualifier"):
+                        extra["qualifier"] = ctx.qualifier(sentence, hit.start, hit.end, cues)
                 surface = sentence[hit.start:hit.end]
                 key = (field, hit.rule.kind, surface)
                 seen[key] += 1

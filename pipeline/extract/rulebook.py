@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import RuleError
+from pipeline.extract.areas import Gazetteer, build_gazetteer
+from pipeline.extract.meaning_rules import MeaningRule, load_meaning
 from pipeline.rules import Indicator, line_of, load_indicators, load_toml
 from pipeline.settings import RULES_DIR
 
 KINDS = {"fraction", "percent", "date", "period", "exclude"}
 RULE_KEYS = {"id", "kind", "parse", "pattern", "context", "case", "examples", "prefix", "prefix_required", "before", "needs"}
-RULE_FILES = ("patterns.toml", "cues.toml", "areas.toml", "indicators.toml", "subjects.jsonl")
+RULE_FILES = ("patterns.toml", "cues.toml", "areas.toml", "indicators.toml", "subjects.jsonl", "meaning.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,10 @@ class RuleBook:
     subject_patterns: tuple[dict, ...]
     version: str
     rules_dir: Path = field(default=RULES_DIR)
+    areas: dict = field(default_factory=dict)  # rules/areas.toml as read
+    gazetteer: Gazetteer | None = None
+    value_kind_rules: tuple[MeaningRule, ...] = ()
+    modality_rules: tuple[MeaningRule, ...] = ()
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
@@ -182,18 +188,26 @@ def rules_version(rules_dir: Path) -> str:
     for path in _code_files():
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    try:  # the gazetteer's place names are rules too
+        from importlib.metadata import version
+        digest.update(b"vietnam-provinces\0" + version("vietnam-provinces").encode())
+    except Exception:  # not installed: load_rulebook reports it
+        pass
     return digest.hexdigest()[:12]
 
 
 def load_rulebook(rules_dir: Path = RULES_DIR) -> RuleBook:
     rules_dir = Path(rules_dir)
-    areas, _ = load_toml(rules_dir / "areas.toml")
+    areas_path = rules_dir / "areas.toml"
+    areas, _ = load_toml(areas_path)
     names = areas.get("names", {})
     if not isinstance(names, dict):
-        raise RuleError("[names] must be a table", path=str(rules_dir / "areas.toml"))
+        raise RuleError("[names] must be a table", path=str(areas_path))
+    cues = _load_cues(rules_dir / "cues.toml")
+    value_kind_rules, modality_rules = load_meaning(rules_dir / "meaning.toml", cues.words("clause.between"))
     return RuleBook(
         rules=_load_patterns(rules_dir / "patterns.toml"),
-        cues=_load_cues(rules_dir / "cues.toml"),
+        cues=cues,
         area_names=dict(names),
         area_admin=tuple(areas.get("admin", ())),
         area_whole=tuple(areas.get("whole", ())),
@@ -201,6 +215,10 @@ def load_rulebook(rules_dir: Path = RULES_DIR) -> RuleBook:
         subject_patterns=_load_subject_patterns(rules_dir / "subjects.jsonl"),
         version=rules_version(rules_dir),
         rules_dir=rules_dir,
+        areas=areas,
+        gazetteer=build_gazetteer(areas, str(areas_path)),
+        value_kind_rules=value_kind_rules,
+        modality_rules=modality_rules,
     )
 
 

@@ -84,6 +84,18 @@ class SubjectFinder:
         window = sentence[lo:fig_end]
         return self._best(nlp.window_doc(window, fig_start - lo, fig_end - lo), "before") or ("", "")
 
+    def after(self, sentence: str, fig_start: int, fig_end: int) -> str:
+        """The noun phrase right after the figure ("20/27 chỉ tiêu", "0,03% hộ nghèo"), or ""."""
+        hi = min(len(sentence), fig_end + RIGHT_CHARS)
+        if hi < len(sentence):
+            space = sentence.rfind(" ", fig_end, hi)
+            hi = space if space > fig_end else fig_end
+        first = FIRST_SYLLABLE.match(sentence, fig_end)
+        if not first or first.group(1).lower() in self.stop_syllables:
+            return ""
+        found = self._best(nlp.window_doc(sentence[fig_start:hi], 0, fig_end - fig_start), "after")
+        return found[0] if found else ""
+
     def _best(self, doc, side: str) -> tuple[str, str] | None:
         fig_index = next(t.i for t in doc if t.tag_ == "FIG")
         best = None

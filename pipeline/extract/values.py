@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pipeline.extract.numbers import DENOMINATOR_WORDS, DIGIT_WORDS, parse_number, parse_number_words
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4}
-WORD_MONTHS = {"chín": 9, "ba": 3, "sáu": 6}
+WORD_MONTHS = {"chín": 9, "ba": 3, "sáu": 6, "một": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +201,11 @@ def p_months_to_date(m: re.Match, ctx: ParseContext) -> dict | None:
     return _range_fields(year, 1, 1, n, 0, "month")
 
 
+def p_first_month(m: re.Match, ctx: ParseContext) -> dict | None:
+    year = int(m.group("y")) if m.group("y") else (ctx.published.year if ctx.published else None)
+    return _range_fields(year, 1, 1, 1, 0, "month")
+
+
 def p_quarter(m: re.Match, ctx: ParseContext) -> dict | None:
     raw = (m.group("q") or "1").lower()  # "quý đầu năm" is the first quarter
     q = int(raw) if raw.isdigit() else ROMAN[raw]
@@ -241,7 +246,7 @@ PARSERS: dict[str, Callable[[re.Match, ParseContext], dict | None]] = {
     "percent": p_percent, "percent_words": p_percent_words, "fraction": p_fraction,
     "fraction_words": p_fraction_words, "fraction_half": p_fraction_half, "dmy": p_dmy, "dm": p_dm,
     "day_range": p_day_range, "year_edge": p_year_edge, "year_range": p_year_range, "year": p_year,
-    "relative_year": p_relative_year, "half": p_half, "months_to_date": p_months_to_date,
+    "relative_year": p_relative_year, "half": p_half, "months_to_date": p_months_to_date, "first_month": p_first_month,
     "quarter": p_quarter, "month": p_month, "none": p_none, "date_range": p_date_range,
     "month_words": p_month_words, "month_relative": p_month_relative,
 }

@@ -1,0 +1,140 @@
+"""Where a figure applies: Vietnam's provinces and districts from the `vietnam-provinces` gazetteer
+(the 63 provinces and centrally-run cities before the 2025 merger, whose names include the 34
+after it, with their districts), plus what rules/areas.toml adds (short forms, "cả nước", sub-area
+words, home areas of news sites). Pure lookups, built once per rule book."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.errors import RuleError
+
+NATIONAL = "cả nước"
+# old and new tone placement both occur in real text ("Hoà Bình" / "Hòa Bình", "Thanh Hoá")
+_TONE_VARIANTS = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé",
+                  "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ", "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"}
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One administrative unit: its canonical name and level (province | district)."""
+
+    name: str
+    level: str
+    province: str  # the province it belongs to (itself for a province)
+
+
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII letters and digits only: 'Bà Rịa - Vũng Tàu' → 'bariavungtau'."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
+
+
+def spellings(name: str) -> set[str]:
+    """A name in both tone placements and with the dash spaced or not ('Bà Rịa-Vũng Tàu')."""
+    out = {name}
+    for old, new in _TONE_VARIANTS.items():
+        out |= {n.replace(old, new) for n in out} | {n.replace(new, old) for n in out}
+    out |= {n.replace(" - ", "-") for n in out} | {n.replace(" - ", " – ") for n in out}
+    return out
+
+
+@lru_cache(maxsize=1)
+def gazetteer_units() -> tuple[tuple[Unit, ...], dict[str, str]]:
+    """Provinces and districts of the gazetteer package, and province name → ASCII slug."""
+    try:
+        import vietnam_provinces
+    except ImportError as exc:  # a dependency of chitieu: only a broken install gets here
+        raise RuleError(f"the gazetteer package vietnam-provinces is not installed ({exc})") from None
+    data = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
+    units, slugs = [], {}
+    for province in data:
+        name = re.sub(r"^(?:Tỉnh|Thành phố)\s+", "", province["name"])
+        units.append(Unit(name, "province", name))
+        slugs[name] = province["codename"].replace("_", "")
+        for district in province.get("districts", ()):
+            units.append(Unit(district["name"], "district", name))
+    return tuple(units), slugs
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Surface form → canonical area, province slugs for host names, sub-area phrases."""
+
+    names: dict[str, str]  # "TP.HCM" → "TP Hồ Chí Minh", "Điện Biên" → "Điện Biên"
+    provinces: frozenset[str]  # canonical province-level names, "cả nước" excluded
+    slugs: dict[str, str]  # ASCII slug → canonical province ("bariavungtau" → "Bà Rịa - Vũng Tàu")
+    districts: dict[str, str]  # "huyện ba vì" (lower-case, admin word + name) → its province
+    hosts: dict[str, str]  # news-site host → home area (areas.toml [home_areas])
+    parts: tuple[tuple[str, str], ...]  # sub-area phrase → canonical area_part, longest first
+    parts_unless: tuple[str, ...]  # phrases that look like a sub-area but are not ("nông thôn mới")
+
+    def canonical(self, surface: str) -> str:
+        return self.names.get(surface, surface)
+
+    def home_area(self, host: str) -> str:
+        """The home area of a news site: listed in areas.toml, or a province named in its host
+        ('baobariavungtau.com.vn' → Bà Rịa - Vũng Tàu); "" when neither says."""
+        host = (host or "").lower().removeprefix("www.")
+        for known, area in self.hosts.items():
+            if host == known or host.endswith("." + known):
+                return area
+        labels = [ascii_fold(label) for label in host.split(".")[:-1]] or [""]
+        best = ""
+        for slug, province in self.slugs.items():
+            if len(slug) >= 5 and any(_slug_in_label(slug, label) for label in labels) and len(slug) > len(best):
+                best = slug
+        return self.slugs.get(best, "")
+
+
+def _slug_in_label(slug: str, label: str) -> bool:
+    """A province slug as a host label, or after a newspaper/portal prefix ('bao', 'so', 'tv' …)."""
+    if label == slug:
+        return True
+    return bool(re.fullmatch(rf"(?:bao|tap\w{{0,3}}|so\w{{0,6}}|cong|dai|truyenhinh|tin|news|tv|[a-z]{{0,4}})?{slug}"
+                             rf"(?:tv|news|online|24h|dost|gov|portal|city|\d*)?", label))
+
+
+def build_gazetteer(areas: dict, path: str) -> Gazetteer:
+    """The gazetteer's names plus rules/areas.toml: [names] aliases, [home_areas], [parts]."""
+    units, slugs = gazetteer_units()
+    names: dict[str, str] = {}
+    provinces = set()
+    districts = {}
+    for unit in units:
+        if unit.level == "province":
+            provinces.add(unit.name)
+            for form in spellings(unit.name):
+                names[form] = unit.name
+        else:
+            for form in spellings(unit.name):
+                districts[form.lower()] = unit.province
+    aliases = areas.get("names", {})
+    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
+        raise RuleError("[names] must map surface forms to area names", path=path)
+    for surface, area in aliases.items():
+        for form in spellings(surface):
+            names[form] = area
+        if area != NATIONAL:
+            provinces.add(area)
+    by_slug = {slug: names.get(name, name) for name, slug in slugs.items()}
+    for name in provinces:
+        by_slug.setdefault(ascii_fold(name), name)
+    hosts = areas.get("home_areas", {})
+    parts = areas.get("parts", {})
+    if not isinstance(hosts, dict) or not isinstance(parts, dict):
+        raise RuleError("[home_areas] and [parts] must be tables", path=path)
+    part_pairs = []
+    for canonical, phrases in parts.items():
+        if canonical == "unless":
+            continue
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
+            raise RuleError(f"[parts] {canonical!r} must be a list of phrases", path=path)
+        part_pairs += [(p, canonical) for p in phrases]
+    part_pairs.sort(key=lambda pair: -len(pair[0]))
+    return Gazetteer(names=names, provinces=frozenset(provinces), slugs=by_slug, districts=districts,
+                     hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs),
+                     parts_unless=tuple(parts.get("unless", ())))

@@ -1,0 +1,194 @@
+"""A figure's own clause: where it starts, the words that govern the figure, the noun phrase that
+names what is measured, and which earlier figure a verb-led clause continues.
+
+"giải quyết việc làm cho 99.000 lao động, đạt 65% kế hoạch năm, tăng 12% so với cùng kỳ": the
+65% and the 12% each have their own segment (", đạt 65% kế hoạch năm"), governed by "đạt" and
+"tăng", and both continue the noun phrase "giải quyết việc làm". Plain string work on one sentence:
+no word segmentation, so it costs little beside the regex rules.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract.rulebook import RuleBook, derived
+
+# segment boundaries: punctuation, "/" between two figures ("79,3%/ chỉ tiêu 80%"); not a spaced dash,
+# which joins names ("Sở Lao động - Thương binh và Xã hội", "Bà Rịa - Vũng Tàu")
+BOUNDARY = re.compile(r"[;,()\[\]:]|/|\.\s")
+NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?:\s?(?:%|tỷ|triệu|nghìn|ngàn|người|hộ|đồng))*")
+SPACE = re.compile(r"\s+")
+REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công bố|thống kê|theo số liệu|ghi nhận|nhấn mạnh|"
+                       r"khẳng định|đánh giá|nhận định)\b", re.IGNORECASE)
+
+
+def _words(phrases) -> str:
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class ClauseLexicon:
+    """The cue lists of rules/cues.toml [clause], compiled once per rule book."""
+
+    cue_at_end: re.Pattern
+    connective_at_start: re.Pattern
+    trailing: re.Pattern
+    np_cut: re.Pattern
+    rate_head: re.Pattern
+    not_subject_at_start: re.Pattern
+    soft_split: re.Pattern
+
+
+def lexicon(book: RuleBook) -> ClauseLexicon:
+    return derived(book, _build_lexicon)
+
+
+def _build_lexicon(book: RuleBook) -> ClauseLexicon:
+    w = book.cues.words
+    aspect, verbs, between = _words(w("clause.aspect")), _words(w("clause.cue_verbs")), _words(w("clause.between"))
+    qualifiers = _words([q for name in ("approx", "more_than", "less_than", "at_least", "at_most")
+                         for q in w(f"qualifier.{name}")])
+    wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
+    return ClauseLexicon(
+        cue_at_end=re.compile(rf"{wb}(?:(?:{aspect})\s+)*(?:{verbs})(?:\s+(?:{between}|{qualifiers}))*\s*$", re.IGNORECASE),
+        connective_at_start=re.compile(rf"^\s*(?:{_words(w('clause.connectives'))}){we}[\s,]*", re.IGNORECASE),
+        trailing=re.compile(rf"[\s,]*{wb}(?:{_words(w('clause.np_trailing'))})\s*$", re.IGNORECASE),
+        np_cut=re.compile(rf"{wb}(?:{_words(w('clause.np_cut'))}){we}", re.IGNORECASE),
+        rate_head=re.compile(rf"^(?:{_words(w('clause.rate_heads'))})\s+", re.IGNORECASE),
+        not_subject_at_start=re.compile(rf"^\s*(?:{_words(w('clause.not_subject'))}){we}", re.IGNORECASE),
+        soft_split=re.compile(rf"{wb}(?:và|còn|nhưng|song|trong khi|trong đó|riêng)\s+(?=(?:(?:{aspect})\s+)*(?:{verbs}){we})",
+                              re.IGNORECASE),
+    )
+
+
+@dataclass(slots=True)
+class Frame:
+    """One figure in its sentence (sentence coordinates)."""
+
+    start: int
+    end: int
+    seg_start: int  # where the figure's own segment starts
+    trail_end: int  # where the words after it that still belong to it end
+    clause_start: int  # after the last ";" before it
+    in_paren: bool  # directly inside "(…": nothing but cue words before it in the brackets
+    cue: str  # the governing words ending the segment before the figure, lower-cased ("đạt", "tăng")
+    head_raw: str  # the noun phrase before the cue, places and times removed ("tỷ lệ hộ nghèo")
+    head: str  # head_raw without its rate head ("hộ nghèo")
+    parent: int | None = None  # the frame this verb-led segment continues
+    inherited_head: str = ""  # the noun phrase of an earlier figure-less segment it continues
+    subject: str = ""  # filled by the caller: own head, the noun after it, or the parent's
+    why_subject: str = ""
+    notes: dict = field(default_factory=dict)
+
+    def pre(self, sentence: str) -> str:
+        return sentence[self.seg_start:self.start]
+
+    def trail(self, sentence: str) -> str:
+        return sentence[self.end:self.trail_end]
+
+
+def clean_phrase(text: str, lex: ClauseLexicon, cut_spans: list[tuple[int, int]] = (), offset: int = 0) -> str:
+    """A noun phrase without the places and times in `cut_spans`, numbers, leading connectives and
+    trailing function words."""
+    if cut_spans:
+        chars = list(text)
+        for s, e in cut_spans:
+            for i in range(max(0, s - offset), min(len(chars), e - offset)):
+                chars[i] = " "
+        text = "".join(chars)
+    cut = lex.np_cut.search(text)
+    if cut:
+        text = text[:cut.start()]
+    text = NUMBER.sub(" ", text)
+    text = SPACE.sub(" ", text).strip(" ,.;:-–/()")
+    for _ in range(6):
+        before = text
+        text = lex.connective_at_start.sub("", text).strip(" ,.;:-–/()")
+        text = lex.trailing.sub("", text).strip(" ,.;:-–/()")
+        if text == before:
+            break
+    return text
+
+
+def strip_rate_head(phrase: str, lex: ClauseLexicon) -> str:
+    """'tỷ lệ độ bao phủ BHYT' → 'bao phủ BHYT'; a bare 'tỷ lệ' stays."""
+    out = phrase
+    for _ in range(3):
+        new = lex.rate_head.sub("", out)
+        if new == out or not new.strip():
+            break
+        out = new
+    for prefix in ("tổng số ", "số "):
+        if out.lower().startswith(prefix) and len(out) > len(prefix) + 2:
+            out = out[len(prefix):]
+    return out.strip()
+
+
+def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[int, int]], book: RuleBook) -> list[Frame]:
+    """A Frame per figure; `cut_spans` are the places and times of the sentence, which never name
+    what is measured."""
+    lex = lexicon(book)
+    bounds = [(m.start(), m.end(), m.group(0)) for m in BOUNDARY.finditer(sentence)]
+    out: list[Frame] = []
+    for k, (start, end) in enumerate(figures):
+        prev_end = figures[k - 1][1] if k else 0
+        seg_start, in_paren, clause_start = prev_end, False, 0
+        for b_start, b_end, mark in bounds:
+            if b_end > start:
+                break
+            if b_start >= prev_end and b_end <= start:
+                seg_start = max(seg_start, b_end)
+            if mark == ";":
+                clause_start = b_end
+            if mark == "(":
+                in_paren = True
+            elif mark == ")":
+                in_paren = False
+        next_start = figures[k + 1][0] if k + 1 < len(figures) else len(sentence)
+        trail_end = next_start
+        for b_start, _, mark in bounds:
+            if b_start >= end and mark != "/":
+                trail_end = min(trail_end, b_start)
+                break
+        pre = sentence[seg_start:start]
+        soft = None
+        for soft in lex.soft_split.finditer(pre):
+            pass
+        if soft is not None:
+            seg_start += soft.end()
+            pre = sentence[seg_start:start]
+        cue = lex.cue_at_end.search(pre)
+        np_end = seg_start + (cue.start() if cue else len(pre))
+        head_raw = clean_phrase(sentence[seg_start:np_end], lex, cut_spans, seg_start)
+        if REPORTING.search(head_raw):
+            head_raw = ""
+        in_paren = in_paren and not clean_phrase(pre, lex)
+        out.append(Frame(start=start, end=end, seg_start=seg_start, trail_end=trail_end, clause_start=clause_start,
+                         in_paren=in_paren, cue=SPACE.sub(" ", cue.group(0).strip().lower()) if cue else "",
+                         head_raw=head_raw, head=strip_rate_head(head_raw, lex)))
+    return out
+
+
+def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, cut_spans, book: RuleBook) -> tuple[int | None, str]:
+    """For a figure whose own segment names nothing: the earlier figure (index) or the noun phrase of
+    an earlier figure-less segment ("Cục Thuế thu ngân sách được 6.134 tỷ đồng, đạt 28,1% dự toán")."""
+    lex = lexicon(book)
+    position = frame.seg_start
+    bounds = [m for m in BOUNDARY.finditer(sentence, 0, position)]
+    cursor = position
+    for m in reversed(bounds + [None]):
+        seg_from = m.end() if m is not None else 0
+        earlier = [j for j in range(index) if seg_from <= all_frames[j].start < cursor]
+        if earlier:
+            return earlier[-1], ""
+        text = sentence[seg_from:cursor]
+        number = re.search(r"\d", text)
+        np_text = text[:number.start()] if number else text
+        cue = lex.cue_at_end.search(np_text)
+        phrase = clean_phrase(np_text[:cue.start()] if cue else np_text, lex, cut_spans, seg_from)
+        if phrase and not REPORTING.search(text):
+            return None, strip_rate_head(phrase, lex)
+        cursor = m.start() if m is not None else 0
+        if cursor <= 0:
+            break
+    return None, ""

@@ -1,0 +1,278 @@
+"""What each figure means: subject, kind of value, indicator, area and sub-area, as-of time and
+target vs actual, each decided in the figure's own clause first and inherited from the sentence,
+paragraph, headline or lead only when the clause does not say; every decision records its rule."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pipeline.extract import clauses, places, times
+from pipeline.extract.meaning_rules import Situation, decide
+from pipeline.extract.rulebook import RuleBook
+from pipeline.extract.subjects import subject_finder
+from pipeline.extract.vocabulary import indicator_for
+
+FIGURE_KINDS = ("fraction", "percent")
+
+
+@dataclass
+class Scope:
+    """What a figure inherits from outside its sentence: the latest province-level area and time of
+    the sentences before it, the article's (headline, lead, most named), the site's home area, the
+    publication date."""
+
+    published: tuple[dt.date, dt.date] | None = None
+    home_area: str = ""
+    doc_area: str = ""  # a province or "cả nước", from the headline, the lead or the most named
+    doc_province: str = ""  # what "toàn tỉnh" means
+    doc_why: str = ""
+    para_area: str = ""
+    para_time: times.Moment | None = None
+    para_index: int = -1
+
+    def new_paragraph(self, index: int) -> None:
+        """A new paragraph keeps the running time (reports carry it on) but not the province."""
+        if index != self.para_index:
+            self.para_index, self.para_area = index, ""
+
+
+@dataclass
+class Meaning:
+    """The attributes of one figure, and for each the rule or context that decided it."""
+
+    subject: str = ""
+    value_kind: str = "level"
+    indicator: str = ""
+    area: str = ""
+    area_part: str = ""
+    area_basis: str = ""
+    as_of_start: str | None = None
+    as_of_end: str | None = None
+    time_basis: str = ""
+    modality: str = "unknown"
+    why: dict = field(default_factory=dict)
+
+    def fields(self) -> dict:
+        return {"subject": self.subject, "value_kind": self.value_kind, "indicator": self.indicator, "area": self.area,
+                "area_part": self.area_part, "area_basis": self.area_basis, "as_of_start": self.as_of_start,
+                "as_of_end": self.as_of_end, "time_basis": self.time_basis, "modality": self.modality,
+                "why": "; ".join(f"{k}={v}" for k, v in self.why.items())}
+
+
+def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook) -> list[Meaning]:
+    """A Meaning for each fraction and percentage hit of `sentence`, in order; updates `scope`."""
+    figures = [h for h in hits if h.rule.kind in FIGURE_KINDS]
+    found_places = places.place_finder(book).find(sentence)
+    moments = times.moments(sentence, hits, book)
+    if not figures:
+        _carry(scope, found_places, moments, [], [])
+        return []
+    cut = [(p.start, p.end) for p in found_places if p.level != "whole" or p.end - p.start > 5] + \
+          [(m.start, m.end) for m in moments]
+    frames = clauses.frames(sentence, [(h.start, h.end) for h in figures], cut, book)
+    out: list[Meaning] = []
+    parents: list[int | None] = []
+    for k, (hit, frame) in enumerate(zip(figures, frames)):
+        meaning = Meaning()
+        parent = _subject(meaning, k, frame, frames, out, sentence, cut, hit, book)
+        parents.append(parent)
+        pre, trail = frame.pre(sentence), frame.trail(sentence)
+        clause_text = sentence[frame.clause_start:frame.seg_start]
+        unit = hit.values.get("unit", "")
+        vk = decide(book.value_kind_rules, Situation(pre, trail, frame.head_raw or meaning.subject, clause_text, unit,
+                                                     frame.in_paren, kind=hit.rule.kind))
+        meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
+        _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
+        _area(meaning, frame, out, parent, found_places, sentence, scope, book)
+        meaning.area_part = _part(frame, parent, out, sentence, book)
+        governing = parent
+        while governing is not None and frames[governing].in_paren:
+            governing = parents[governing]
+        chain = out[governing].modality if governing is not None else ""
+        situation = Situation(pre, trail, frame.head_raw, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
+                              future=times.is_future(meaning.as_of_start, meaning.as_of_end, scope.published),
+                              current=times.is_current(meaning.as_of_end, scope.published), chain=chain)
+        mod = decide(book.modality_rules, situation)
+        meaning.modality, meaning.why["modality"] = mod.result, mod.id
+        meaning.indicator, meaning.why["indicator"] = indicator_for(
+            hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:25], clause_text + " " + pre,
+            out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book)
+        out.append(meaning)
+    _carry(scope, found_places, moments, figures, out)
+    return out
+
+
+def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sentence: str, cut, hit, book) -> int | None:
+    """The measured thing: the figure's own noun phrase, the noun after it, or what it continues.
+    Returns the index of the figure it continues, if any."""
+    lex = clauses.lexicon(book)
+    trail = frame.trail(sentence)
+    own = frame.head
+    if hit.rule.kind == "fraction":
+        after = subject_finder(book).after(sentence, hit.start, hit.end)
+        if after:
+            meaning.subject, meaning.why["subject"] = after, "counted_noun"
+            return None
+    if own and not lex.not_subject_at_start.fullmatch(own.lower()) and not lex.not_subject_at_start.match(own + " "):
+        meaning.subject, meaning.why["subject"] = own, "own_clause"
+        return None
+    if not lex.not_subject_at_start.match(trail):
+        after = subject_finder(book).after(sentence, hit.start, hit.end)
+        if after:
+            meaning.subject, meaning.why["subject"] = after, "noun_after"
+            return None
+    parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
+    if parent is not None and parent < len(done):
+        meaning.subject, meaning.why["subject"] = done[parent].subject, f"continues:{frames[parent].start}"
+        return parent
+    if inherited:
+        meaning.subject, meaning.why["subject"] = inherited, "earlier_segment"
+        return None
+    before, _ = subject_finder(book).find(sentence, hit.start, hit.end)
+    meaning.subject, meaning.why["subject"] = before, "matcher" if before else "none"
+    return None
+
+
+def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, scope: Scope, book) -> None:
+    """As of when: own clause, the figure it continues, the sentence, earlier sentences, publication.
+    A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date."""
+    usable = [m for m in moments if not m.excluded]
+    pre = frame.pre(sentence)
+    owned_by_previous = 0
+    if k and frame.seg_start == frames[k - 1].end:  # "… 2,49% của quý I và 8,09% của quý 2"
+        split = max(pre.rfind(" và "), pre.rfind(","))
+        owned_by_previous = frame.seg_start + split + 1 if split >= 0 else 0
+    own_before = [m for m in usable if max(frame.seg_start, owned_by_previous) <= m.start < frame.start]
+    own_after = [m for m in usable if frame.end <= m.start < frame.trail_end]
+    now_words = [m.end() for m in times.time_cues(book).published.finditer(sentence, 0, frame.start)]
+    own_now = [e for e in now_words if e > frame.seg_start]
+    if own_before or own_after:
+        chosen = own_before[-1] if own_before else own_after[0]
+        if not (own_now and own_before and own_now[-1] > chosen.end):
+            _set_time(meaning, _resolve(chosen, usable, scope), "stated", "clause")
+            frame.notes["time"] = chosen
+            return
+    if own_now:
+        _set_published(meaning, scope, "clause_now")
+        return
+    from_parent = parent is not None and frames[parent].cue.endswith("từ")
+    if parent is not None and not from_parent and done[parent].time_basis in ("stated", "inherited"):
+        meaning.as_of_start, meaning.as_of_end = done[parent].as_of_start, done[parent].as_of_end
+        meaning.time_basis, meaning.why["time"] = "inherited", "continues"
+        return
+    from_times = {id(f.notes.get("time")) for f in frames[:k] if f.cue.endswith("từ") and f.notes.get("time")}
+    earlier = [m for m in usable if m.end <= frame.start and id(m) not in from_times]
+    if earlier and not (now_words and now_words[-1] > earlier[-1].end):
+        in_clause = earlier[-1].start >= frame.clause_start
+        _set_time(meaning, _resolve(earlier[-1], usable, scope), "stated" if in_clause else "inherited",
+                  "clause" if in_clause else "sentence")
+        return
+    if now_words:
+        _set_published(meaning, scope, "sentence_now")
+        return
+    if scope.para_time is not None:
+        _set_time(meaning, scope.para_time, "inherited", "earlier_sentence")
+    elif scope.published:
+        _set_published(meaning, scope, "publication")
+    else:
+        meaning.why["time"] = "none"
+
+
+def _resolve(moment: times.Moment, usable: list, scope: Scope) -> times.Moment:
+    """'cùng kỳ năm 2022' is the period being reported, in 2022."""
+    if not moment.same_period:
+        return moment
+    reported = [m for m in usable if not m.same_period and m.start < moment.start]
+    period = reported[-1] if reported else scope.para_time
+    if period is None:
+        return moment
+    return times.shifted(period, int(moment.as_of_end[:4]))
+
+
+def _set_time(meaning: Meaning, moment: times.Moment, basis: str, why: str) -> None:
+    meaning.as_of_start, meaning.as_of_end = moment.as_of_start, moment.as_of_end
+    meaning.time_basis, meaning.why["time"] = basis, why
+
+
+def _set_published(meaning: Meaning, scope: Scope, why: str) -> None:
+    """Dated by the publication: empty when the article has no date (nothing else may stand in)."""
+    moment = times.published_moment(scope.published)
+    if moment is None:
+        meaning.why["time"] = why + ":no_date"
+        return
+    meaning.as_of_start, meaning.as_of_end = moment
+    meaning.time_basis, meaning.why["time"] = "published", why
+
+
+def _area(meaning: Meaning, frame, done, parent, found, sentence: str, scope: Scope, book) -> None:
+    """Where: a place in the clause, the figure it continues, the sentence, a 'whole province' word,
+    the paragraph, the article, the site's home area."""
+    usable = [p for p in found if p.counts]
+    own_before = [p for p in usable if frame.seg_start <= p.start < frame.start and p.level != "whole"]
+    own_after = [p for p in usable if frame.end <= p.start < frame.trail_end and p.level != "whole"]
+    if own_before or own_after:
+        place = own_before[-1] if own_before else own_after[0]
+        meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
+        return
+    if any(frame.seg_start <= p.start < frame.trail_end and p.level == "whole" for p in usable):
+        if _whole(meaning, scope, "stated"):
+            return
+    if parent is not None and done[parent].area and done[parent].area_basis != "source":
+        meaning.area, meaning.area_basis, meaning.why["area"] = done[parent].area, "inherited", "continues"
+        return
+    earlier = [p for p in usable if p.end <= frame.start and p.level != "whole"]
+    if earlier:
+        in_clause = earlier[-1].start >= frame.clause_start
+        meaning.area, meaning.area_basis = earlier[-1].area, "stated" if in_clause else "inherited"
+        meaning.why["area"] = "clause" if in_clause else "sentence"
+        return
+    if any(p.level == "whole" for p in usable) and _whole(meaning, scope, "inherited"):
+        return
+    for area, why in ((scope.para_area, "paragraph"), (scope.doc_area, scope.doc_why or "article")):
+        if area:
+            meaning.area, meaning.area_basis, meaning.why["area"] = area, "inherited", why
+            return
+    if scope.home_area:
+        meaning.area, meaning.area_basis, meaning.why["area"] = scope.home_area, "source", "home_area"
+    else:
+        meaning.why["area"] = "none"
+
+
+def _whole(meaning: Meaning, scope: Scope, basis: str) -> bool:
+    """'toàn tỉnh', 'thành phố': the article's province, else the site's when it is a province."""
+    if scope.doc_province:
+        meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_province, "inherited", "whole_province"
+        return True
+    if scope.home_area and scope.home_area != places.NATIONAL:
+        meaning.area, meaning.area_basis, meaning.why["area"] = scope.home_area, "source", "whole_province:home_area"
+        return True
+    return False
+
+
+def _part(frame, parent, done, sentence: str, book) -> str:
+    """The sub-area the figure covers, named in its own noun phrase or just after it."""
+    start = frame.seg_start
+    previous = sentence.rfind(",", 0, max(0, start - 1))
+    if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
+        start = previous + 1
+    region = sentence[start:frame.start] + " " + frame.trail(sentence)[:30]
+    part = places.part_of(region, book)
+    if not part and parent is not None:
+        return done[parent].area_part
+    return part
+
+
+def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning]) -> None:
+    """What later sentences of the paragraph inherit from this one."""
+    province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
+    if province_level:
+        scope.para_area = province_level[-1].area
+    usable = [m for m in moments if not m.excluded]
+    first_figure = figures[0].start if figures else None
+    leading = [m for m in usable if first_figure is None or m.end <= first_figure]
+    if leading:
+        scope.para_time = leading[0]
+    elif meanings:
+        stated = [m for m in meanings if m.time_basis == "stated"]
+        if stated:
+            scope.para_time = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, "")

@@ -1,0 +1,149 @@
+"""rules/meaning.toml: ordered rules for a figure's kind of value and its modality, each with an id
+(written into the fact's `why`) and worked examples; checked at load, errors name file and line."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import RuleError
+from pipeline.rules import line_of, load_toml
+
+VALUE_KINDS = ("level", "change", "share_of_plan", "contribution", "other")
+MODALITIES = ("target", "actual", "unknown")
+PHRASE_KEYS = ("before", "before_any", "not_before_any", "after", "not_after", "head", "clause_any")
+RULE_KEYS = {"id", "kind", "set", "before_re", "unit", "figures", "paren", "future", "current", "chain", "examples", *PHRASE_KEYS}
+WB, WE = r"(?<![^\W\d_])", r"(?![^\W\d_])"
+
+
+@dataclass(frozen=True, slots=True)
+class MeaningRule:
+    """One rule: every condition given must hold; `result` is the value kind or modality it sets."""
+
+    id: str
+    result: str
+    patterns: dict  # condition name → compiled regex
+    unit: str = ""
+    figures: tuple[str, ...] = ()  # only figures of these kinds (percent, fraction)
+    paren: bool | None = None
+    future: bool | None = None
+    current: bool | None = None
+    chain: str = ""
+    examples: tuple = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What the rules look at for one figure (see pipeline/extract/clauses.py)."""
+
+    pre: str
+    trail: str
+    head: str
+    clause: str  # the clause before the figure, beyond its own segment
+    unit: str
+    in_paren: bool
+    kind: str = "percent"
+    future: bool = False
+    current: bool = False
+    chain: str = ""  # modality of the figure this one continues
+
+
+def _alternation(phrases: list[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _compile(key: str, phrases: list[str], between: str) -> re.Pattern:
+    alt = _alternation(phrases)
+    if key == "before":
+        return re.compile(rf"{WB}(?:{alt})(?:\s+(?:{between}))*\s*$", re.IGNORECASE)
+    if key in ("after", "not_after"):
+        return re.compile(rf"^\s*(?:{alt}){WE}", re.IGNORECASE)
+    return re.compile(rf"{WB}(?:{alt}){WE}", re.IGNORECASE)
+
+
+def load_meaning(path: Path, between_words: tuple[str, ...]) -> tuple[tuple[MeaningRule, ...], tuple[MeaningRule, ...]]:
+    """(value-kind rules, modality rules) in file order."""
+    data, text = load_toml(path)
+    between = _alternation(list(between_words)) or "(?!)"
+    out = {}
+    for table, result_key, allowed in (("value_kind", "kind", VALUE_KINDS), ("modality", "set", MODALITIES)):
+        rules, seen = [], set()
+        for n, entry in enumerate(data.get(table, [])):
+            line = line_of(text, f"[[{table}]]", n)
+
+            def fail(message: str):
+                raise RuleError(message, path=str(path), line=line)
+
+            if not isinstance(entry, dict):
+                fail(f"[[{table}]] must be a table")
+            unknown = set(entry) - RULE_KEYS
+            if unknown:
+                fail(f"unknown key(s) {sorted(unknown)}")
+            rid = entry.get("id")
+            if not isinstance(rid, str) or not re.fullmatch(r"[a-z]+\.[a-z_]+", rid) or rid in seen:
+                fail(f"rule id must be a unique 'prefix.name', got {rid!r}")
+            seen.add(rid)
+            if entry.get(result_key) not in allowed:
+                fail(f"{rid}: '{result_key}' must be one of {list(allowed)}, got {entry.get(result_key)!r}")
+            patterns = {}
+            for key in PHRASE_KEYS:
+                if key in entry:
+                    phrases = entry[key]
+                    if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+                        fail(f"{rid}: '{key}' must be a non-empty list of phrases")
+                    patterns[key] = _compile(key, phrases, between)
+            if "before_re" in entry:
+                try:
+                    patterns["before_re"] = re.compile(f"(?:{entry['before_re']})$", re.IGNORECASE)
+                except (re.error, TypeError) as exc:
+                    fail(f"{rid}: bad before_re: {exc}")
+            for key in ("paren", "future", "current"):
+                if key in entry and not isinstance(entry[key], bool):
+                    fail(f"{rid}: '{key}' must be true or false")
+            examples = entry.get("examples", [])
+            if not isinstance(examples, list) or not all(isinstance(e, dict) and {"text", "figure", "expect"} <= set(e)
+                                                         for e in examples):
+                fail(f"{rid}: examples must be tables with text, figure and expect")
+            figures = entry.get("figures", [])
+            if not isinstance(figures, list) or not set(figures) <= {"percent", "fraction"}:
+                fail(f"{rid}: 'figures' must list percent and/or fraction")
+            rules.append(MeaningRule(rid, entry[result_key], patterns, unit=str(entry.get("unit", "")), figures=tuple(figures),
+                                     paren=entry.get("paren"), future=entry.get("future"), current=entry.get("current"),
+                                     chain=str(entry.get("chain", "")), examples=tuple(examples), line=line))
+        if not rules or rules[-1].patterns or rules[-1].unit or rules[-1].figures:
+            raise RuleError(f"[[{table}]] needs a last rule without conditions (the default)", path=str(path))
+        out[table] = tuple(rules)
+    return out["value_kind"], out["modality"]
+
+
+def holds(rule: MeaningRule, s: Situation) -> bool:
+    """Whether every condition of `rule` holds for the figure described by `s`."""
+    p = rule.patterns
+    if rule.unit and s.unit != rule.unit:
+        return False
+    if rule.figures and s.kind not in rule.figures:
+        return False
+    if rule.paren is not None and s.in_paren != rule.paren:
+        return False
+    if rule.future is not None and s.future != rule.future:
+        return False
+    if rule.current is not None and s.current != rule.current:
+        return False
+    if rule.chain and s.chain != rule.chain:
+        return False
+    checks = (("before", s.pre, True), ("before_re", s.pre, True), ("before_any", s.pre, True),
+              ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
+              ("head", s.head, True), ("clause_any", s.clause + " " + s.pre, True))
+    for key, text, wanted in checks:
+        regex = p.get(key)
+        if regex is None:
+            continue
+        if (regex.search(text) is not None) != wanted:
+            return False
+    return True
+
+
+def decide(rules: tuple[MeaningRule, ...], s: Situation) -> MeaningRule:
+    """The first rule that holds (the last rule has no conditions, so one always does)."""
+    return next(rule for rule in rules if holds(rule, s))

@@ -1,0 +1,138 @@
+"""Place mentions in a sentence and the area a figure applies to: stated in its clause, inherited
+from the sentence, paragraph, headline or lead, or the site's home area as a last resort."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.extract.areas import NATIONAL, Gazetteer, build_gazetteer
+from pipeline.extract.rulebook import RuleBook, derived
+
+UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+NAME = rf"[{UPPER}][^\W\d_]*(?:\s[{UPPER}][^\W\d_]*){{0,3}}"
+RANK_BEFORE = re.compile(r"(?:đứng|xếp|vị trí|hạng)\s+(?:thứ\s+)?\S+\s+(?:trong\s+|của\s+|toàn\s+|so với\s+)?$", re.IGNORECASE)
+PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|mọi)|(?<![\d.,/])\d{1,2})\s+$", re.IGNORECASE)
+PROVINCE_LEVEL = ("province", "national")
+LEVEL_OF_ADMIN = {"huyện": "district", "quận": "district", "thị xã": "district", "thành phố": "district",
+                  "tp": "district", "tp.": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
+                  "tỉnh": "province"}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place word in a sentence: the area it names ("" for a "whole province" word) and its level."""
+
+    start: int
+    end: int
+    area: str
+    level: str  # national | province | district | commune | whole
+    counts: bool  # False when it does not say where a figure applies (a ranking, a denominator)
+
+
+@dataclass(frozen=True)
+class PlaceFinder:
+    gazetteer: Gazetteer
+    names: re.Pattern
+    national: re.Pattern
+    admin: re.Pattern
+    whole: re.Pattern
+    not_before: re.Pattern
+    lower_names: dict
+    national_counts: re.Pattern
+
+    def find(self, text: str) -> list[Place]:
+        """Every place word of `text`, longest first where they overlap, in text order."""
+        found: list[tuple[int, int, str, str]] = []
+        for m in self.names.finditer(text):
+            area = self.gazetteer.canonical(m.group(0))
+            found.append((m.start(), m.end(), area, "national" if area == NATIONAL else "province"))
+        for m in self.national.finditer(text):
+            found.append((m.start(), m.end(), NATIONAL, "national"))
+        for m in self.admin.finditer(text):
+            found.append((m.start(), m.end(), *self._admin_area(m.group("admin"), m.group("name"))))
+        for m in self.whole.finditer(text):
+            if not PLURAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                found.append((m.start(), m.end(), "", "whole"))
+        for m in self.national_counts.finditer(text):
+            found.append((m.start(), m.end(), NATIONAL, "national"))
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        places, last_end = [], -1
+        for start, end, area, level in found:
+            if start < last_end:
+                continue
+            before = text[max(0, start - 30):start]
+            counts = not (self.not_before.search(before) or RANK_BEFORE.search(before))
+            places.append(Place(start, end, area, level, counts))
+            last_end = end
+        return places
+
+    def _admin_area(self, admin: str, name: str) -> tuple[str, str]:
+        admin_l = admin.lower()
+        canonical = self.gazetteer.names.get(name) or self.lower_names.get(name.lower())
+        if canonical and admin_l in ("tỉnh", "thành phố", "tp", "tp."):
+            return canonical, "national" if canonical == NATIONAL else "province"
+        if admin_l == "tỉnh":
+            return name, "province"
+        label = "thành phố" if admin_l in ("tp", "tp.") else admin_l
+        return f"{label} {name}", LEVEL_OF_ADMIN.get(admin_l, "district")
+
+
+def place_finder(book: RuleBook) -> PlaceFinder:
+    return derived(book, _build_finder)
+
+
+def _alternation(phrases) -> str:
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def _build_finder(book: RuleBook) -> PlaceFinder:
+    areas = book.areas
+    gaz = book.gazetteer
+    proper = [n for n, a in gaz.names.items() if n[:1].isupper()]
+    wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
+    national = [n for n, a in gaz.names.items() if a == NATIONAL] + list(areas.get("national", ()))
+    counts = "|".join(str(int(n)) for n in areas.get("national_counts", ()))
+    count_nouns = _alternation(areas.get("national_count_nouns", ()))
+    return PlaceFinder(
+        gazetteer=gaz,
+        names=re.compile(rf"{wb}(?:{_alternation(proper)}){we}"),
+        national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
+        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))\s(?P<name>{NAME})"),
+        whole=re.compile(rf"{wb}(?:{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))", re.IGNORECASE),
+        not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
+        lower_names={n.lower(): a for n, a in gaz.names.items()},
+        national_counts=re.compile(rf"(?<![\d/])(?:{counts or '(?!)'})/(?:{counts or '(?!)'})\s+(?:{count_nouns or '(?!)'}){we}"
+                                   if counts else r"(?!)", re.IGNORECASE),
+    )
+
+
+def dominant_province(places: list[Place]) -> str:
+    """The province (or the nation) an article names most often."""
+    counts = Counter(p.area for p in places if p.counts and p.level in PROVINCE_LEVEL)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def part_of(text: str, book: RuleBook) -> str:
+    """The sub-area or sub-population named in `text` ("khu vực nông thôn", "thanh niên"), "" if none."""
+    gaz = book.gazetteer
+    lowered = text.lower()
+    for phrase in gaz.parts_unless:
+        lowered = lowered.replace(phrase.lower(), " " * len(phrase))
+    found = []
+    for phrase, canonical in gaz.parts:
+        at = re.search(rf"(?<![^\W\d_]){re.escape(phrase.lower())}(?![^\W\d_])", lowered)
+        if at and not any(at.start() < e and s < at.end() for s, e, _ in found):
+            found.append((at.start(), at.end(), canonical))
+    counted = re.search(r"(?<![\w/])(\d+)\s+(quận|huyện|xã|phường|tỉnh)(?![^\W\d_])", lowered)
+    if counted and not any(counted.start() < e and s < counted.end() for s, e, _ in found):
+        found.append((counted.start(), counted.end(), f"{counted.group(1)} {counted.group(2)}"))
+    names = []
+    for _, _, canonical in sorted(found):
+        if canonical not in names:
+            names.append(canonical)
+    return " ".join(names)
+
+
+def load_gazetteer(areas: dict, path: str) -> Gazetteer:
+    return build_gazetteer(areas, path)

@@ -1,0 +1,145 @@
+"""The time a figure holds at: a date or period in its own clause, inherited from the sentence,
+paragraph, headline or lead, or the publication date ("hiện nay", "đến nay", or nothing at all).
+
+Dates and periods that are not when a figure holds are set aside first: baselines ("so với năm
+2020", "cùng kỳ năm trước"), the dates of documents ("Nghị quyết số 03-NQ/TU ngày 10/12/2021"),
+standards and price bases ("chuẩn nghèo giai đoạn 2022-2025", "giá so sánh năm 2010")."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.rulebook import RuleBook, derived
+
+DOC_NUMBER = re.compile(r"\d+[/-]\w")
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A date or period of the sentence, and why it does not date figures when it does not."""
+
+    start: int
+    end: int
+    as_of_start: str
+    as_of_end: str
+    grain: str
+    excluded: str = ""  # baseline | document | standard | ""
+    same_period: bool = False  # "cùng kỳ năm 2022": the period being reported, in that year
+
+
+SAME_PERIOD = re.compile(r"(?<![^\W\d_])cùng kỳ\s*$", re.IGNORECASE)
+
+
+def shifted(period: Moment, year: int) -> Moment:
+    """The period `period` covers, moved to `year` ("9 tháng năm 2025" → the first 9 months of 2022)."""
+    def move(iso: str) -> str:
+        day = dt.date.fromisoformat(iso)
+        try:
+            return day.replace(year=year).isoformat()
+        except ValueError:  # 29 February
+            return day.replace(year=year, day=28).isoformat()
+    try:
+        return Moment(period.start, period.end, move(period.as_of_start), move(period.as_of_end), period.grain)
+    except ValueError:
+        return period
+
+
+@dataclass(frozen=True)
+class TimeCues:
+    baseline: re.Pattern
+    by_end: re.Pattern
+    document: re.Pattern
+    standard: re.Pattern
+    published: re.Pattern
+
+
+def time_cues(book: RuleBook) -> TimeCues:
+    return derived(book, _build)
+
+
+def _alternation(phrases) -> str:
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def _build(book: RuleBook) -> TimeCues:
+    w = book.cues.words
+    wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
+    return TimeCues(
+        baseline=re.compile(rf"{wb}(?:{_alternation(w('time.baseline_before'))})(?:\s+(?:mức|mức của|của|với|kỳ|cùng kỳ|thời điểm|cùng thời điểm))*\s*$",
+                            re.IGNORECASE),
+        by_end=re.compile(rf"{wb}(?:{_alternation(w('time.by_end_before'))})\s*(?:cuối|hết|giữa)?\s*$", re.IGNORECASE),
+        document=re.compile(rf"{wb}(?:{_alternation(w('time.document_before'))}){we}"),
+        standard=re.compile(rf"{wb}(?:{_alternation(w('time.standard_before'))}){we}[^,;.()]{{0,45}}$", re.IGNORECASE),
+        published=re.compile(rf"{wb}(?:{_alternation(w('time.published'))}){we}", re.IGNORECASE),
+    )
+
+
+def moments(sentence: str, hits, book: RuleBook) -> list[Moment]:
+    """The sentence's dates and periods (rule hits of kind date/period), each marked when excluded."""
+    cues = time_cues(book)
+    out = []
+    for hit in hits:
+        if hit.rule.kind not in ("date", "period"):
+            continue
+        start, end = hit.start, hit.end
+        values = hit.values
+        as_of_start, as_of_end = values.get("date_start"), values.get("date_end")
+        if not as_of_start or not as_of_end or as_of_start.startswith("--"):
+            continue
+        before = sentence[max(0, start - 60):start]
+        excluded = ""
+        if cues.baseline.search(sentence[max(0, start - 25):start]):
+            excluded = "baseline"
+        elif values.get("grain") == "day" and _document_date(before, cues):
+            excluded = "document"
+        elif values.get("grain") in ("multi-year", "year") and cues.standard.search(before):
+            excluded = "standard"
+        if cues.by_end.search(sentence[max(0, start - 14):start]):
+            as_of_start = as_of_end
+        same = not excluded and bool(SAME_PERIOD.search(sentence[max(0, start - 10):start]))
+        out.append(Moment(start, end, as_of_start, as_of_end, values.get("grain", ""), excluded, same))
+    return out
+
+
+def _document_date(before: str, cues: TimeCues) -> bool:
+    """'… Quyết định số 546/QĐ-TTg ngày 29/4/2022': a document name and number just before the date."""
+    last = None
+    for last in cues.document.finditer(before):
+        pass
+    if last is None:
+        return False
+    between = before[last.end():]
+    return ";" not in between and (bool(DOC_NUMBER.search(between)) or len(between) < 25)
+
+
+def published_moment(span: tuple[dt.date, dt.date] | None) -> tuple[str, str] | None:
+    """The as-of of a figure dated by its article's publication (a day, or a whole month)."""
+    if span is None:
+        return None
+    return span[0].isoformat(), span[1].isoformat()
+
+
+def is_future(as_of_start: str | None, as_of_end: str | None, span: tuple[dt.date, dt.date] | None) -> bool:
+    """The figure's period begins after publication, or ends in a later year (a goal, not a result)."""
+    if span is None or not as_of_end:
+        return False
+    pub_end = span[1]
+    try:
+        start = dt.date.fromisoformat(as_of_start or as_of_end)
+        end = dt.date.fromisoformat(as_of_end)
+    except ValueError:
+        return False
+    return start > pub_end or end.year > pub_end.year
+
+
+def is_current(as_of_end: str | None, span: tuple[dt.date, dt.date] | None) -> bool:
+    """The period ends no later than the publication year: an estimate for it is a result."""
+    if span is None:
+        return False
+    if not as_of_end:
+        return True
+    try:
+        return dt.date.fromisoformat(as_of_end).year <= span[1].year
+    except ValueError:
+        return False
