@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.errors import RuleError
@@ -71,6 +71,7 @@ class Gazetteer:
     hosts: dict[str, str]  # news-site host → home area (areas.toml [home_areas])
     parts: tuple[tuple[str, str], ...]  # sub-area phrase → canonical area_part, longest first
     parts_unless: tuple[str, ...]  # phrases that look like a sub-area but are not ("nông thôn mới")
+    _home_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def canonical(self, surface: str) -> str:
         return self.names.get(surface, surface)
@@ -79,6 +80,12 @@ class Gazetteer:
         """The home area of a news site: listed in areas.toml, or a province named in its host
         ('baobariavungtau.com.vn' → Bà Rịa - Vũng Tàu); "" when neither says."""
         host = (host or "").lower().removeprefix("www.")
+        cached = self._home_cache.get(host)
+        if cached is None:
+            cached = self._home_cache[host] = self._home_area(host)
+        return cached
+
+    def _home_area(self, host: str) -> str:
         for known, area in self.hosts.items():
             if host == known or host.endswith("." + known):
                 return area

@@ -15,8 +15,13 @@ from pipeline.extract.rulebook import RuleBook, derived
 
 # segment boundaries: punctuation, "/" between two figures ("79,3%/ chỉ tiêu 80%"); not a spaced dash,
 # which joins names ("Sở Lao động - Thương binh và Xã hội", "Bà Rịa - Vũng Tàu")
-BOUNDARY = re.compile(r"[;,()\[\]:]|/|\.\s")
-NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?:\s?(?:%|tỷ|triệu|nghìn|ngàn|người|hộ|đồng))*")
+BOUNDARY = re.compile(r"[;()\[\]]|,(?!\d)|:(?!\d)|(?<=%)\s?/|/\s|\.\s")
+BOUNDARY_BEFORE = re.compile(r".*(?:[;()\[\]]|,(?!\d)|:(?!\d)|/\s|\.\s)", re.DOTALL)
+NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?!\s?(?:tuổi|sao)\b)(?:\s?(?:%|tỷ|triệu|nghìn|ngàn|người|hộ|đồng))*")
+BYLINE = re.compile(r"^(?:\(?[A-ZĐ]{2,8}\)?|[^\s,;]+(?:\s[^\s,;]+){0,3}\s(?:TV|TTXVN|Online))\s*[-–)]\s*")
+ANAPHORA = re.compile(r"^(?:đây|đó|điều này|con số này|con số đó|mức này|kết quả này)$|\s(?:này|đó|trên)$", re.IGNORECASE)
+INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
+LIST_GLUE_MAX = 6  # syllables: "vận tải, kho bãi", "bằng cấp, chứng chỉ" are one noun phrase
 SPACE = re.compile(r"\s+")
 REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công bố|thống kê|theo số liệu|ghi nhận|nhấn mạnh|"
                        r"khẳng định|đánh giá|nhận định)\b", re.IGNORECASE)
@@ -35,6 +40,8 @@ class ClauseLexicon:
     trailing: re.Pattern
     np_cut: re.Pattern
     rate_head: re.Pattern
+    rate_head_anywhere: re.Pattern
+    only_cues: re.Pattern
     not_subject_at_start: re.Pattern
     soft_split: re.Pattern
 
@@ -50,11 +57,13 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
                          for q in w(f"qualifier.{name}")])
     wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
     return ClauseLexicon(
-        cue_at_end=re.compile(rf"{wb}(?:(?:{aspect})\s+)*(?:{verbs})(?:\s+(?:{between}|{qualifiers}))*\s*$", re.IGNORECASE),
+        cue_at_end=re.compile(rf"{wb}(?:(?:{aspect})\s+)*(?:{verbs})(?:\s+(?:{verbs}|{between}|{qualifiers}))*\s*$", re.IGNORECASE),
+        only_cues=re.compile(rf"^(?:(?:{aspect}|{verbs}|{between}|{qualifiers}|so|so với|mức|hơn|nay|này|đó|đây|cả|dù|tuy|nhưng)(?:\s+|$))+$", re.IGNORECASE),
         connective_at_start=re.compile(rf"^\s*(?:{_words(w('clause.connectives'))}){we}[\s,]*", re.IGNORECASE),
         trailing=re.compile(rf"[\s,]*{wb}(?:{_words(w('clause.np_trailing'))})\s*$", re.IGNORECASE),
         np_cut=re.compile(rf"{wb}(?:{_words(w('clause.np_cut'))}){we}", re.IGNORECASE),
         rate_head=re.compile(rf"^(?:{_words(w('clause.rate_heads'))})\s+", re.IGNORECASE),
+        rate_head_anywhere=re.compile(rf"{wb}(?:{_words([h for h in w('clause.rate_heads') if h != 'độ'])})\s+", re.IGNORECASE),
         not_subject_at_start=re.compile(rf"^\s*(?:{_words(w('clause.not_subject'))}){we}", re.IGNORECASE),
         soft_split=re.compile(rf"{wb}(?:và|còn|nhưng|song|trong khi|trong đó|riêng)\s+(?=(?:(?:{aspect})\s+)*(?:{verbs}){we})",
                               re.IGNORECASE),
@@ -100,14 +109,14 @@ def clean_phrase(text: str, lex: ClauseLexicon, cut_spans: list[tuple[int, int]]
     if cut:
         text = text[:cut.start()]
     text = NUMBER.sub(" ", text)
-    text = SPACE.sub(" ", text).strip(" ,.;:-–/()")
+    text = BYLINE.sub("", SPACE.sub(" ", text).strip(" ,.;:-–/()"))
     for _ in range(6):
         before = text
         text = lex.connective_at_start.sub("", text).strip(" ,.;:-–/()")
         text = lex.trailing.sub("", text).strip(" ,.;:-–/()")
         if text == before:
             break
-    return text
+    return "" if lex.only_cues.match(text) or ANAPHORA.search(text) else text
 
 
 def strip_rate_head(phrase: str, lex: ClauseLexicon) -> str:
@@ -122,6 +131,37 @@ def strip_rate_head(phrase: str, lex: ClauseLexicon) -> str:
         if out.lower().startswith(prefix) and len(out) > len(prefix) + 2:
             out = out[len(prefix):]
     return out.strip()
+
+
+def _glued_start(sentence: str, seg_start: int, np_end: int, floor: int, lex: ClauseLexicon) -> int:
+    """Where a noun phrase that a comma cut in two begins: "ngành vận tải, kho bãi tăng 10,68%"."""
+    if seg_start <= floor or seg_start < 1 or sentence[seg_start - 1] != ",":
+        return seg_start
+    own = sentence[seg_start:np_end].split()
+    if not own or len(own) > 4:
+        return seg_start
+    before = BOUNDARY_BEFORE.search(sentence, 0, seg_start - 1)
+    start = max(floor, before.end() if before else 0)
+    fragment = sentence[start:seg_start - 1]
+    if not fragment.strip() or any(c.isdigit() for c in fragment) or len(fragment.split()) > LIST_GLUE_MAX:
+        return seg_start
+    if lex.cue_at_end.search(fragment) or REPORTING.search(fragment):
+        return seg_start
+    cleaned = clean_phrase(fragment, lex)
+    return start + fragment.find(cleaned.split()[0]) if cleaned else seg_start
+
+
+def _inner_start(sentence: str, np_start: int, np_end: int, lex: ClauseLexicon) -> int:
+    """A rate head inside the phrase starts the measured thing ("môn có tỷ lệ thí sinh dự thi")."""
+    region = sentence[np_start:np_end]
+    heads = [m.start() for m in lex.rate_head_anywhere.finditer(region) if m.start() > 0]
+    return np_start + heads[-1] if heads else np_start
+
+
+def _before_copula(phrase: str) -> str:
+    """'công nghiệp chế biến là động lực tăng trưởng với tốc độ' → 'công nghiệp chế biến'."""
+    inner = INNER_COPULA.search(phrase)
+    return phrase[:inner.start()].strip() if inner and inner.start() > 0 else phrase
 
 
 def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[int, int]], book: RuleBook) -> list[Frame]:
@@ -159,7 +199,9 @@ def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[
             pre = sentence[seg_start:start]
         cue = lex.cue_at_end.search(pre)
         np_end = seg_start + (cue.start() if cue else len(pre))
-        head_raw = clean_phrase(sentence[seg_start:np_end], lex, cut_spans, seg_start)
+        np_start = _glued_start(sentence, seg_start, np_end, prev_end, lex)
+        np_start = _inner_start(sentence, np_start, np_end, lex)
+        head_raw = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
         if REPORTING.search(head_raw):
             head_raw = ""
         in_paren = in_paren and not clean_phrase(pre, lex)
@@ -176,7 +218,7 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
     position = frame.seg_start
     bounds = [m for m in BOUNDARY.finditer(sentence, 0, position)]
     cursor = position
-    for m in reversed(bounds + [None]):
+    for m in [*reversed(bounds), None]:
         seg_from = m.end() if m is not None else 0
         earlier = [j for j in range(index) if seg_from <= all_frames[j].start < cursor]
         if earlier:
@@ -185,7 +227,9 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
         number = re.search(r"\d", text)
         np_text = text[:number.start()] if number else text
         cue = lex.cue_at_end.search(np_text)
-        phrase = clean_phrase(np_text[:cue.start()] if cue else np_text, lex, cut_spans, seg_from)
+        np_end = seg_from + (cue.start() if cue else len(np_text))
+        np_start = _inner_start(sentence, _glued_start(sentence, seg_from, np_end, 0, lex), np_end, lex)
+        phrase = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
         if phrase and not REPORTING.search(text):
             return None, strip_rate_head(phrase, lex)
         cursor = m.start() if m is not None else 0

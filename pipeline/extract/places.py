@@ -30,10 +30,13 @@ class Place:
     counts: bool  # False when it does not say where a figure applies (a ranking, a denominator)
 
 
+CAPITAL = re.compile(rf"(?<![^\W\d_])[{UPPER}]")
+
+
 @dataclass(frozen=True)
 class PlaceFinder:
     gazetteer: Gazetteer
-    names: re.Pattern
+    by_initial: dict  # first letter → proper names starting with it, longest first
     national: re.Pattern
     admin: re.Pattern
     whole: re.Pattern
@@ -44,9 +47,14 @@ class PlaceFinder:
     def find(self, text: str) -> list[Place]:
         """Every place word of `text`, longest first where they overlap, in text order."""
         found: list[tuple[int, int, str, str]] = []
-        for m in self.names.finditer(text):
-            area = self.gazetteer.canonical(m.group(0))
-            found.append((m.start(), m.end(), area, "national" if area == NATIONAL else "province"))
+        for m in CAPITAL.finditer(text):
+            at = m.start()
+            for name in self.by_initial.get(text[at], ()):
+                end = at + len(name)
+                if text.startswith(name, at) and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                    area = self.gazetteer.canonical(name)
+                    found.append((at, end, area, "national" if area == NATIONAL else "province"))
+                    break
         for m in self.national.finditer(text):
             found.append((m.start(), m.end(), NATIONAL, "national"))
         for m in self.admin.finditer(text):
@@ -89,14 +97,16 @@ def _alternation(phrases) -> str:
 def _build_finder(book: RuleBook) -> PlaceFinder:
     areas = book.areas
     gaz = book.gazetteer
-    proper = [n for n, a in gaz.names.items() if n[:1].isupper()]
+    by_initial: dict[str, list[str]] = {}
+    for name in sorted((n for n in gaz.names if n[:1].isupper()), key=len, reverse=True):
+        by_initial.setdefault(name[0], []).append(name)
     wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
     national = [n for n, a in gaz.names.items() if a == NATIONAL] + list(areas.get("national", ()))
     counts = "|".join(str(int(n)) for n in areas.get("national_counts", ()))
     count_nouns = _alternation(areas.get("national_count_nouns", ()))
     return PlaceFinder(
         gazetteer=gaz,
-        names=re.compile(rf"{wb}(?:{_alternation(proper)}){we}"),
+        by_initial={k: tuple(v) for k, v in by_initial.items()},
         national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
         admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))\s(?P<name>{NAME})"),
         whole=re.compile(rf"{wb}(?:{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))", re.IGNORECASE),
@@ -115,23 +125,40 @@ def dominant_province(places: list[Place]) -> str:
 
 def part_of(text: str, book: RuleBook) -> str:
     """The sub-area or sub-population named in `text` ("khu vực nông thôn", "thanh niên"), "" if none."""
-    gaz = book.gazetteer
-    lowered = text.lower()
-    for phrase in gaz.parts_unless:
-        lowered = lowered.replace(phrase.lower(), " " * len(phrase))
+    compiled = derived(book, _part_patterns)
+    lowered = compiled.unless.sub(lambda m: " " * len(m.group(0)), text.lower())
     found = []
-    for phrase, canonical in gaz.parts:
-        at = re.search(rf"(?<![^\W\d_]){re.escape(phrase.lower())}(?![^\W\d_])", lowered)
-        if at and not any(at.start() < e and s < at.end() for s, e, _ in found):
-            found.append((at.start(), at.end(), canonical))
-    counted = re.search(r"(?<![\w/])(\d+)\s+(quận|huyện|xã|phường|tỉnh)(?![^\W\d_])", lowered)
-    if counted and not any(counted.start() < e and s < counted.end() for s, e, _ in found):
-        found.append((counted.start(), counted.end(), f"{counted.group(1)} {counted.group(2)}"))
+    for m in compiled.parts.finditer(lowered):
+        canonical = compiled.canonical[m.group(0)]
+        found.append((m.start(), canonical))
+    counted = COUNTED_UNITS.search(lowered)
+    if counted and not any(s <= counted.start() < s + 1 for s, _ in found):
+        found.append((counted.start(), f"{counted.group(1)} {counted.group(2)}"))
     names = []
-    for _, _, canonical in sorted(found):
+    for _, canonical in sorted(found):
         if canonical not in names:
             names.append(canonical)
     return " ".join(names)
+
+
+COUNTED_UNITS = re.compile(r"(?<![\w/])(\d+)\s+(quận|huyện|xã|phường|tỉnh)(?![^\W\d_])")
+
+
+@dataclass(frozen=True)
+class _Parts:
+    parts: re.Pattern
+    canonical: dict
+    unless: re.Pattern
+
+
+def _part_patterns(book: RuleBook) -> _Parts:
+    gaz = book.gazetteer
+    canonical = {phrase.lower(): name for phrase, name in gaz.parts}
+    return _Parts(
+        parts=re.compile(rf"(?<![^\W\d_])(?:{_alternation(canonical)})(?![^\W\d_])"),
+        canonical=canonical,
+        unless=re.compile(rf"(?:{_alternation(p.lower() for p in gaz.parts_unless) or '(?!)'})"),
+    )
 
 
 def load_gazetteer(areas: dict, path: str) -> Gazetteer:

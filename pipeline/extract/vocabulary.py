@@ -9,11 +9,24 @@ from dataclasses import dataclass
 from pipeline.extract.rulebook import RuleBook, derived
 
 
+WORD_START = re.compile(r"(?<![^\W\d_])[^\W_]")
+
+
 @dataclass(frozen=True)
 class Vocabulary:
-    scan: re.Pattern  # every term at every position, longest first (a lookahead, so overlaps are seen)
+    by_initial: dict  # a term's first character (lower-cased) → its terms, longest first
     by_term: dict  # lower-cased term → indicators that list it
     by_id: dict
+
+    def matches(self, text: str):
+        """(start, term) of every lexicon term in `text`, whole words, overlaps included."""
+        lowered = text.lower()
+        for m in WORD_START.finditer(lowered):
+            at = m.start()
+            for term in self.by_initial.get(lowered[at], ()):
+                end = at + len(term)
+                if lowered.startswith(term, at) and not (end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_")):
+                    yield at, term
 
 
 def vocabulary(book: RuleBook) -> Vocabulary:
@@ -25,9 +38,10 @@ def _build(book: RuleBook) -> Vocabulary:
     for ind in book.indicators:
         for term in ind.terms:
             by_term.setdefault(term.lower(), []).append(ind)
-    alternation = "|".join(re.escape(t) for t in sorted(by_term, key=len, reverse=True))
-    scan = re.compile(rf"(?<![^\W\d_])(?=({alternation})(?![^\W\d_]))", re.IGNORECASE)
-    return Vocabulary(scan, by_term, {ind.id: ind for ind in book.indicators})
+    by_initial: dict[str, list[str]] = {}
+    for term in sorted(by_term, key=len, reverse=True):
+        by_initial.setdefault(term[0], []).append(term)
+    return Vocabulary({k: tuple(v) for k, v in by_initial.items()}, by_term, {ind.id: ind for ind in book.indicators})
 
 
 def _allowed(ind, kind: str, value_kind: str, lowered_clause: str) -> bool:
@@ -43,14 +57,13 @@ def _allowed(ind, kind: str, value_kind: str, lowered_clause: str) -> bool:
 def best_term(text: str, kind: str, value_kind: str, lowered_clause: str, vocab: Vocabulary):
     """(indicator, term) for the longest allowed term in `text`, ties to the one ending last."""
     best = None
-    for m in vocab.scan.finditer(text):
-        term = m.group(1)
-        for ind in vocab.by_term[term.lower()]:
+    for start, term in vocab.matches(text):
+        for ind in vocab.by_term[term]:
             if not _allowed(ind, kind, value_kind, lowered_clause):
                 continue
-            key = (len(term), m.start() + len(term))
+            key = (len(term), start + len(term))
             if best is None or key > best[0]:
-                best = (key, ind, term)
+                best = (key, ind, text[start:start + len(term)])
     return (best[1], best[2]) if best else (None, "")
 
 
