@@ -202,12 +202,13 @@ def passage_doc(row: dict) -> dict:
 
 
 def norm_area(area: object) -> str:
-    """'Tỉnh Bà Rịa – Vũng Tàu' and 'bà rịa-vũng tàu' compare equal."""
+    """'Tỉnh Bà Rịa – Vũng Tàu' and 'bà rịa-vũng tàu' compare equal, so do 'Hoà Bình' and 'Hòa Bình'."""
     text = normalize_text(str(area or "")).lower().strip()
     for prefix in AREA_PREFIXES:
         if text.startswith(prefix) and text not in ("thành phố",):
             text = text[len(prefix):]
-    return " ".join(text.replace("-", " - ").replace("–", " - ").split())
+    from pipeline.extract.areas import news_spelling
+    return news_spelling(" ".join(text.replace("-", " - ").replace("–", " - ").split()))
 
 
 def _syllables(text: object) -> list[str]:

@@ -11,7 +11,8 @@ from pathlib import Path
 from pipeline.errors import RuleError
 from pipeline.settings import RULES_DIR
 
-INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires", "unless", "value_kinds", "examples", "description"}
+INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires", "unless", "value_kinds", "examples", "description",
+                  "national", "subject_only"}
 FACT_KINDS = ("fraction", "percent")
 VALUE_KINDS = ("level", "change", "share_of_plan", "contribution", "other")
 
@@ -28,6 +29,8 @@ class Indicator:
     value_kinds: tuple[str, ...] = ()  # the kinds of value it can have; empty = any
     examples: tuple[dict, ...] = ()
     description: str = ""
+    national: bool = False  # reported for the whole country unless a place is named
+    subject_only: bool = False  # only a figure whose subject names it ("20/27 chỉ tiêu"), never its clause
 
 
 def line_of(text: str, needle: str, occurrence: int) -> int | None:
@@ -56,6 +59,13 @@ def load_toml(path: Path) -> tuple[dict, str]:
             match = re.search(r"line (\d+)", str(exc))
             line = int(match.group(1)) if match else None
         raise RuleError(f"invalid TOML: {exc}", path=str(path), line=line) from None
+
+
+def _flag(entry: dict, key: str, fail) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        fail(f"'{key}' must be true or false, got {value!r}")
+    return value
 
 
 def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
@@ -102,7 +112,8 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
             id=ident, label=entry["label"], unit=str(entry.get("unit", "")), terms=terms,
             kinds=phrases("kinds", allowed=FACT_KINDS), requires=phrases("requires"), unless=phrases("unless"),
             value_kinds=phrases("value_kinds", allowed=VALUE_KINDS), examples=tuple(examples),
-            description=str(entry.get("description", "")),
+            description=str(entry.get("description", "")), national=_flag(entry, "national", fail),
+            subject_only=_flag(entry, "subject_only", fail),
         ))
     seen_terms: dict[str, str] = {}
     for ind in result:

@@ -118,24 +118,31 @@ def _pieces(text: str, start: int, end: int):
 
 
 def document_scope(article: Article, title: str, text: str, book: RuleBook) -> meaning.Scope:
-    """What every figure of the article may inherit: headline and lead area, the site's home area,
-    the publication date."""
+    """What every figure of the article may inherit: the province its headline or lead names (or, for
+    the article as a whole, names clearly most often), the site's home area, the publication date."""
     finder = places.place_finder(book)
     try:
         published = published_span(article.published)
     except ValueError:
         published = None
     host = article.source or (urlsplit(article.url).hostname or "" if article.url else "")
-    scope = meaning.Scope(published=published, home_area=book.gazetteer.home_area(host))
-    lead = text.split("\n", 1)[0]
-    for where, found in (("headline", finder.find(title)), ("lead", finder.find(lead)), ("article", finder.find(text))):
-        area = places.dominant_province(found) if where != "headline" else next(
-            (p.area for p in found if p.counts and p.level in places.PROVINCE_LEVEL), "")
-        provinces = [p.area for p in found if p.counts and p.level == "province"]
-        if area and not scope.doc_area:
+    home = book.gazetteer.home_area(host)
+    if book.gazetteer.national_source.search(text):
+        home = places.NATIONAL  # syndicated national news ("Theo TTXVN") on a provincial site
+    scope = meaning.Scope(published=published, home_area=home)
+    body = places.CAPTION.sub("", text)
+    lead = body.split("\n", 1)[0]
+    headline = [p for p in finder.find(title) if p.counts and p.level in places.PROVINCE_LEVEL]
+    candidates = (("headline", headline[0].area if headline else ""),
+                  ("lead", places.dominant_province(finder.find(lead))),
+                  ("article", places.dominant_province(finder.find(body), at_least=2, share=0.6)))
+    for where, area in candidates:
+        if area:
             scope.doc_area, scope.doc_why = area, where
-        if provinces and not scope.doc_province:
-            scope.doc_province = places.dominant_province([p for p in found if p.level == "province"]) or provinces[0]
+            break
+    provinces = [p for p in finder.find(title + "\n" + body) if p.counts and p.level == "province"]
+    scope.doc_province = places.dominant_province(provinces) or (
+        scope.doc_area if scope.doc_area != places.NATIONAL else "")
     return scope
 
 

@@ -33,6 +33,13 @@ def ascii_fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
 
 
+def news_spelling(name: str) -> str:
+    """The tone placement Vietnamese news uses for place names: 'Hoà Bình' → 'Hòa Bình'."""
+    for old, new in _TONE_VARIANTS.items():
+        name = name.replace(new, old)
+    return name
+
+
 def spellings(name: str) -> set[str]:
     """A name in both tone placements and with the dash spaced or not ('Bà Rịa-Vũng Tàu')."""
     out = {name}
@@ -52,11 +59,11 @@ def gazetteer_units() -> tuple[tuple[Unit, ...], dict[str, str]]:
     data = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
     units, slugs = [], {}
     for province in data:
-        name = re.sub(r"^(?:Tỉnh|Thành phố)\s+", "", province["name"])
+        name = news_spelling(re.sub(r"^(?:Tỉnh|Thành phố)\s+", "", province["name"]))
         units.append(Unit(name, "province", name))
         slugs[name] = province["codename"].replace("_", "")
         for district in province.get("districts", ()):
-            units.append(Unit(district["name"], "district", name))
+            units.append(Unit(news_spelling(district["name"]), "district", name))
     return tuple(units), slugs
 
 
@@ -68,9 +75,11 @@ class Gazetteer:
     provinces: frozenset[str]  # canonical province-level names, "cả nước" excluded
     slugs: dict[str, str]  # ASCII slug → canonical province ("bariavungtau" → "Bà Rịa - Vũng Tàu")
     districts: dict[str, str]  # "huyện ba vì" (lower-case, admin word + name) → its province
+    district_slugs: dict[str, str]  # "nghiadan" → "huyện Nghĩa Đàn" (a district portal's host)
     hosts: dict[str, str]  # news-site host → home area (areas.toml [home_areas])
     parts: tuple[tuple[str, str], ...]  # sub-area phrase → canonical area_part, longest first
     parts_unless: tuple[str, ...]  # phrases that look like a sub-area but are not ("nông thôn mới")
+    national_source: re.Pattern = re.compile("(?!)")  # "Theo TTXVN": the article is national news
     _home_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def canonical(self, surface: str) -> str:
@@ -90,6 +99,9 @@ class Gazetteer:
             if host == known or host.endswith("." + known):
                 return area
         labels = [ascii_fold(label) for label in host.split(".")[:-1]] or [""]
+        for label in labels:
+            if len(label) >= 6 and label in self.district_slugs:
+                return self.district_slugs[label]
         best = ""
         for slug, province in self.slugs.items():
             if len(slug) >= 5 and any(_slug_in_label(slug, label) for label in labels) and len(slug) > len(best):
@@ -111,6 +123,7 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
     names: dict[str, str] = {}
     provinces = set()
     districts = {}
+    district_slugs: dict[str, str] = {}
     for unit in units:
         if unit.level == "province":
             provinces.add(unit.name)
@@ -119,6 +132,10 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
         else:
             for form in spellings(unit.name):
                 districts[form.lower()] = unit.province
+            admin, _, short = unit.name.partition(" ")
+            if admin == "Huyện":
+                slug = ascii_fold(short)
+                district_slugs[slug] = None if slug in district_slugs else f"huyện {short}"
     aliases = areas.get("names", {})
     if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
         raise RuleError("[names] must map surface forms to area names", path=path)
@@ -143,5 +160,7 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
         part_pairs += [(p, canonical) for p in phrases]
     part_pairs.sort(key=lambda pair: -len(pair[0]))
     return Gazetteer(names=names, provinces=frozenset(provinces), slugs=by_slug, districts=districts,
+                     district_slugs={k: v for k, v in district_slugs.items() if v and k not in by_slug},
                      hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs),
-                     parts_unless=tuple(parts.get("unless", ())))
+                     parts_unless=tuple(parts.get("unless", ())),
+                     national_source=re.compile("|".join(re.escape(p) for p in areas.get("national_sources", ())) or "(?!)"))

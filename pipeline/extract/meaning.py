@@ -10,7 +10,7 @@ from pipeline.extract import clauses, places, times
 from pipeline.extract.meaning_rules import Situation, decide
 from pipeline.extract.rulebook import RuleBook
 from pipeline.extract.subjects import subject_finder
-from pipeline.extract.vocabulary import indicator_for
+from pipeline.extract.vocabulary import indicator_for, vocabulary
 
 FIGURE_KINDS = ("fraction", "percent")
 
@@ -82,6 +82,9 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook) -> list[M
         vk = decide(book.value_kind_rules, Situation(pre, trail, frame.head_raw or meaning.subject, clause_text, unit,
                                                      frame.in_paren, kind=hit.rule.kind))
         meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
+        meaning.indicator, meaning.why["indicator"] = indicator_for(
+            hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:25], clause_text + " " + pre,
+            out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         _area(meaning, frame, out, parent, found_places, sentence, scope, book)
         meaning.area_part = _part(frame, parent, out, sentence, book)
@@ -94,9 +97,6 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook) -> list[M
                               current=times.is_current(meaning.as_of_end, scope.published), chain=chain)
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
-        meaning.indicator, meaning.why["indicator"] = indicator_for(
-            hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:25], clause_text + " " + pre,
-            out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book)
         out.append(meaning)
     _carry(scope, found_places, moments, figures, out)
     return out
@@ -232,10 +232,20 @@ def _area(meaning: Meaning, frame, done, parent, found, sentence: str, scope: Sc
         if area:
             meaning.area, meaning.area_basis, meaning.why["area"] = area, "inherited", why
             return
-    if scope.home_area:
+    indicator = book_indicator(book, meaning.indicator)
+    if indicator is not None and indicator.national:
+        meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "national_indicator"
+    elif scope.home_area:
         meaning.area, meaning.area_basis, meaning.why["area"] = scope.home_area, "source", "home_area"
+    elif not scope.doc_province:
+        # no province named anywhere and a site of no known home: national news
+        meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "no_province_named"
     else:
         meaning.why["area"] = "none"
+
+
+def book_indicator(book: RuleBook, ident: str):
+    return vocabulary(book).by_id.get(ident) if ident else None
 
 
 def _whole(meaning: Meaning, scope: Scope, basis: str) -> bool:

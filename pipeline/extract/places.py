@@ -12,7 +12,9 @@ from pipeline.extract.rulebook import RuleBook, derived
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 NAME = rf"[{UPPER}][^\W\d_]*(?:\s[{UPPER}][^\W\d_]*){{0,3}}"
 RANK_BEFORE = re.compile(r"(?:đứng|xếp|vị trí|hạng)\s+(?:thứ\s+)?\S+\s+(?:trong\s+|của\s+|toàn\s+|so với\s+)?$", re.IGNORECASE)
-PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|mọi)|(?<![\d.,/])\d{1,2})\s+$", re.IGNORECASE)
+PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|mọi|cấp)|(?<![\d.,])\d{1,4}(?:/\d{1,4})?)\s+$",
+                           re.IGNORECASE)
+CAPTION = re.compile(r"^.*(?:\(Ảnh|Ảnh:|Nguồn ảnh|Ảnh minh họa|\(Ảnh minh họa).*$", re.MULTILINE)
 PROVINCE_LEVEL = ("province", "national")
 LEVEL_OF_ADMIN = {"huyện": "district", "quận": "district", "thị xã": "district", "thành phố": "district",
                   "tp": "district", "tp.": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
@@ -112,15 +114,22 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
         whole=re.compile(rf"{wb}(?:{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))", re.IGNORECASE),
         not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
         lower_names={n.lower(): a for n, a in gaz.names.items()},
-        national_counts=re.compile(rf"(?<![\d/])(?:{counts or '(?!)'})/(?:{counts or '(?!)'})\s+(?:{count_nouns or '(?!)'}){we}"
+        national_counts=re.compile(rf"(?<![\d/])\d{{1,2}}/(?:{counts or '(?!)'})\s+(?:{count_nouns or '(?!)'}){we}"
                                    if counts else r"(?!)", re.IGNORECASE),
     )
 
 
-def dominant_province(places: list[Place]) -> str:
-    """The province (or the nation) an article names most often."""
+def dominant_province(places: list[Place], at_least: int = 1, share: float = 0.0) -> str:
+    """The province (or the nation) a text names most often, when it names it `at_least` times and
+    in at least `share` of its province-level mentions (a national report naming a few provinces
+    in passing has none)."""
     counts = Counter(p.area for p in places if p.counts and p.level in PROVINCE_LEVEL)
-    return counts.most_common(1)[0][0] if counts else ""
+    if not counts:
+        return ""
+    (area, n), *rest = counts.most_common()
+    if n < at_least or n < share * sum(counts.values()) or (rest and rest[0][1] == n):
+        return ""
+    return area
 
 
 def part_of(text: str, book: RuleBook) -> str:

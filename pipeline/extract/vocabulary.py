@@ -54,17 +54,28 @@ def _allowed(ind, kind: str, value_kind: str, lowered_clause: str) -> bool:
     return not any(u.lower() in lowered_clause for u in ind.unless)
 
 
-def best_term(text: str, kind: str, value_kind: str, lowered_clause: str, vocab: Vocabulary):
-    """(indicator, term) for the longest allowed term in `text`, ties to the one ending last."""
-    best = None
+HEAD_END = re.compile(r"\s(?:của|trong|tại|ở|thuộc|đối với|so với|trên tổng|trong tổng)\s", re.IGNORECASE)
+
+
+def best_term(text: str, kind: str, value_kind: str, lowered_clause: str, vocab: Vocabulary, subject_tier: bool = False):
+    """(indicator, term) for the most specific allowed term in `text`: a term inside a longer match
+    never wins, and of the rest the one that ends last (Vietnamese modifiers follow their head:
+    "lao động qua đào tạo có bằng cấp, chứng chỉ"), within the head before "của", "trong" …"""
+    head = HEAD_END.search(text)
+    if head and head.start() > 0:
+        text = text[:head.start()]
+    found = []
     for start, term in vocab.matches(text):
-        for ind in vocab.by_term[term]:
-            if not _allowed(ind, kind, value_kind, lowered_clause):
-                continue
-            key = (len(term), start + len(term))
-            if best is None or key > best[0]:
-                best = (key, ind, text[start:start + len(term)])
-    return (best[1], best[2]) if best else (None, "")
+        allowed = [ind for ind in vocab.by_term[term] if (subject_tier or not ind.subject_only)
+                   and _allowed(ind, kind, value_kind, lowered_clause)]
+        if allowed:
+            found.append((start, start + len(term), allowed[0], text[start:start + len(term)]))
+    maximal = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0])
+                                           for o in found)]
+    if not maximal:
+        return None, ""
+    best = max(maximal, key=lambda f: (f[1], f[1] - f[0]))
+    return best[2], best[3]
 
 
 def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: str, parent: str,
@@ -75,12 +86,12 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
     lowered = requires_text.lower()
     for text, where in ((subject, "subject"), (own, "clause")):
         if text:
-            ind, term = best_term(text, kind, value_kind, lowered, vocab)
+            ind, term = best_term(text, kind, value_kind, lowered, vocab, subject_tier=where == "subject")
             if ind is not None:
                 return ind.id, f"{where}:{term}"
     if parent:
         ind = vocab.by_id.get(parent)
-        if ind is not None and _allowed(ind, kind, value_kind, lowered):
+        if ind is not None and not ind.subject_only and _allowed(ind, kind, value_kind, lowered):
             return parent, "continues"
     if clause:
         ind, term = best_term(clause, kind, value_kind, lowered, vocab)
