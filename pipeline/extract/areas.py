@@ -78,6 +78,7 @@ class Gazetteer:
     district_slugs: dict[str, str]  # "nghiadan" → "huyện Nghĩa Đàn" (a district portal's host)
     hosts: dict[str, str]  # news-site host → home area (areas.toml [home_areas])
     parts: tuple[tuple[str, str], ...]  # sub-area phrase → canonical area_part, longest first
+    head_parts: dict  # phrases that are a part only as a whole noun phrase ("địa phương") → canonical
     parts_unless: tuple[str, ...]  # phrases that look like a sub-area but are not ("nông thôn mới")
     national_source: re.Pattern = re.compile("(?!)")  # "Theo TTXVN": the article is national news
     _home_cache: dict = field(default_factory=dict, compare=False, repr=False)
@@ -158,9 +159,11 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
         if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
             raise RuleError(f"[parts] {canonical!r} must be a list of phrases", path=path)
         part_pairs += [(p, canonical) for p in phrases]
+    head_parts = {p[1:].lower(): c for p, c in part_pairs if p.startswith("^")}
+    part_pairs = [(p, c) for p, c in part_pairs if not p.startswith("^")]
     part_pairs.sort(key=lambda pair: -len(pair[0]))
     return Gazetteer(names=names, provinces=frozenset(provinces), slugs=by_slug, districts=districts,
                      district_slugs={k: v for k, v in district_slugs.items() if v and k not in by_slug},
-                     hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs),
+                     hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs), head_parts=head_parts,
                      parts_unless=tuple(parts.get("unless", ())),
                      national_source=re.compile("|".join(re.escape(p) for p in areas.get("national_sources", ())) or "(?!)"))

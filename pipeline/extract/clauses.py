@@ -20,6 +20,7 @@ BOUNDARY_BEFORE = re.compile(r".*(?:[;()\[\]]|,(?!\d)|:(?!\d)|/\s|\.\s)", re.DOT
 NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?!\s?(?:tuổi|sao)\b)(?:\s?(?:%|tỷ|triệu|nghìn|ngàn|người|hộ|đồng))*")
 BYLINE = re.compile(r"^(?:\(?[A-ZĐ]{2,8}\)?|[^\s,;]+(?:\s[^\s,;]+){0,3}\s(?:TV|TTXVN|Online))\s*[-–)]\s*")
 ANAPHORA = re.compile(r"^(?:đây|đó|điều này|con số này|con số đó|mức này|kết quả này)$|\s(?:này|đó|trên)$", re.IGNORECASE)
+PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
 LIST_GLUE_MAX = 6  # syllables: "vận tải, kho bãi", "bằng cấp, chứng chỉ" are one noun phrase
 SPACE = re.compile(r"\s+")
@@ -204,7 +205,7 @@ def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[
         head_raw = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
         if REPORTING.search(head_raw):
             head_raw = ""
-        in_paren = in_paren and not clean_phrase(pre, lex)
+        in_paren = in_paren and bool(PAREN_ALONE.fullmatch(pre))
         out.append(Frame(start=start, end=end, seg_start=seg_start, trail_end=trail_end, clause_start=clause_start,
                          in_paren=in_paren, cue=SPACE.sub(" ", cue.group(0).strip().lower()) if cue else "",
                          head_raw=head_raw, head=strip_rate_head(head_raw, lex)))
@@ -231,6 +232,7 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
         np_start = _inner_start(sentence, _glued_start(sentence, seg_from, np_end, 0, lex), np_end, lex)
         phrase = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
         if phrase and not REPORTING.search(text):
+            frame.notes["inherited_raw"] = phrase
             return None, strip_rate_head(phrase, lex)
         cursor = m.start() if m is not None else 0
         if cursor <= 0:

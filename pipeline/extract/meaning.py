@@ -4,6 +4,7 @@ paragraph, headline or lead only when the clause does not say; every decision re
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from pipeline.extract import clauses, places, times
@@ -13,6 +14,8 @@ from pipeline.extract.subjects import subject_finder
 from pipeline.extract.vocabulary import indicator_for, vocabulary
 
 FIGURE_KINDS = ("fraction", "percent")
+RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows
+PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 
 
 @dataclass
@@ -79,8 +82,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook) -> list[M
         pre, trail = frame.pre(sentence), frame.trail(sentence)
         clause_text = sentence[frame.clause_start:frame.seg_start]
         unit = hit.values.get("unit", "")
-        vk = decide(book.value_kind_rules, Situation(pre, trail, frame.head_raw or meaning.subject, clause_text, unit,
-                                                     frame.in_paren, kind=hit.rule.kind))
+        head = " | ".join(filter(None, (frame.head_raw, frame.notes.get("inherited_raw", ""), meaning.subject)))
+        vk = decide(book.value_kind_rules, Situation(pre, trail, head, clause_text, unit, frame.in_paren, kind=hit.rule.kind))
         meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
         meaning.indicator, meaning.why["indicator"] = indicator_for(
             hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:25], clause_text + " " + pre,
@@ -89,7 +92,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook) -> list[M
         _area(meaning, frame, out, parent, found_places, sentence, scope, book)
         meaning.area_part = _part(frame, parent, out, sentence, book)
         governing = parent
-        while governing is not None and frames[governing].in_paren:
+        while governing is not None and (frames[governing].in_paren or out[governing].why["modality"] in RESTATED):
             governing = parents[governing]
         chain = out[governing].modality if governing is not None else ""
         situation = Situation(pre, trail, frame.head_raw, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
@@ -107,7 +110,7 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
     Returns the index of the figure it continues, if any."""
     lex = clauses.lexicon(book)
     trail = frame.trail(sentence)
-    own = frame.head
+    own = "" if places.is_part(frame.head, book) else frame.head
     if hit.rule.kind == "fraction":
         after = subject_finder(book).after(sentence, hit.start, hit.end)
         if after:
@@ -136,12 +139,20 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
 def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, scope: Scope, book) -> None:
     """As of when: own clause, the figure it continues, the sentence, earlier sentences, publication.
     A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date."""
-    usable = [m for m in moments if not m.excluded]
+    enclosed = _paren_spans(sentence)
+    mine = [span for span in enclosed if span[0] <= frame.start < span[1]]
+    usable = [m for m in moments if not m.excluded and all(
+        not (s <= m.start < e) or (s, e) in mine for s, e in enclosed)]  # a bracket's time stays inside it
     pre = frame.pre(sentence)
     owned_by_previous = 0
-    if k and frame.seg_start == frames[k - 1].end:  # "… 2,49% của quý I và 8,09% của quý 2"
+    if k and frame.seg_start == frames[k - 1].end:
+        # "… 2,49% của quý I và 8,09% của quý 2", "từ 47% năm 2020 xuống 34,63% năm 2024": a time
+        # right after the previous figure is that figure's
         split = max(pre.rfind(" và "), pre.rfind(","))
         owned_by_previous = frame.seg_start + split + 1 if split >= 0 else 0
+        for m in usable:
+            if frame.seg_start <= m.start < frame.start and PREVIOUS_OWNS.fullmatch(sentence[frame.seg_start:m.start]):
+                owned_by_previous = max(owned_by_previous, m.end)
     own_before = [m for m in usable if max(frame.seg_start, owned_by_previous) <= m.start < frame.start]
     own_after = [m for m in usable if frame.end <= m.start < frame.trail_end]
     now_words = [m.end() for m in times.time_cues(book).published.finditer(sentence, 0, frame.start)]
@@ -176,6 +187,17 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
         _set_published(meaning, scope, "publication")
     else:
         meaning.why["time"] = "none"
+
+
+def _paren_spans(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each bracketed stretch of the sentence."""
+    spans, opened = [], []
+    for i, c in enumerate(sentence):
+        if c == "(":
+            opened.append(i)
+        elif c == ")" and opened:
+            spans.append((opened.pop(), i + 1))
+    return spans
 
 
 def _resolve(moment: times.Moment, usable: list, scope: Scope) -> times.Moment:
@@ -266,7 +288,7 @@ def _part(frame, parent, done, sentence: str, book) -> str:
     if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
         start = previous + 1
     region = sentence[start:frame.start] + " " + frame.trail(sentence)[:30]
-    part = places.part_of(region, book)
+    part = places.part_of(region, book, head=frame.head)
     if not part and parent is not None:
         return done[parent].area_part
     return part
@@ -277,7 +299,7 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning]) -> No
     province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
     if province_level:
         scope.para_area = province_level[-1].area
-    usable = [m for m in moments if not m.excluded]
+    usable = [m for m in moments if not m.excluded and not m.event]
     first_figure = figures[0].start if figures else None
     leading = [m for m in usable if first_figure is None or m.end <= first_figure]
     if leading:

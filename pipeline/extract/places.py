@@ -132,8 +132,24 @@ def dominant_province(places: list[Place], at_least: int = 1, share: float = 0.0
     return area
 
 
-def part_of(text: str, book: RuleBook) -> str:
-    """The sub-area or sub-population named in `text` ("khu vực nông thôn", "thanh niên"), "" if none."""
+def is_part(phrase: str, book: RuleBook) -> bool:
+    """Whether a noun phrase names only a part of an area ("bộ, ngành", "hệ THPT", "khu vực nông thôn")."""
+    lowered = phrase.strip().lower()
+    if not lowered:
+        return False
+    if lowered in book.gazetteer.head_parts:
+        return True
+    compiled = derived(book, _part_patterns)
+    rest = compiled.parts.sub(" ", lowered)
+    return not re.sub(r"[\s,]|hệ|khu vực|các|của|ở|tại|vùng|đối với", "", rest)
+
+
+def part_of(text: str, book: RuleBook, head: str = "") -> str:
+    """The sub-area or sub-population named in `text` ("khu vực nông thôn", "thanh niên"), "" if none;
+    `head` is the figure's own noun phrase, which may be a part by itself ("bộ, ngành đạt 61%")."""
+    whole = book.gazetteer.head_parts.get(head.strip().lower())
+    if whole:
+        return whole
     compiled = derived(book, _part_patterns)
     lowered = compiled.unless.sub(lambda m: " " * len(m.group(0)), text.lower())
     found = []

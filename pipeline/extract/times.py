@@ -26,8 +26,10 @@ class Moment:
     grain: str
     excluded: str = ""  # baseline | document | standard | ""
     same_period: bool = False  # "cùng kỳ năm 2022": the period being reported, in that year
+    event: bool = False  # "Chiều 22/9, …": when something happened, not a period figures refer to
 
 
+EVENT_BEFORE = re.compile(r"(?<![^\W\d_])(?:sáng|chiều|tối|trưa|đêm|rạng sáng|hôm)\s*(?:ngày\s*)?$", re.IGNORECASE)
 SAME_PERIOD = re.compile(r"(?<![^\W\d_])cùng kỳ\s*$", re.IGNORECASE)
 
 
@@ -98,7 +100,8 @@ def moments(sentence: str, hits, book: RuleBook) -> list[Moment]:
         if cues.by_end.search(sentence[max(0, start - 14):start]):
             as_of_start = as_of_end
         same = not excluded and bool(SAME_PERIOD.search(sentence[max(0, start - 10):start]))
-        out.append(Moment(start, end, as_of_start, as_of_end, values.get("grain", ""), excluded, same))
+        event = values.get("grain") == "day" and bool(EVENT_BEFORE.search(sentence[max(0, start - 12):start]))
+        out.append(Moment(start, end, as_of_start, as_of_end, values.get("grain", ""), excluded, same, event))
     return out
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pipeline.extract.numbers import DENOMINATOR_WORDS, DIGIT_WORDS, parse_number, parse_number_words
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4}
-WORD_MONTHS = {"chín": 9, "ba": 3, "sáu": 6, "một": 1}
+WORD_MONTHS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
+               "mười một": 11}
 
 
 @dataclass(frozen=True, slots=True)

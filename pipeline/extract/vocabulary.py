@@ -54,7 +54,7 @@ def _allowed(ind, kind: str, value_kind: str, lowered_clause: str) -> bool:
     return not any(u.lower() in lowered_clause for u in ind.unless)
 
 
-HEAD_END = re.compile(r"\s(?:của|trong|tại|ở|thuộc|đối với|so với|trên tổng|trong tổng)\s", re.IGNORECASE)
+HEAD_END = re.compile(r"\s(?:của|tại|ở|thuộc|đối với|so với|trên tổng|trong tổng|theo)\s", re.IGNORECASE)
 
 
 def best_term(text: str, kind: str, value_kind: str, lowered_clause: str, vocab: Vocabulary, subject_tier: bool = False):
