@@ -12,7 +12,7 @@ from pipeline.extract.rulebook import RuleBook, derived
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 NAME = rf"[{UPPER}][^\W\d_]*(?:\s[{UPPER}][^\W\d_]*){{0,3}}"
 RANK_BEFORE = re.compile(r"(?:đứng|xếp|vị trí|hạng)\s+(?:thứ\s+)?\S+\s+(?:trong\s+|của\s+|toàn\s+|so với\s+)?$", re.IGNORECASE)
-PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|mọi|cấp)|(?<![\d.,])\d{1,4}(?:/\d{1,4})?)\s+$",
+PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|mọi|cấp)|(?<![\d.,/])\d{1,3}|\d+/\d+)\s+$",
                            re.IGNORECASE)
 CAPTION = re.compile(r"^.*(?:\(Ảnh|Ảnh:|Nguồn ảnh|Ảnh minh họa|\(Ảnh minh họa).*$", re.MULTILINE)
 PROVINCE_LEVEL = ("province", "national")
