@@ -49,7 +49,7 @@ def test_003_fractions(facts_003):
     assert eleven.indicator == "", "11/12 chỉ tiêu do Sở chủ trì is the department's share, not the programme's"
     assert not [f for f in facts_003 if f.kind == "date" and "11/12" in f.text]
     districts = one(facts_003, kind="fraction", numerator=18.0)
-    assert districts.denominator == 30 and districts.subject == "quận huyện"
+    assert districts.denominator == 30 and districts.subject == "quận huyện không còn hộ nghèo"
     assert districts.indicator == "districts_without_poor_households"
 
 

@@ -20,6 +20,7 @@ BOUNDARY_BEFORE = re.compile(r".*(?:[;()\[\]]|,(?!\d)|:(?!\d)|/\s|\.\s)", re.DOT
 NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?!\s?(?:tuổi|sao)\b)(?:\s?(?:%|tỷ|triệu|nghìn|ngàn|người|hộ|đồng))*")
 BYLINE = re.compile(r"^(?:\(?[A-ZĐ]{2,8}\)?|[^\s,;]+(?:\s[^\s,;]+){0,3}\s(?:TV|TTXVN|Online))\s*[-–)]\s*")
 ANAPHORA = re.compile(r"^(?:đây|đó|điều này|con số này|con số đó|mức này|kết quả này)$|\s(?:này|đó|trên)$", re.IGNORECASE)
+FIGURE_LIKE = re.compile(r"(?<![\w])\d[\d.,]*(?!\s?(?:tuổi|sao|tháng tuổi)\b)")
 PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
 LIST_GLUE_MAX = 6  # syllables: "vận tải, kho bãi", "bằng cấp, chứng chỉ" are one noun phrase
@@ -43,6 +44,7 @@ class ClauseLexicon:
     rate_head: re.Pattern
     rate_head_anywhere: re.Pattern
     only_cues: re.Pattern
+    compounds: frozenset
     not_subject_at_start: re.Pattern
     soft_split: re.Pattern
 
@@ -66,6 +68,7 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
         rate_head=re.compile(rf"^(?:{_words(w('clause.rate_heads'))})\s+", re.IGNORECASE),
         rate_head_anywhere=re.compile(rf"{wb}(?:{_words([h for h in w('clause.rate_heads') if h != 'độ'])})\s+", re.IGNORECASE),
         not_subject_at_start=re.compile(rf"^\s*(?:{_words(w('clause.not_subject'))}){we}", re.IGNORECASE),
+        compounds=frozenset(c.lower() for c in w("clause.compounds")),
         soft_split=re.compile(rf"{wb}(?:và|còn|nhưng|song|trong khi|trong đó|riêng)\s+(?=(?:(?:{aspect})\s+)*(?:{verbs}){we})",
                               re.IGNORECASE),
     )
@@ -84,6 +87,7 @@ class Frame:
     cue: str  # the governing words ending the segment before the figure, lower-cased ("đạt", "tăng")
     head_raw: str  # the noun phrase before the cue, places and times removed ("tỷ lệ hộ nghèo")
     head: str  # head_raw without its rate head ("hộ nghèo")
+    np_start: int = 0  # where its noun phrase (glued across commas) begins
     parent: int | None = None  # the frame this verb-led segment continues
     inherited_head: str = ""  # the noun phrase of an earlier figure-less segment it continues
     subject: str = ""  # filled by the caller: own head, the noun after it, or the parent's
@@ -114,7 +118,9 @@ def clean_phrase(text: str, lex: ClauseLexicon, cut_spans: list[tuple[int, int]]
     for _ in range(6):
         before = text
         text = lex.connective_at_start.sub("", text).strip(" ,.;:-–/()")
-        text = lex.trailing.sub("", text).strip(" ,.;:-–/()")
+        tail = lex.trailing.search(text)
+        if tail and not _splits_compound(text, tail.start() + len(tail.group(0)) - len(tail.group(0).lstrip(" ,")), lex):
+            text = text[:tail.start()].strip(" ,.;:-–/()")
         if text == before:
             break
     return "" if lex.only_cues.match(text) or ANAPHORA.search(text) else text
@@ -132,6 +138,23 @@ def strip_rate_head(phrase: str, lex: ClauseLexicon) -> str:
         if out.lower().startswith(prefix) and len(out) > len(prefix) + 2:
             out = out[len(prefix):]
     return out.strip()
+
+
+def _cue(pre: str, lex: ClauseLexicon):
+    """The governing words ending `pre`, never starting inside a compound word ("chứng chỉ đạt")."""
+    cue = lex.cue_at_end.search(pre)
+    while cue is not None and _splits_compound(pre, cue.start(), lex):
+        nxt = re.search(r"\s+", pre[cue.start():])
+        if nxt is None:
+            return None
+        cue = lex.cue_at_end.search(pre, cue.start() + nxt.end())
+    return cue
+
+
+def _splits_compound(text: str, at: int, lex: ClauseLexicon) -> bool:
+    before = re.search(r"([^\W\d_]+)\s+$", text[:at])
+    after = re.match(r"[^\W\d_]+", text[at:])
+    return bool(before and after and f"{before.group(1)} {after.group(0)}".lower() in lex.compounds)
 
 
 def _glued_start(sentence: str, seg_start: int, np_end: int, floor: int, lex: ClauseLexicon) -> int:
@@ -198,7 +221,7 @@ def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[
         if soft is not None:
             seg_start += soft.end()
             pre = sentence[seg_start:start]
-        cue = lex.cue_at_end.search(pre)
+        cue = _cue(pre, lex)
         np_end = seg_start + (cue.start() if cue else len(pre))
         np_start = _glued_start(sentence, seg_start, np_end, prev_end, lex)
         np_start = _inner_start(sentence, np_start, np_end, lex)
@@ -208,15 +231,28 @@ def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[
         in_paren = in_paren and bool(PAREN_ALONE.fullmatch(pre))
         out.append(Frame(start=start, end=end, seg_start=seg_start, trail_end=trail_end, clause_start=clause_start,
                          in_paren=in_paren, cue=SPACE.sub(" ", cue.group(0).strip().lower()) if cue else "",
-                         head_raw=head_raw, head=strip_rate_head(head_raw, lex)))
+                         head_raw=head_raw, head=strip_rate_head(head_raw, lex), np_start=np_start))
     return out
+
+
+def _phrase_before(sentence: str, end: int, lex: ClauseLexicon, cut_spans) -> str:
+    """The noun phrase of the segment ending at `end`."""
+    before = BOUNDARY_BEFORE.search(sentence, 0, end)
+    start = before.end() if before else 0
+    text = sentence[start:end]
+    number = FIGURE_LIKE.search(text)
+    np_text = text[:number.start()] if number else text
+    cue = _cue(np_text, lex)
+    return _before_copula(clean_phrase(np_text[:cue.start()] if cue else np_text, lex, cut_spans, start))
 
 
 def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, cut_spans, book: RuleBook) -> tuple[int | None, str]:
     """For a figure whose own segment names nothing: the earlier figure (index) or the noun phrase of
     an earlier figure-less segment ("Cục Thuế thu ngân sách được 6.134 tỷ đồng, đạt 28,1% dự toán")."""
+    from pipeline.extract.places import is_part
+
     lex = lexicon(book)
-    position = frame.seg_start
+    position = min(frame.seg_start, frame.np_start or frame.seg_start)
     bounds = [m for m in BOUNDARY.finditer(sentence, 0, position)]
     cursor = position
     for m in [*reversed(bounds), None]:
@@ -225,13 +261,17 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
         if earlier:
             return earlier[-1], ""
         text = sentence[seg_from:cursor]
-        number = re.search(r"\d", text)
+        number = FIGURE_LIKE.search(text)
         np_text = text[:number.start()] if number else text
-        cue = lex.cue_at_end.search(np_text)
+        cue = _cue(np_text, lex)
         np_end = seg_from + (cue.start() if cue else len(np_text))
         np_start = _inner_start(sentence, _glued_start(sentence, seg_from, np_end, 0, lex), np_end, lex)
         phrase = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
-        if phrase and not REPORTING.search(text):
+        if phrase and not REPORTING.search(text) and not is_part(phrase, book):
+            if m is not None and m.group(0) == "(" and len(phrase.split()) <= 2:  # "Chỉ số giá tiêu dùng (CPI)"
+                outer = _phrase_before(sentence, m.start(), lex, cut_spans)
+                if outer:
+                    phrase = f"{outer} ({phrase})"
             frame.notes["inherited_raw"] = phrase
             return None, strip_rate_head(phrase, lex)
         cursor = m.start() if m is not None else 0

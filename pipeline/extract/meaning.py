@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import clauses, places, times
 from pipeline.extract.meaning_rules import Situation, decide
-from pipeline.extract.rulebook import RuleBook
+from pipeline.extract.rulebook import RuleBook, derived
 from pipeline.extract.subjects import subject_finder
 from pipeline.extract.vocabulary import indicator_for, vocabulary
 
@@ -54,6 +54,7 @@ class Meaning:
     time_basis: str = ""
     modality: str = "unknown"
     why: dict = field(default_factory=dict)
+    noun: str = ""  # the counted noun alone, when the subject runs on into a predicate ("quận huyện")
 
     def fields(self) -> dict:
         return {"subject": self.subject, "value_kind": self.value_kind, "indicator": self.indicator, "area": self.area,
@@ -87,7 +88,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook) -> list[M
         meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
         meaning.indicator, meaning.why["indicator"] = indicator_for(
             hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:25], clause_text + " " + pre,
-            out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book)
+            out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book,
+            noun=meaning.noun)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         _area(meaning, frame, out, parent, found_places, sentence, scope, book)
         meaning.area_part = _part(frame, parent, out, sentence, book)
@@ -114,7 +116,8 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
     if hit.rule.kind == "fraction":
         after = subject_finder(book).after(sentence, hit.start, hit.end)
         if after:
-            meaning.subject, meaning.why["subject"] = after, "counted_noun"
+            meaning.subject, meaning.why["subject"] = _with_predicate(after, sentence, hit.end, book), "counted_noun"
+            meaning.noun = after
             return None
     if own and not lex.not_subject_at_start.fullmatch(own.lower()) and not lex.not_subject_at_start.match(own + " "):
         meaning.subject, meaning.why["subject"] = own, "own_clause"
@@ -122,7 +125,8 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
     if not lex.not_subject_at_start.match(trail):
         after = subject_finder(book).after(sentence, hit.start, hit.end)
         if after:
-            meaning.subject, meaning.why["subject"] = after, "noun_after"
+            meaning.subject, meaning.why["subject"] = _with_predicate(after, sentence, hit.end, book), "noun_after"
+            meaning.noun = after
             return None
     parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
     if parent is not None and parent < len(done):
@@ -134,6 +138,24 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
     before, _ = subject_finder(book).find(sentence, hit.start, hit.end)
     meaning.subject, meaning.why["subject"] = before, "matcher" if before else "none"
     return None
+
+
+def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str:
+    """'xã' + 'đạt chuẩn nông thôn mới': the counted noun and the predicate that says what is counted."""
+    at = sentence.find(noun, after)
+    if at < 0 or at - after > 12:
+        return noun
+    m = derived(book, _predicate).match(sentence, at + len(noun))
+    if not m:
+        return noun
+    words = m.group(1).split()[:7]
+    return f"{noun} {' '.join(words)}".strip(" ,")
+
+
+def _predicate(book: RuleBook) -> re.Pattern:
+    verbs = "|".join(re.escape(v) for v in sorted(book.cues.words("subject.predicate_verbs"), key=len, reverse=True))
+    return re.compile(rf"\s+((?:{verbs})(?![^\W\d_])(?:\s+(?!so\b|của\b|trên\b|tại\b|với\b|cho\b|và\b|đạt\s+\d)[^\W\d_]+)*)",
+                      re.IGNORECASE)
 
 
 def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, scope: Scope, book) -> None:

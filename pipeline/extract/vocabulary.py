@@ -79,14 +79,15 @@ def best_term(text: str, kind: str, value_kind: str, lowered_clause: str, vocab:
 
 
 def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: str, parent: str,
-                  requires_text: str, book: RuleBook) -> tuple[str, str]:
-    """(indicator id or "", why): tried on the subject, the figure's own clause, the figure it
-    continues, then the clause before it."""
+                  requires_text: str, book: RuleBook, noun: str = "") -> tuple[str, str]:
+    """(indicator id or "", why): tried on the counted noun alone ("18/30 quận huyện" of "… quận huyện
+    không còn hộ nghèo"), the subject, the figure's own clause, the figure it continues, then the
+    clause before it."""
     vocab = vocabulary(book)
     lowered = requires_text.lower()
-    for text, where in ((subject, "subject"), (own, "clause")):
+    for text, where in ((noun, "noun"), (subject, "subject"), (own, "clause")):
         if text:
-            ind, term = best_term(text, kind, value_kind, lowered, vocab, subject_tier=where == "subject")
+            ind, term = best_term(text, kind, value_kind, lowered, vocab, subject_tier=where in ("noun", "subject"))
             if ind is not None:
                 return ind.id, f"{where}:{term}"
     if parent:
