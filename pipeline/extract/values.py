@@ -198,7 +198,8 @@ def p_half(m: re.Match, ctx: ParseContext) -> dict | None:
 def p_months_to_date(m: re.Match, ctx: ParseContext) -> dict | None:
     raw = m.group("n").lower()
     n = int(raw) if raw.isdigit() else WORD_MONTHS[raw]
-    year = int(m.group("y")) if m.group("y") else (ctx.published.year if ctx.published else None)
+    written = m.groupdict().get("y")
+    year = int(written) if written else (ctx.published.year if ctx.published else None)
     return _range_fields(year, 1, 1, n, 0, "month")
 
 
