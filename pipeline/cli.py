@@ -21,6 +21,7 @@ COMMANDS = {
     "run": "pipeline.commands.run:run",
     "demo": "pipeline.commands.demo:demo",
     "config": "pipeline.commands.config:config",
+    "explain": "pipeline.commands.explain:explain",
 }
 
 

@@ -263,6 +263,8 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
         text = sentence[seg_from:cursor]
         number = FIGURE_LIKE.search(text)
         np_text = text[:number.start()] if number else text
+        if number and not clean_phrase(np_text, lex):  # "và 14.400 hộ cận nghèo (chiếm 2,2%)"
+            np_text = text
         cue = _cue(np_text, lex)
         np_end = seg_from + (cue.start() if cue else len(np_text))
         np_start = _inner_start(sentence, _glued_start(sentence, seg_from, np_end, 0, lex), np_end, lex)

@@ -130,7 +130,8 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
             return None
     parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
     if parent is not None and parent < len(done):
-        meaning.subject, meaning.why["subject"] = done[parent].subject, f"continues:{frames[parent].start}"
+        meaning.subject = done[parent].subject
+        meaning.why["subject"] = f"continues:{sentence[frames[parent].start:frames[parent].end]}"
         return parent
     if inherited:
         meaning.subject, meaning.why["subject"] = inherited, "earlier_segment"

@@ -40,7 +40,7 @@ class Situation:
     pre: str
     trail: str
     head: str
-    clause: str  # the clause before the figure, beyond its own segment
+    clause: str  # the clause before the figure's own segment (up to the last ";")
     unit: str
     in_paren: bool
     kind: str = "percent"
@@ -132,7 +132,7 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
         return False
     if rule.chain and s.chain != rule.chain:
         return False
-    checks = (("before", s.pre, True), ("before_re", s.pre, True), ("before_any", s.pre, True),
+    checks = (("before", s.pre, True), ("before_re", s.clause + s.pre, True), ("before_any", s.pre, True),
               ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
               ("head", s.head, True), ("clause_any", s.clause + " " + s.pre, True))
     for key, text, wanted in checks:
