@@ -17,13 +17,14 @@ from pipeline.extract.rulebook import RuleBook, derived
 # which joins names ("Sở Lao động - Thương binh và Xã hội", "Bà Rịa - Vũng Tàu")
 BOUNDARY = re.compile(r"[;()\[\]]|,(?!\d)|:(?!\d)|(?<=%)\s?/|/\s|\.\s")
 BOUNDARY_BEFORE = re.compile(r".*(?:[;()\[\]]|,(?!\d)|:(?!\d)|/\s|\.\s)", re.DOTALL)
-NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?!\s?(?:tuổi|sao)\b)(?:\s?(?:%|tỷ|triệu|nghìn|ngàn|người|hộ|đồng))*")
+NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?![\d.,])(?!\s?(?:tuổi|sao|điểm)\b)"
+                    r"(?:\s?(?:%|tỷ|triệu|nghìn|ngàn|người|hộ|đồng|USD|đô la|tấn|ha|lượt|m2|km))*")
 BYLINE = re.compile(r"^(?:\(?[A-ZĐ]{2,8}\)?|[^\s,;]+(?:\s[^\s,;]+){0,3}\s(?:TV|TTXVN|Online))\s*[-–)]\s*")
 ANAPHORA = re.compile(r"^(?:đây|đó|điều này|con số này|con số đó|mức này|kết quả này)$|\s(?:này|đó|trên)$", re.IGNORECASE)
-FIGURE_LIKE = re.compile(r"(?<![\w])\d[\d.,]*(?!\s?(?:tuổi|sao|tháng tuổi)\b)")
+FIGURE_LIKE = re.compile(r"(?<![\w])\d[\d.,]*(?![\d.,])(?!\s?(?:tuổi|sao|tháng tuổi|điểm)\b)")
 PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
-LIST_GLUE_MAX = 6  # syllables: "vận tải, kho bãi", "bằng cấp, chứng chỉ" are one noun phrase
+LIST_GLUE_MAX = 9  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
 SPACE = re.compile(r"\s+")
 REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công bố|thống kê|theo số liệu|ghi nhận|nhấn mạnh|"
                        r"khẳng định|đánh giá|nhận định)\b", re.IGNORECASE)
@@ -44,6 +45,7 @@ class ClauseLexicon:
     rate_head: re.Pattern
     rate_head_anywhere: re.Pattern
     only_cues: re.Pattern
+    plan_words: re.Pattern
     compounds: frozenset
     not_subject_at_start: re.Pattern
     soft_split: re.Pattern
@@ -61,7 +63,10 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
     wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
     return ClauseLexicon(
         cue_at_end=re.compile(rf"{wb}(?:(?:{aspect})\s+)*(?:{verbs})(?:\s+(?:{verbs}|{between}|{qualifiers}))*\s*$", re.IGNORECASE),
-        only_cues=re.compile(rf"^(?:(?:{aspect}|{verbs}|{between}|{qualifiers}|so|so với|mức|hơn|nay|này|đó|đây|cả|dù|tuy|nhưng)(?:\s+|$))+$", re.IGNORECASE),
+        only_cues=re.compile(rf"^(?:(?:{aspect}|{verbs}|{between}|{qualifiers}|so|so với|mức|hơn|nay|này|đó|đây|cả|dù|tuy|"
+                             rf"nhưng|rất|cao|mạnh|nhẹ|khá|nhanh|chậm|thấp|đáng kể|vượt bậc|tiếp tục|USD|đồng)(?:\s+|$))+$",
+                             re.IGNORECASE),
+        plan_words=re.compile(rf"^(?:{_words(w('clause.plan_words'))})$", re.IGNORECASE),
         connective_at_start=re.compile(rf"^\s*(?:{_words(w('clause.connectives'))}){we}[\s,]*", re.IGNORECASE),
         trailing=re.compile(rf"[\s,]*{wb}(?:{_words(w('clause.np_trailing'))})\s*$", re.IGNORECASE),
         np_cut=re.compile(rf"{wb}(?:{_words(w('clause.np_cut'))}){we}", re.IGNORECASE),
@@ -157,22 +162,25 @@ def _splits_compound(text: str, at: int, lex: ClauseLexicon) -> bool:
     return bool(before and after and f"{before.group(1)} {after.group(0)}".lower() in lex.compounds)
 
 
-def _glued_start(sentence: str, seg_start: int, np_end: int, floor: int, lex: ClauseLexicon) -> int:
+def _glued_start(sentence: str, seg_start: int, np_end: int, floor: int, lex: ClauseLexicon,
+                 cut_spans=()) -> int:
     """Where a noun phrase that a comma cut in two begins: "ngành vận tải, kho bãi tăng 10,68%"."""
     if seg_start <= floor or seg_start < 1 or sentence[seg_start - 1] != ",":
         return seg_start
-    own = sentence[seg_start:np_end].split()
-    if not own or len(own) > 4:
+    own = clean_phrase(sentence[seg_start:np_end], lex, cut_spans, seg_start).split()
+    if not own or len(own) > 10:
         return seg_start
     before = BOUNDARY_BEFORE.search(sentence, 0, seg_start - 1)
     start = max(floor, before.end() if before else 0)
     fragment = sentence[start:seg_start - 1]
-    if not fragment.strip() or any(c.isdigit() for c in fragment) or len(fragment.split()) > LIST_GLUE_MAX:
+    if not fragment.strip() or any(c.isdigit() for c in fragment):
         return seg_start
     if lex.cue_at_end.search(fragment) or REPORTING.search(fragment):
         return seg_start
     cleaned = clean_phrase(fragment, lex)
-    return start + fragment.find(cleaned.split()[0]) if cleaned else seg_start
+    if not cleaned or len(cleaned.split()) > LIST_GLUE_MAX or len(cleaned.split()) + len(own) > 14:
+        return seg_start
+    return start + fragment.find(cleaned.split()[0])
 
 
 def _inner_start(sentence: str, np_start: int, np_end: int, lex: ClauseLexicon) -> int:
@@ -223,7 +231,7 @@ def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[
             pre = sentence[seg_start:start]
         cue = _cue(pre, lex)
         np_end = seg_start + (cue.start() if cue else len(pre))
-        np_start = _glued_start(sentence, seg_start, np_end, prev_end, lex)
+        np_start = _glued_start(sentence, seg_start, np_end, prev_end, lex, cut_spans)
         np_start = _inner_start(sentence, np_start, np_end, lex)
         head_raw = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
         if REPORTING.search(head_raw):
@@ -267,7 +275,7 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
             np_text = text
         cue = _cue(np_text, lex)
         np_end = seg_from + (cue.start() if cue else len(np_text))
-        np_start = _inner_start(sentence, _glued_start(sentence, seg_from, np_end, 0, lex), np_end, lex)
+        np_start = _inner_start(sentence, _glued_start(sentence, seg_from, np_end, 0, lex, cut_spans), np_end, lex)
         phrase = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
         if phrase and not REPORTING.search(text) and not is_part(phrase, book):
             if m is not None and m.group(0) == "(" and len(phrase.split()) <= 2:  # "Chỉ số giá tiêu dùng (CPI)"

@@ -15,6 +15,7 @@ from pipeline.extract.vocabulary import indicator_for, vocabulary
 
 FIGURE_KINDS = ("fraction", "percent")
 RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows
+RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 
 
@@ -113,13 +114,14 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
     lex = clauses.lexicon(book)
     trail = frame.trail(sentence)
     own = "" if places.is_part(frame.head, book) else frame.head
-    if hit.rule.kind == "fraction":
+    ranked = RANK_BEFORE.search(sentence, max(0, hit.start - 25), hit.start)
+    if hit.rule.kind == "fraction" and not ranked:
         after = subject_finder(book).after(sentence, hit.start, hit.end)
         if after:
             meaning.subject, meaning.why["subject"] = _with_predicate(after, sentence, hit.end, book), "counted_noun"
             meaning.noun = after
             return None
-    if own and not lex.not_subject_at_start.fullmatch(own.lower()) and not lex.not_subject_at_start.match(own + " "):
+    if own and not lex.plan_words.match(own):
         meaning.subject, meaning.why["subject"] = own, "own_clause"
         return None
     if not lex.not_subject_at_start.match(trail):
