@@ -62,10 +62,11 @@ def best_term(text: str, kind: str, value_kind: str, lowered_clause: str, vocab:
     never wins, and of the rest the one that ends last (Vietnamese modifiers follow their head:
     "lao động qua đào tạo có bằng cấp, chứng chỉ"), within the head before "của", "trong" …"""
     head = HEAD_END.search(text)
-    if head and head.start() > 0:
-        text = text[:head.start()]
+    head_end = head.start() if head and head.start() > 0 else len(text)
     found = []
     for start, term in vocab.matches(text):
+        if start >= head_end:  # a term only in the modifier after "của", "ở" … ("xuất khẩu của khu vực FDI")
+            continue
         allowed = [ind for ind in vocab.by_term[term] if (subject_tier or not ind.subject_only)
                    and _allowed(ind, kind, value_kind, lowered_clause)]
         if allowed:
