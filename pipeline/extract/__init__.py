@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from urllib.parse import urlsplit
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import nlp
 from pipeline.extract import context as ctx
@@ -181,4 +181,15 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
                     sentence=sentence, rule=hit.rule.id, field=field,
                     **{**hit.values, **extra},
                 ))
-    return facts
+    return _date_undated(facts, scope)
+
+
+def _date_undated(facts: list[Fact], scope: meaning.Scope) -> list[Fact]:
+    """Figures that nothing dated (no time in reach, no publication date) take the period the article
+    speaks of most, marked inherited."""
+    undated = [f for f in facts if f.kind in FIGURE_KINDS and not f.time_basis and not f.as_of_end]
+    moment = scope.article_time() if undated else None
+    if moment is None:
+        return facts
+    fill = {"as_of_start": moment.as_of_start, "as_of_end": moment.as_of_end, "time_basis": "inherited"}
+    return [replace(f, **fill, why=re.sub(r"time=[^;]*", "time=article_time", f.why)) if f in undated else f for f in facts]

@@ -33,6 +33,17 @@ class Scope:
     para_area: str = ""
     para_time: times.Moment | None = None
     para_index: int = -1
+    moments: list = field(default_factory=list)  # every usable date or period of the article, in order
+
+    def article_time(self) -> times.Moment | None:
+        """The period the article speaks of most (ties: the latest): what an undated article's
+        figures refer to when nothing nearer says ("Lạm phát cơ bản tháng 2/2018 …" at its end)."""
+        if not self.moments:
+            return None
+        counts: dict[tuple, list] = {}
+        for m in self.moments:
+            counts.setdefault((m.as_of_start, m.as_of_end), []).append(m)
+        return max(counts.values(), key=lambda ms: (len(ms), ms[-1].as_of_end))[-1]
 
     def new_paragraph(self, index: int) -> None:
         """A new paragraph keeps the running time (reports carry it on) but not the province."""
@@ -93,7 +104,9 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook) -> list[M
             noun=meaning.noun)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         _area(meaning, frame, out, parent, found_places, sentence, scope, book)
-        meaning.area_part = _part(frame, parent, out, sentence, book)
+        meaning.area_part = _part(frame, parent, out, sentence, meaning.subject, book)
+        if meaning.area_part in book.areas.get("regions", ()) and meaning.area_basis != "stated":
+            meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "region"
         governing = parent
         while governing is not None and (frames[governing].in_paren or out[governing].why["modality"] in RESTATED):
             governing = parents[governing]
@@ -306,13 +319,13 @@ def _whole(meaning: Meaning, scope: Scope, basis: str) -> bool:
     return False
 
 
-def _part(frame, parent, done, sentence: str, book) -> str:
-    """The sub-area the figure covers, named in its own noun phrase or just after it."""
+def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
+    """The sub-area the figure covers, named in its own noun phrase, its subject or just after it."""
     start = frame.seg_start
     previous = sentence.rfind(",", 0, max(0, start - 1))
     if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
         start = previous + 1
-    region = sentence[start:frame.start] + " " + frame.trail(sentence)[:30]
+    region = sentence[start:frame.start] + " " + frame.trail(sentence)[:30] + " | " + subject
     part = places.part_of(region, book, head=frame.head)
     if not part and parent is not None:
         return done[parent].area_part
@@ -325,6 +338,7 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning]) -> No
     if province_level:
         scope.para_area = province_level[-1].area
     usable = [m for m in moments if not m.excluded and not m.event]
+    scope.moments.extend(m for m in usable if not m.same_period)
     first_figure = figures[0].start if figures else None
     leading = [m for m in usable if first_figure is None or m.end <= first_figure]
     if leading:

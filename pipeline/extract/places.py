@@ -152,6 +152,7 @@ def part_of(text: str, book: RuleBook, head: str = "") -> str:
         return whole
     compiled = derived(book, _part_patterns)
     lowered = compiled.unless.sub(lambda m: " " * len(m.group(0)), text.lower())
+    lowered = re.sub(r"\s+", " ", lowered)
     found = []
     for m in compiled.parts.finditer(lowered):
         canonical = compiled.canonical[m.group(0)]
