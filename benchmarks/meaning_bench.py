@@ -1,0 +1,48 @@
+"""What each figure means, on the annotated govnews passages: value F1 and per-attribute accuracy on
+the development set (rules tuned with it in view) and the held-out set (never tuned on), with the
+subject scored as CQE scores concepts (Almasian et al. 2023: concept F1 0.76 partial / 0.57
+complete on NewsQuant, the best published quantity extractor, for English).
+
+    python -m benchmarks meaning
+"""
+from __future__ import annotations
+
+import time
+
+from pipeline.evaluation import evaluate_meaning
+from pipeline.extract.adapters import extract_fn
+from pipeline.extract.rulebook import load_rulebook
+from pipeline.settings import PROJECT_ROOT, SHARED_DIR
+
+PASSAGES = SHARED_DIR / "govnews" / "passages.jsonl"
+EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
+CQE = {"subject_partial": 0.76, "subject_complete": 0.57}
+ROWS = ("values_f1", "indicator_p", "indicator_r", "value_kind", "area", "area_part", "as_of", "modality",
+        "subject", "subject_partial", "subject_complete", "timeline_complete")
+
+
+def main() -> None:
+    if not PASSAGES.exists():
+        print(f"skipped: {PASSAGES} not available")
+        return
+    fn = extract_fn(load_rulebook())
+    results = {}
+    for name in ("dev", "heldout"):
+        t0 = time.perf_counter()
+        results[name] = evaluate_meaning(fn, PASSAGES, EVAL_DIR / f"govnews_{name}_gold.jsonl")
+        results[name]["seconds"] = time.perf_counter() - t0
+    print(f"{'attribute':<20}{'development':>18}{'held-out':>18}{'CQE (English)':>16}")
+    for row in ROWS:
+        cells = []
+        for name in ("dev", "heldout"):
+            r = results[name]
+            value = r["overall"]["f1"] if row == "values_f1" else r["attributes"][row]
+            good, total = (r["overall"]["tp"], r["overall"]["tp"] + r["overall"]["fn"]) if row == "values_f1" \
+                else r["counts"][row]
+            cells.append(f"{value:.3f} ({good}/{total})" if row != "values_f1" else f"{value:.3f}")
+        cqe = f"{CQE[row]:.2f}" if row in CQE else ""
+        print(f"{row:<20}{cells[0]:>18}{cells[1]:>18}{cqe:>16}")
+    for name in ("dev", "heldout"):
+        r = results[name]
+        print(f"{name}: {r['documents']} passages, {r['overall']['tp'] + r['overall']['fn']} figures, "
+              f"{r['seconds']:.1f} s")
