@@ -117,10 +117,13 @@ def _pieces(text: str, start: int, end: int):
         yield s, e
 
 
-def document_scope(article: Article, title: str, text: str, book: RuleBook) -> meaning.Scope:
+def document_scope(article: Article, title: str, text: str, book: RuleBook,
+                   found: dict[str, list] | None = None) -> meaning.Scope:
     """What every figure of the article may inherit: the province its headline or lead names (or, for
-    the article as a whole, names clearly most often), the site's home area, the publication date."""
+    the article as a whole, names clearly most often), the site's home area, the publication date.
+    `found` holds the place words of each field when the caller already has them."""
     finder = places.place_finder(book)
+    found = found or {"title": finder.find(title), "text": finder.find(text)}
     try:
         published = published_span(article.published)
     except ValueError:
@@ -130,17 +133,18 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook) -> m
     if book.gazetteer.national_source.search(text):
         home = places.NATIONAL  # syndicated national news ("Theo TTXVN") on a provincial site
     scope = meaning.Scope(published=published, home_area=home)
-    body = places.CAPTION.sub("", text)
-    lead = body.split("\n", 1)[0]
-    headline = [p for p in finder.find(title) if p.counts and p.level in places.PROVINCE_LEVEL]
+    captions = [(m.start(), m.end()) for m in places.CAPTION.finditer(text)]
+    body = [p for p in found["text"] if not any(s <= p.start < e for s, e in captions)]
+    lead_end = text.find("\n") if "\n" in text else len(text)
+    headline = [p for p in found["title"] if p.counts and p.level in places.PROVINCE_LEVEL]
     candidates = (("headline", headline[0].area if headline else ""),
-                  ("lead", places.dominant_province(finder.find(lead))),
-                  ("article", places.dominant_province(finder.find(body), at_least=2, share=0.6)))
+                  ("lead", places.dominant_province([p for p in body if p.end <= lead_end])),
+                  ("article", places.dominant_province(body, at_least=2, share=0.6)))
     for where, area in candidates:
         if area:
             scope.doc_area, scope.doc_why = area, where
             break
-    provinces = [p for p in finder.find(title + "\n" + body) if p.counts and p.level == "province"]
+    provinces = [p for p in found["title"] + body if p.counts and p.level == "province"]
     scope.doc_province = places.dominant_province(provinces) or (
         scope.doc_area if scope.doc_area != places.NATIONAL else "")
     return scope
@@ -155,7 +159,9 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
     facts: list[Fact] = []
     seen: Counter = Counter()
     fields = (("title", normalize_text(article.title or "")), ("text", normalize_text(article.text)))
-    scope = document_scope(article, fields[0][1], fields[1][1], book)
+    finder = places.place_finder(book)
+    found = {field: finder.find(text) for field, text in fields}
+    scope = document_scope(article, fields[0][1], fields[1][1], book, found)
     for field, text in fields:
         for s_start, s_end in _pieces(text, 0, len(text)):
             scope.new_paragraph(text.count("\n", 0, s_start) if field == "text" else -2)
@@ -164,7 +170,7 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
                 continue
             pctx = ParseContext(published, ctx.is_future(sentence, cues))
             hits = _candidates(sentence, book, cues, pctx)
-            meanings = iter(meaning.interpret(sentence, hits, scope, book))
+            meanings = iter(meaning.interpret(sentence, hits, scope, book, places.within(found[field], s_start, s_end)))
             for hit in hits:
                 extra = {}
                 if hit.rule.kind in FIGURE_KINDS:

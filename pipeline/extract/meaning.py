@@ -75,10 +75,13 @@ class Meaning:
                 "why": "; ".join(f"{k}={v}" for k, v in self.why.items())}
 
 
-def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook) -> list[Meaning]:
-    """A Meaning for each fraction and percentage hit of `sentence`, in order; updates `scope`."""
+def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
+              found_places: list | None = None) -> list[Meaning]:
+    """A Meaning for each fraction and percentage hit of `sentence`, in order; updates `scope`.
+    `found_places` are the sentence's place words when the caller already found them."""
     figures = [h for h in hits if h.rule.kind in FIGURE_KINDS]
-    found_places = places.place_finder(book).find(sentence)
+    if found_places is None:
+        found_places = places.place_finder(book).find(sentence)
     moments = times.moments(sentence, hits, book)
     if not figures:
         _carry(scope, found_places, moments, [], [])

@@ -16,6 +16,9 @@ PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|
                            re.IGNORECASE)
 CAPTION = re.compile(r"^.*(?:\(Ảnh|Ảnh:|Nguồn ảnh|Ảnh minh họa|\(Ảnh minh họa).*$", re.MULTILINE)
 PROVINCE_LEVEL = ("province", "national")
+# cheap substring checks before the regexes that need them (lower-cased)
+NATIONAL_KEYS = ("cả nước", "toàn quốc", "việt nam")
+ADMIN_KEYS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã ", "phường", "thị trấn", "tp", "thủ đô", "địa bàn")
 LEVEL_OF_ADMIN = {"huyện": "district", "quận": "district", "thị xã": "district", "thành phố": "district",
                   "tp": "district", "tp.": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
                   "tỉnh": "province"}
@@ -32,13 +35,13 @@ class Place:
     counts: bool  # False when it does not say where a figure applies (a ranking, a denominator)
 
 
-CAPITAL = re.compile(rf"(?<![^\W\d_])[{UPPER}]")
+CAPITAL_WORD = re.compile(rf"(?<![^\W\d_])[{UPPER}][^\W_]*")  # names are looked up by their first word
 
 
 @dataclass(frozen=True)
 class PlaceFinder:
     gazetteer: Gazetteer
-    by_initial: dict  # first letter → proper names starting with it, longest first
+    by_initial: dict  # first word → proper names starting with it, longest first
     national: re.Pattern
     admin: re.Pattern
     whole: re.Pattern
@@ -49,23 +52,27 @@ class PlaceFinder:
     def find(self, text: str) -> list[Place]:
         """Every place word of `text`, longest first where they overlap, in text order."""
         found: list[tuple[int, int, str, str]] = []
-        for m in CAPITAL.finditer(text):
+        lowered = text.lower()
+        for m in CAPITAL_WORD.finditer(text):
             at = m.start()
-            for name in self.by_initial.get(text[at], ()):
+            for name in self.by_initial.get(m.group(0), ()):
                 end = at + len(name)
                 if text.startswith(name, at) and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
                     area = self.gazetteer.canonical(name)
                     found.append((at, end, area, "national" if area == NATIONAL else "province"))
                     break
-        for m in self.national.finditer(text):
-            found.append((m.start(), m.end(), NATIONAL, "national"))
-        for m in self.admin.finditer(text):
-            found.append((m.start(), m.end(), *self._admin_area(m.group("admin"), m.group("name"))))
-        for m in self.whole.finditer(text):
-            if not PLURAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-                found.append((m.start(), m.end(), "", "whole"))
-        for m in self.national_counts.finditer(text):
-            found.append((m.start(), m.end(), NATIONAL, "national"))
+        if any(k in lowered for k in NATIONAL_KEYS):
+            for m in self.national.finditer(text):
+                found.append((m.start(), m.end(), NATIONAL, "national"))
+        if any(k in lowered for k in ADMIN_KEYS):
+            for m in self.admin.finditer(text):
+                found.append((m.start(), m.end(), *self._admin_area(m.group("admin"), m.group("name"))))
+            for m in self.whole.finditer(text):
+                if not PLURAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                    found.append((m.start(), m.end(), "", "whole"))
+        if "/" in text:
+            for m in self.national_counts.finditer(text):
+                found.append((m.start(), m.end(), NATIONAL, "national"))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         places, last_end = [], -1
         for start, end, area, level in found:
@@ -101,7 +108,7 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
     gaz = book.gazetteer
     by_initial: dict[str, list[str]] = {}
     for name in sorted((n for n in gaz.names if n[:1].isupper()), key=len, reverse=True):
-        by_initial.setdefault(name[0], []).append(name)
+        by_initial.setdefault(re.match(r"[^\W_]+", name).group(0), []).append(name)
     wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
     national = [n for n, a in gaz.names.items() if a == NATIONAL] + list(areas.get("national", ()))
     counts = "|".join(str(int(n)) for n in areas.get("national_counts", ()))
@@ -117,6 +124,12 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
         national_counts=re.compile(rf"(?<![\d/])\d{{1,2}}/(?:{counts or '(?!)'})\s+(?:{count_nouns or '(?!)'}){we}"
                                    if counts else r"(?!)", re.IGNORECASE),
     )
+
+
+def within(found: list[Place], start: int, end: int) -> list[Place]:
+    """The places of [start, end) of a text, in that stretch's coordinates."""
+    return [Place(p.start - start, p.end - start, p.area, p.level, p.counts) for p in found
+            if start <= p.start and p.end <= end]
 
 
 def dominant_province(places: list[Place], at_least: int = 1, share: float = 0.0) -> str:

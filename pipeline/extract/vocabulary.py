@@ -9,21 +9,21 @@ from dataclasses import dataclass
 from pipeline.extract.rulebook import RuleBook, derived
 
 
-WORD_START = re.compile(r"(?<![^\W\d_])[^\W_]")
+WORD = re.compile(r"(?<![^\W\d_])[^\W_]+")
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    by_initial: dict  # a term's first character (lower-cased) → its terms, longest first
+    by_initial: dict  # a term's first word (lower-cased) → its terms, longest first
     by_term: dict  # lower-cased term → indicators that list it
     by_id: dict
 
     def matches(self, text: str):
         """(start, term) of every lexicon term in `text`, whole words, overlaps included."""
         lowered = text.lower()
-        for m in WORD_START.finditer(lowered):
+        for m in WORD.finditer(lowered):
             at = m.start()
-            for term in self.by_initial.get(lowered[at], ()):
+            for term in self.by_initial.get(m.group(0), ()):
                 end = at + len(term)
                 if lowered.startswith(term, at) and not (end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_")):
                     yield at, term
@@ -40,7 +40,7 @@ def _build(book: RuleBook) -> Vocabulary:
             by_term.setdefault(term.lower(), []).append(ind)
     by_initial: dict[str, list[str]] = {}
     for term in sorted(by_term, key=len, reverse=True):
-        by_initial.setdefault(term[0], []).append(term)
+        by_initial.setdefault(re.match(r"[^\W_]+", term).group(0), []).append(term)
     return Vocabulary({k: tuple(v) for k, v in by_initial.items()}, by_term, {ind.id: ind for ind in book.indicators})
 
 
