@@ -22,6 +22,7 @@ NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?![\d.,])(?!\s?(?:tuổi|sao|điểm)\b
 BYLINE = re.compile(r"^(?:\(?[A-ZĐ]{2,8}\)?|[^\s,;]+(?:\s[^\s,;]+){0,3}\s(?:TV|TTXVN|Online))\s*[-–)]\s*")
 ANAPHORA = re.compile(r"^(?:đây|đó|điều này|con số này|con số đó|mức này|kết quả này)$|\s(?:này|đó|trên)$", re.IGNORECASE)
 FIGURE_LIKE = re.compile(r"(?<![\w])\d[\d.,]*(?![\d.,])(?!\s?(?:tuổi|sao|tháng tuổi|điểm)\b)")
+ASIDE = re.compile(r"\s*(?:kể cả|bao gồm|không kể|chưa kể|trừ|ngoại trừ|gồm)\b", re.IGNORECASE)
 PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
 LIST_GLUE_MAX = 9  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
@@ -46,6 +47,7 @@ class ClauseLexicon:
     rate_head_anywhere: re.Pattern
     only_cues: re.Pattern
     plan_words: re.Pattern
+    verb_at_start: re.Pattern
     compounds: frozenset
     not_subject_at_start: re.Pattern
     soft_split: re.Pattern
@@ -64,8 +66,11 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
     return ClauseLexicon(
         cue_at_end=re.compile(rf"{wb}(?:(?:{aspect})\s+)*(?:{verbs})(?:\s+(?:{verbs}|{between}|{qualifiers}))*\s*$", re.IGNORECASE),
         only_cues=re.compile(rf"^(?:(?:{aspect}|{verbs}|{between}|{qualifiers}|so|so với|mức|hơn|nay|này|đó|đây|cả|dù|tuy|"
-                             rf"nhưng|rất|cao|mạnh|nhẹ|khá|nhanh|chậm|thấp|đáng kể|vượt bậc|tiếp tục|USD|đồng)(?:\s+|$))+$",
+                             rf"nhưng|rất|cao|mạnh|nhẹ|khá|nhanh|chậm|thấp|đáng kể|vượt bậc|tiếp tục|USD|đồng|cao nhất|thấp nhất|"
+                             rf"tiếp theo|sau đó|đứng đầu|dẫn đầu|nhất)(?:\s+|$))+$",
                              re.IGNORECASE),
+        verb_at_start=re.compile(rf"^(?:(?:{aspect})\s+)*(?:đạt|tăng|giảm|vượt|bằng|chiếm|hoàn thành|thực hiện|góp phần|giúp)(?![^\W\d_])",
+                                 re.IGNORECASE),
         plan_words=re.compile(rf"^(?:{_words(w('clause.plan_words'))})$", re.IGNORECASE),
         connective_at_start=re.compile(rf"^\s*(?:{_words(w('clause.connectives'))}){we}[\s,]*", re.IGNORECASE),
         trailing=re.compile(rf"[\s,]*{wb}(?:{_words(w('clause.np_trailing'))})\s*$", re.IGNORECASE),
@@ -277,7 +282,8 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
         np_end = seg_from + (cue.start() if cue else len(np_text))
         np_start = _inner_start(sentence, _glued_start(sentence, seg_from, np_end, 0, lex, cut_spans), np_end, lex)
         phrase = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
-        if phrase and not REPORTING.search(text) and not is_part(phrase, book):
+        verb_led = bool(lex.verb_at_start.match(phrase)) or bool(ASIDE.match(text))
+        if phrase and not verb_led and not REPORTING.search(text) and not is_part(phrase, book):
             if m is not None and m.group(0) == "(" and len(phrase.split()) <= 2:  # "Chỉ số giá tiêu dùng (CPI)"
                 outer = _phrase_before(sentence, m.start(), lex, cut_spans)
                 if outer:
