@@ -71,6 +71,20 @@ def test_003_percentages(facts_003):
     assert "bảo hiểm y tế" in target.subject
     actual = one(facts_003, kind="percent", value=94.0)
     assert (actual.indicator, actual.modality, actual.as_of_end) == ("health_insurance_coverage", "actual", "2023-12-31")
+    for fact in (poor, target, actual):
+        assert (fact.value_kind, fact.time_basis, fact.area, fact.area_part) == ("level", "stated", "Hà Nội", "")
+        assert fact.area_basis == "inherited"  # "toàn thành phố"/the article's city, not the site's home area
+        assert "value_kind=vk." in fact.why and "modality=mod." in fact.why
+
+
+def test_003_fractions_meaning(facts_003):
+    """20/27 programme targets, as of the article's date (no time in its sentence); the department's
+    11/12 is not the programme's figure; 18/30 districts without poor households as of end-2023."""
+    programme = [f for f in facts_003 if f.kind == "fraction" and f.numerator == 20 and f.field == "text"][0]
+    assert (programme.value_kind, programme.indicator, programme.modality) == ("level", "programme_targets_met", "actual")
+    assert (programme.as_of_end, programme.time_basis) == ("2024-02-28", "published")
+    districts = one(facts_003, kind="fraction", numerator=18.0)
+    assert (districts.as_of_end, districts.time_basis, districts.value_kind) == ("2023-12-31", "stated", "level")
 
 
 def test_000(facts_000):
@@ -79,6 +93,8 @@ def test_000(facts_000):
     assert one(facts_000, kind="period", date_start="2022-01-01").date_end == "2025-12-31"
     hundred = one(facts_000, kind="percent", value=100.0)
     assert (hundred.subject, hundred.modality) == ("chỉ tiêu", "target")
+    assert hundred.value_kind == "share_of_plan"  # "thực hiện được 100% chỉ tiêu đặt ra"
+    assert hundred.area == "Hà Nội" and hundred.time_basis in ("stated", "inherited", "published")
 
 
 def test_no_fact_from_document_numbers(facts_000, facts_003):

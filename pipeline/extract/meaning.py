@@ -14,6 +14,7 @@ from pipeline.extract.subjects import subject_finder
 from pipeline.extract.vocabulary import indicator_for, vocabulary
 
 FIGURE_KINDS = ("fraction", "percent")
+QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
@@ -84,7 +85,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         found_places = places.place_finder(book).find(sentence)
     moments = times.moments(sentence, hits, book)
     if not figures:
-        _carry(scope, found_places, moments, [], [])
+        _carry(scope, found_places, moments, [], [], sentence)
         return []
     cut = [(p.start, p.end) for p in found_places if p.level != "whole" or p.end - p.start > 5] + \
           [(m.start, m.end) for m in moments]
@@ -120,7 +121,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
         out.append(meaning)
-    _carry(scope, found_places, moments, figures, out)
+    _carry(scope, found_places, moments, figures, out, sentence)
     return out
 
 
@@ -230,6 +231,10 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
         meaning.why["time"] = "none"
 
 
+def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for m in QUOTED.finditer(sentence)]
+
+
 def _paren_spans(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of each bracketed stretch of the sentence."""
     spans, opened = [], []
@@ -335,7 +340,7 @@ def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
     return part
 
 
-def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning]) -> None:
+def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "") -> None:
     """What later sentences of the paragraph inherit from this one."""
     province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
     if province_level:
@@ -343,7 +348,10 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning]) -> No
     usable = [m for m in moments if not m.excluded and not m.event]
     scope.moments.extend(m for m in usable if not m.same_period)
     first_figure = figures[0].start if figures else None
-    leading = [m for m in usable if first_figure is None or m.end <= first_figure]
+    quoted = _quoted_spans(sentence)
+    # a period inside a quoted name ('Chương trình … "… giai đoạn 2021-2025"') dates nothing after it
+    leading = [m for m in usable if (first_figure is None or m.end <= first_figure)
+               and not any(s <= m.start < e for s, e in quoted)]
     if leading:
         scope.para_time = leading[0]
     elif meanings:

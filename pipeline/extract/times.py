@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pipeline.extract.rulebook import RuleBook, derived
 
 DOC_NUMBER = re.compile(r"\d+[/-]\w")
+NUMBERED_DOCUMENT = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w-]*(?:/[\w-]+)*,?\s+(?:ban hành\s+|ký\s+)?(?:ngày\s+)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,8 @@ def moments(sentence: str, hits, book: RuleBook) -> list[Moment]:
 
 def _document_date(before: str, cues: TimeCues) -> bool:
     """'… Quyết định số 546/QĐ-TTg ngày 29/4/2022': a document name and number just before the date."""
+    if NUMBERED_DOCUMENT.search(before):  # "08-CTr/TU ngày 17/3/2021", "546/QĐ-TTg ngày …"
+        return True
     last = None
     for last in cues.document.finditer(before):
         pass

@@ -232,6 +232,23 @@ def p_month_words(m: re.Match, ctx: ParseContext) -> dict | None:
     return _range_fields(year, month, 1, month, 0, "month")
 
 
+def p_relative_month(m: re.Match, ctx: ParseContext) -> dict | None:
+    """'tháng trước', 'quý này' against the publication date."""
+    if ctx.published is None:
+        return None
+    back = 1 if m.group("rel").lower() in ("trước", "qua") else 0
+    year, month = ctx.published.year, ctx.published.month
+    if m.group("unit").lower() == "tháng":
+        month -= back
+        if month == 0:
+            year, month = year - 1, 12
+        return _range_fields(year, month, 1, month, 0, "month")
+    quarter = (month - 1) // 3 + 1 - back
+    if quarter == 0:
+        year, quarter = year - 1, 4
+    return _range_fields(year, 3 * quarter - 2, 1, 3 * quarter, 0, "quarter")
+
+
 def p_month_relative(m: re.Match, ctx: ParseContext) -> dict | None:
     if ctx.published is None:
         return None
@@ -250,5 +267,5 @@ PARSERS: dict[str, Callable[[re.Match, ParseContext], dict | None]] = {
     "day_range": p_day_range, "year_edge": p_year_edge, "year_range": p_year_range, "year": p_year,
     "relative_year": p_relative_year, "half": p_half, "months_to_date": p_months_to_date, "first_month": p_first_month,
     "quarter": p_quarter, "month": p_month, "none": p_none, "date_range": p_date_range,
-    "month_words": p_month_words, "month_relative": p_month_relative,
+    "month_words": p_month_words, "month_relative": p_month_relative, "relative_month": p_relative_month,
 }
