@@ -67,7 +67,7 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
         cue_at_end=re.compile(rf"{wb}(?:(?:{aspect})\s+)*(?:{verbs})(?:\s+(?:{verbs}|{between}|{qualifiers}))*\s*$", re.IGNORECASE),
         only_cues=re.compile(rf"^(?:(?:{aspect}|{verbs}|{between}|{qualifiers}|so|so với|mức|hơn|nay|này|đó|đây|cả|dù|tuy|"
                              rf"nhưng|rất|cao|mạnh|nhẹ|khá|nhanh|chậm|thấp|đáng kể|vượt bậc|tiếp tục|USD|đồng|cao nhất|thấp nhất|"
-                             rf"tiếp theo|sau đó|đứng đầu|dẫn đầu|nhất)(?:\s+|$))+$",
+                             rf"tiếp theo|sau đó|đứng đầu|dẫn đầu|nhất|hoặc|hay|và)(?:\s+|$))+$",
                              re.IGNORECASE),
         verb_at_start=re.compile(rf"^(?:(?:{aspect})\s+)*(?:đạt|tăng|giảm|vượt|bằng|chiếm|hoàn thành|thực hiện|góp phần|giúp)(?![^\W\d_])",
                                  re.IGNORECASE),

@@ -131,6 +131,14 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
     lex = clauses.lexicon(book)
     trail = frame.trail(sentence)
     own = "" if places.is_part(frame.head, book) else frame.head
+    if own and not frame.cue and hit.rule.kind == "percent" and not lex.not_subject_at_start.match(trail):
+        # no governing word before the figure ("Nhật Bản nhập hơn 90% dầu từ Trung Đông"): the noun
+        # after it is what is measured
+        after = subject_finder(book).after(sentence, hit.start, hit.end)
+        if after:
+            meaning.subject, meaning.why["subject"] = _with_predicate(after, sentence, hit.end, book), "noun_after"
+            meaning.noun = after
+            return None
     ranked = RANK_BEFORE.search(sentence, max(0, hit.start - 25), hit.start)
     if hit.rule.kind == "fraction" and not ranked:
         after = subject_finder(book).after(sentence, hit.start, hit.end)

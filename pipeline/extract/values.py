@@ -74,10 +74,18 @@ def _range_fields(year: int | None, m1: int, d1: int, m2: int, d2: int, grain: s
     return {"date_start": _iso(dt.date(year, m1, d1)), "date_end": _iso(dt.date(year, m2, end_day)), "grain": grain}
 
 
-def _year_or_context(m: re.Match, ctx: ParseContext, month_hint: int = 1) -> int | None:
+def _year_or_context(m: re.Match, ctx: ParseContext, month_hint: int = 1, last_month: int | None = None) -> int | None:
+    """The written year, else the publication year, moved back a year when the period would lie
+    after publication (or forward, in a sentence about the future, when it would lie wholly before):
+    "tháng 3" in an article of 7 March is this March either way."""
     if m.groupdict().get("y"):
         return int(m.group("y"))
-    return resolve_year(month_hint, 1, ctx)
+    if ctx.published is None:
+        return None
+    pub, last = ctx.published, last_month or month_hint
+    if ctx.future:
+        return pub.year + 1 if last < pub.month else pub.year
+    return pub.year - 1 if month_hint > pub.month else pub.year
 
 
 # ---------------------------------------------------------------- numbers
@@ -211,7 +219,7 @@ def p_first_month(m: re.Match, ctx: ParseContext) -> dict | None:
 def p_quarter(m: re.Match, ctx: ParseContext) -> dict | None:
     raw = (m.group("q") or "1").lower()  # "quý đầu năm" is the first quarter
     q = int(raw) if raw.isdigit() else ROMAN[raw]
-    year = _year_or_context(m, ctx, month_hint=3 * q - 2)
+    year = _year_or_context(m, ctx, month_hint=3 * q - 2, last_month=3 * q)
     return _range_fields(year, 3 * q - 2, 1, 3 * q, 0, "quarter")
 
 
