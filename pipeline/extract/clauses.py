@@ -27,6 +27,7 @@ PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
 LIST_GLUE_MAX = 9  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
 SPACE = re.compile(r"\s+")
+STRIP = " ,.;:-–/()\"“”'‘’«»…!?"
 REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công bố|thống kê|theo số liệu|ghi nhận|nhấn mạnh|"
                        r"khẳng định|đánh giá|nhận định)\b", re.IGNORECASE)
 
@@ -124,13 +125,13 @@ def clean_phrase(text: str, lex: ClauseLexicon, cut_spans: list[tuple[int, int]]
     if cut:
         text = text[:cut.start()]
     text = NUMBER.sub(" ", text)
-    text = BYLINE.sub("", SPACE.sub(" ", text).strip(" ,.;:-–/()"))
+    text = BYLINE.sub("", SPACE.sub(" ", text).strip(STRIP))
     for _ in range(6):
         before = text
-        text = lex.connective_at_start.sub("", text).strip(" ,.;:-–/()")
+        text = lex.connective_at_start.sub("", text).strip(STRIP)
         tail = lex.trailing.search(text)
         if tail and not _splits_compound(text, tail.start() + len(tail.group(0)) - len(tail.group(0).lstrip(" ,")), lex):
-            text = text[:tail.start()].strip(" ,.;:-–/()")
+            text = text[:tail.start()].strip(STRIP)
         if text == before:
             break
     return "" if lex.only_cues.match(text) or ANAPHORA.search(text) else text
