@@ -115,8 +115,12 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         while governing is not None and (frames[governing].in_paren or out[governing].why["modality"] in RESTATED):
             governing = parents[governing]
         chain = out[governing].modality if governing is not None else ""
+        # a future date carried from an earlier sentence makes a goal only when it is a plan's horizon
+        # (a year or years, "nhiệm kỳ 2020-2025"), not an event ("tháng 9" of an announcement)
+        horizon = meaning.why.get("time") != "earlier_sentence" or (scope.para_time is not None and
+                                                                  scope.para_time.grain in ("year", "multi-year", ""))
         situation = Situation(pre, trail, frame.head_raw, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
-                              future=times.is_future(meaning.as_of_start, meaning.as_of_end, scope.published),
+                              future=horizon and times.is_future(meaning.as_of_start, meaning.as_of_end, scope.published),
                               current=times.is_current(meaning.as_of_end, scope.published), chain=chain)
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
