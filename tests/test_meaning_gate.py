@@ -55,6 +55,6 @@ def test_annotations_are_well_formed():
         pytest.skip(f"{PASSAGES} not available")
     from tests.eval.check_annotations import check
 
-    for name in ("dev", "heldout"):
-        problems = check(EVAL_DIR / f"govnews_{name}_gold.jsonl")
+    for name in ("dev_gold", "heldout_gold", "agreement_a2"):
+        problems = check(EVAL_DIR / f"govnews_{name}.jsonl")
         assert not problems, "\n".join(problems[:10])
