@@ -4,6 +4,8 @@ Every loader raises RuleError naming the file and line of the first problem.
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +70,23 @@ def _flag(entry: dict, key: str, fail) -> bool:
     return value
 
 
+LABEL_HEADS = re.compile(r"^(?:tỷ lệ|tỉ lệ|tỷ trọng|số)\s+", re.IGNORECASE)
+
+
+def _with_label_terms(indicators: list[Indicator]) -> list[Indicator]:
+    """Each indicator is also named by its label without a rate head ("Tỷ lệ trường đạt chuẩn quốc gia"
+    → "trường đạt chuẩn quốc gia"), unless another indicator already lists that phrase."""
+    listed = {t.lower() for ind in indicators for t in ind.terms}
+    out = []
+    for ind in indicators:
+        phrase = LABEL_HEADS.sub("", ind.label).split(" (")[0].split(",")[0].strip()
+        if phrase and phrase.lower() not in listed and len(phrase.split()) >= 2:
+            listed.add(phrase.lower())
+            ind = dataclasses.replace(ind, terms=ind.terms + (phrase,))
+        out.append(ind)
+    return out
+
+
 def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
     """The indicator lexicon (rules/indicators.toml); the order does not decide matches (see
     pipeline/extract/vocabulary.py)."""
@@ -115,6 +134,7 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
             description=str(entry.get("description", "")), national=_flag(entry, "national", fail),
             subject_only=_flag(entry, "subject_only", fail),
         ))
+    result = _with_label_terms(result)
     seen_terms: dict[str, str] = {}
     for ind in result:
         for term in ind.terms:
