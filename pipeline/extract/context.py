@@ -1,15 +1,13 @@
-"""Reading a figure in its sentence: date or fraction, qualifier, target or actual, as of when,
-where, and which indicator. Cue words come from rules/; these functions only apply them."""
+"""Reading a number in its sentence: a/b as a date or a fraction, the qualifier before or after a
+figure, a sentence about the future. Cue words come from rules/cues.toml; these functions only apply
+them (what a figure means is pipeline/extract/meaning.py)."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.extract.rulebook import RuleBook, derived
 
-UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-NAME = rf"[{UPPER}][^\W\d_]*(?:\s[{UPPER}][^\W\d_]*){{0,3}}"
 
 
 def _alternation(phrases) -> str:
@@ -28,16 +26,7 @@ class CueSet:
     not_counted: frozenset
     qualifiers: tuple[tuple[str, re.Pattern], ...]
     qualifiers_after: tuple[tuple[str, re.Pattern], ...]
-    target: re.Pattern
-    actual: re.Pattern
-    actual_after: re.Pattern
-    actual_over_target: re.Pattern
-    by_end_before: re.Pattern
-    baseline_before: re.Pattern
     future: re.Pattern
-    area_names: re.Pattern
-    area_admin: re.Pattern
-    area_whole: re.Pattern
 
 
 def cue_set(book: RuleBook) -> CueSet:
@@ -53,7 +42,6 @@ def _build_cue_set(book: RuleBook) -> CueSet:
     def anywhere(name: str) -> re.Pattern:
         return re.compile(rf"(?<![^\W\d_])(?:{_alternation(w(name))})(?![^\W\d_])", re.IGNORECASE)
 
-    admin = _alternation(book.area_admin)
     cues = CueSet(
         date_before=tail("slash.date_before", r"\s*[(,]?"),
         date_before_far=re.compile(rf"(?:^|\s)(?:{_alternation(w('slash.date_before_far'))})(?:\s(?!càng\b)[^\W\d_]+){{1,5}}\s*$",
@@ -65,16 +53,7 @@ def _build_cue_set(book: RuleBook) -> CueSet:
         qualifiers=tuple((q, tail(f"qualifier.{q}")) for q in ("approx", "more_than", "less_than", "at_least", "at_most")),
         qualifiers_after=tuple((q, re.compile(rf"^\s*(?:{_alternation(w(f'qualifier.{q}_after'))})\b", re.IGNORECASE))
                                for q in ("at_least", "at_most")),
-        target=anywhere("modality.target"),
-        actual=anywhere("modality.actual"),
-        actual_after=anywhere("modality.actual_after"),
-        actual_over_target=anywhere("modality.actual_over_target"),
-        by_end_before=tail("time.by_end_before"),
-        baseline_before=tail("time.baseline_before"),
         future=anywhere("time.future"),
-        area_names=re.compile(rf"(?<![^\W\d_])(?:{_alternation(book.area_names)})(?![^\W\d_])"),
-        area_admin=re.compile(rf"(?<![^\W\d_])(?P<admin>{admin})\s(?P<name>{NAME})"),
-        area_whole=re.compile(rf"(?<![^\W\d_])(?:{_alternation(book.area_whole)})(?![^\W\d_])", re.IGNORECASE),
     )
     return cues
 
@@ -111,91 +90,5 @@ def qualifier(sentence: str, start: int, end: int, cues: CueSet) -> str:
     return ""
 
 
-def modality(segment: str, after: str, cues: CueSet) -> str:
-    """target | actual | unknown from the text between the previous figure and this one
-    (`segment`) and the rest of the clause (`after`)."""
-    targets = [m.end() for m in cues.target.finditer(segment)]
-    actuals = [m.end() for m in cues.actual.finditer(segment)]
-    if targets and not (actuals and max(actuals) > max(targets) and cues.actual_over_target.search(segment, max(targets))):
-        return "target"
-    if actuals or cues.actual_after.search(after):
-        return "actual"
-    return "unknown"
-
-
 def is_future(sentence: str, cues: CueSet) -> bool:
     return bool(cues.future.search(sentence))
-
-
-def is_baseline(sentence: str, start: int, cues: CueSet) -> bool:
-    """A time after 'so với' is what a figure is compared with, not when it holds."""
-    return bool(cues.baseline_before.search(sentence[max(0, start - 20):start]))
-
-
-def holds_by_end(sentence: str, start: int, cues: CueSet) -> bool:
-    """A figure 'đến năm 2025' holds by the end of that period, not throughout it."""
-    return bool(cues.by_end_before.search(sentence[max(0, start - 12):start]))
-
-
-def areas_in(text: str, book: RuleBook, cues: CueSet) -> list[tuple[int, int, str]]:
-    """(start, end, canonical area) mentions: known names and admin units with a proper name."""
-    found = []
-    for m in cues.area_names.finditer(text):
-        found.append((m.start(), m.end(), book.area_names[m.group(0)]))
-    for m in cues.area_admin.finditer(text):
-        admin, name = m.group("admin"), m.group("name")
-        if name in book.area_names:
-            area = book.area_names[name]
-        elif admin.lower() in ("thành phố", "tỉnh", "tp", "tp."):
-            area = name
-        else:
-            area = f"{admin.lower()} {name}"
-        found.append((m.start(), m.end(), area))
-    found.sort()
-    return found
-
-
-def dominant_area(text: str, book: RuleBook, cues: CueSet) -> str:
-    """The area an article names most often: what 'toàn thành phố' refers to."""
-    counts = Counter(area for _, _, area in areas_in(text, book, cues)
-                     if not area.startswith(("huyện ", "quận ", "xã ", "phường ", "thị trấn ", "thị xã ")))
-    return counts.most_common(1)[0][0] if counts else ""
-
-
-def area_for(sentence: str, start: int, book: RuleBook, cues: CueSet, doc_area: str) -> str:
-    """The nearest area named before the figure, else after it, else the article's area when the
-    sentence speaks of the whole city or province."""
-    mentions = areas_in(sentence, book, cues)
-    before = [a for s, e, a in mentions if e <= start]
-    if before:
-        return before[-1]
-    after = [a for s, e, a in mentions if s >= start]
-    if after:
-        return after[0]
-    if doc_area and cues.area_whole.search(sentence):
-        return doc_area
-    return ""
-
-
-def _indicator_terms(book: RuleBook) -> list[tuple[object, re.Pattern]]:
-    return [(ind, re.compile(rf"(?<![^\W\d_])(?:{_alternation(ind.terms)})(?![^\W\d_])", re.IGNORECASE))
-            for ind in book.indicators]
-
-
-def indicator_for(kind: str, subject: str, before: str, clause: str, book: RuleBook) -> str:
-    """The first lexicon indicator whose terms name the subject (or, failing that, occur in the
-    text between the previous figure and this one); `requires` phrases must be in the clause."""
-    lowered_clause = clause.lower()
-    for text in (subject, before):
-        if not text:
-            continue
-        for ind, terms in derived(book, _indicator_terms):
-            if ind.kinds and kind not in ind.kinds:
-                continue
-            if ind.requires and not any(r.lower() in lowered_clause for r in ind.requires):
-                continue
-            if any(u.lower() in lowered_clause for u in ind.unless):
-                continue
-            if terms.search(text):
-                return ind.id
-    return ""

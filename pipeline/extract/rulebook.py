@@ -52,9 +52,6 @@ class Cues:
 class RuleBook:
     rules: tuple[Rule, ...]
     cues: Cues
-    area_names: dict[str, str]
-    area_admin: tuple[str, ...]
-    area_whole: tuple[str, ...]
     indicators: tuple[Indicator, ...]
     subject_patterns: tuple[dict, ...]
     version: str
@@ -208,9 +205,6 @@ def load_rulebook(rules_dir: Path = RULES_DIR) -> RuleBook:
     return RuleBook(
         rules=_load_patterns(rules_dir / "patterns.toml"),
         cues=cues,
-        area_names=dict(names),
-        area_admin=tuple(areas.get("admin", ())),
-        area_whole=tuple(areas.get("whole", ())),
         indicators=tuple(load_indicators(rules_dir)),
         subject_patterns=_load_subject_patterns(rules_dir / "subjects.jsonl"),
         version=rules_version(rules_dir),
