@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.extract.areas import NATIONAL, Gazetteer, build_gazetteer
+from pipeline.extract.phrases import PhraseIndex
 from pipeline.extract.rulebook import RuleBook, derived
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -35,13 +36,12 @@ class Place:
     counts: bool  # False when it does not say where a figure applies (a ranking, a denominator)
 
 
-CAPITAL_WORD = re.compile(rf"(?<![^\W\d_])[{UPPER}][^\W_]*")  # names are looked up by their first word
 
 
 @dataclass(frozen=True)
 class PlaceFinder:
     gazetteer: Gazetteer
-    by_initial: dict  # first word → proper names starting with it, longest first
+    names: PhraseIndex  # the gazetteer's proper names, case-sensitive
     national: re.Pattern
     admin: re.Pattern
     whole: re.Pattern
@@ -53,14 +53,9 @@ class PlaceFinder:
         """Every place word of `text`, longest first where they overlap, in text order."""
         found: list[tuple[int, int, str, str]] = []
         lowered = text.lower()
-        for m in CAPITAL_WORD.finditer(text):
-            at = m.start()
-            for name in self.by_initial.get(m.group(0), ()):
-                end = at + len(name)
-                if text.startswith(name, at) and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
-                    area = self.gazetteer.canonical(name)
-                    found.append((at, end, area, "national" if area == NATIONAL else "province"))
-                    break
+        for at, name in self.names.finditer(text, longest_only=True):
+            area = self.gazetteer.canonical(name)
+            found.append((at, at + len(name), area, "national" if area == NATIONAL else "province"))
         if any(k in lowered for k in NATIONAL_KEYS):
             for m in self.national.finditer(text):
                 found.append((m.start(), m.end(), NATIONAL, "national"))
@@ -106,16 +101,13 @@ def _alternation(phrases) -> str:
 def _build_finder(book: RuleBook) -> PlaceFinder:
     areas = book.areas
     gaz = book.gazetteer
-    by_initial: dict[str, list[str]] = {}
-    for name in sorted((n for n in gaz.names if n[:1].isupper()), key=len, reverse=True):
-        by_initial.setdefault(re.match(r"[^\W_]+", name).group(0), []).append(name)
     wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
     national = [n for n, a in gaz.names.items() if a == NATIONAL] + list(areas.get("national", ()))
     counts = "|".join(str(int(n)) for n in areas.get("national_counts", ()))
     count_nouns = _alternation(areas.get("national_count_nouns", ()))
     return PlaceFinder(
         gazetteer=gaz,
-        by_initial={k: tuple(v) for k, v in by_initial.items()},
+        names=PhraseIndex(n for n in gaz.names if n[:1].isupper()),
         national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
         admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))\s(?P<name>{NAME})"),
         whole=re.compile(rf"{wb}(?:{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))", re.IGNORECASE),

@@ -6,27 +6,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.extract.phrases import PhraseIndex
 from pipeline.extract.rulebook import RuleBook, derived
-
-
-WORD = re.compile(r"(?<![^\W\d_])[^\W_]+")
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    by_initial: dict  # a term's first word (lower-cased) → its terms, longest first
+    terms: PhraseIndex  # every term, lower-cased
     by_term: dict  # lower-cased term → indicators that list it
     by_id: dict
 
     def matches(self, text: str):
         """(start, term) of every lexicon term in `text`, whole words, overlaps included."""
-        lowered = text.lower()
-        for m in WORD.finditer(lowered):
-            at = m.start()
-            for term in self.by_initial.get(m.group(0), ()):
-                end = at + len(term)
-                if lowered.startswith(term, at) and not (end < len(lowered) and (lowered[end].isalnum() or lowered[end] == "_")):
-                    yield at, term
+        return self.terms.finditer(text)
 
 
 def vocabulary(book: RuleBook) -> Vocabulary:
@@ -38,10 +30,7 @@ def _build(book: RuleBook) -> Vocabulary:
     for ind in book.indicators:
         for term in ind.terms:
             by_term.setdefault(term.lower(), []).append(ind)
-    by_initial: dict[str, list[str]] = {}
-    for term in sorted(by_term, key=len, reverse=True):
-        by_initial.setdefault(re.match(r"[^\W_]+", term).group(0), []).append(term)
-    return Vocabulary({k: tuple(v) for k, v in by_initial.items()}, by_term, {ind.id: ind for ind in book.indicators})
+    return Vocabulary(PhraseIndex(by_term, lower=True), by_term, {ind.id: ind for ind in book.indicators})
 
 
 def _allowed(ind, kind: str, value_kind: str, lowered_clause: str) -> bool:
