@@ -27,7 +27,7 @@ CONTEXT = {
     "article": "the province the article names most",
     "home_area": "the site's home area", "whole_province": "'toàn tỉnh'/'thành phố' → the article's province",
     "national_indicator": "a national indicator (GDP, CPI)", "no_province_named": "no province named anywhere: national",
-    "none": "nothing says",
+    "none": "nothing says", "threshold": "a threshold or limit measures no indicator",
 }
 
 

@@ -277,7 +277,7 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
         text = sentence[seg_from:cursor]
         number = FIGURE_LIKE.search(text)
         np_text = text[:number.start()] if number else text
-        if number and not clean_phrase(np_text, lex):  # "và 14.400 hộ cận nghèo (chiếm 2,2%)"
+        if number and not clean_phrase(np_text, lex, cut_spans, seg_from):  # "và 14.400 hộ cận nghèo (chiếm 2,2%)"
             np_text = text
         cue = _cue(np_text, lex)
         np_end = seg_from + (cue.start() if cue else len(np_text))

@@ -15,6 +15,7 @@ from pipeline.extract.vocabulary import indicator_for, vocabulary
 
 FIGURE_KINDS = ("fraction", "percent")
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
+THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
@@ -106,6 +107,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:25], clause_text + " " + pre,
             out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book,
             noun=meaning.noun)
+        if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
+            meaning.indicator, meaning.why["indicator"] = "", "threshold"
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         _area(meaning, frame, out, parent, found_places, sentence, scope, book)
         meaning.area_part = _part(frame, parent, out, sentence, meaning.subject, book)

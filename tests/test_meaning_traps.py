@@ -1,0 +1,101 @@
+"""The traps real text sets for figure meaning (issue: "What real text does"), each with sentences
+of our own: several roles in one sentence, time from the clause, area from the headline or lead,
+rankings, places without their admin word, relative times, sub-populations, plain actuals,
+look-alike indicators."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import extract_facts
+from pipeline.records import Article, article_id
+from tests.extract_helpers import book
+
+
+def figures(text: str, published: str | None = None, source: str = "", title: str = "") -> dict:
+    article = Article(id=article_id(None, text), url=None, title=title, published=published, source=source,
+                      fetched_at=None, text=text)
+    return {f.text: f for f in extract_facts(article, book()) if f.kind in ("percent", "fraction") and f.field == "text"}
+
+
+def test_several_roles_in_one_sentence():
+    f = figures("Giải quyết việc làm cho 99.000 lao động, đạt 65% kế hoạch năm, tăng 12% so với cùng kỳ.", "2024-12-20")
+    assert (f["65%"].value_kind, f["65%"].modality, f["65%"].indicator) == ("share_of_plan", "actual", "jobs_created")
+    assert (f["12%"].value_kind, f["12%"].modality, f["12%"].indicator) == ("change", "actual", "jobs_created")
+    assert f["12%"].subject == f["65%"].subject == "Giải quyết việc làm"
+
+
+def test_a_decisions_date_is_not_the_figures_date():
+    f = figures("Theo Quyết định số 24/2021/QĐ-UBND ngày 5-3-2021 của UBND tỉnh, đến nay toàn tỉnh còn 2,1% hộ nghèo.",
+                "2024-06-15", "baonghean.vn")
+    assert (f["2,1%"].as_of_end, f["2,1%"].time_basis) == ("2024-06-15", "published")
+
+
+def test_a_standards_period_is_not_the_time():
+    f = figures("Tính theo chuẩn nghèo giai đoạn 2022-2025, tỷ lệ hộ nghèo của tỉnh còn 3,5%.", "2024-06-15")
+    assert f["3,5%"].as_of_end == "2024-06-15"
+
+
+def test_a_baseline_is_not_the_as_of():
+    f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
+    assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"
+
+
+def test_area_from_the_headline():
+    f = figures("Toàn tỉnh hiện còn 4,3% hộ nghèo.", "2024-06-15", "vietnamplus.vn", title="Nghệ An: giảm nghèo bền vững")
+    assert (f["4,3%"].area, f["4,3%"].area_basis) == ("Nghệ An", "inherited")
+
+
+def test_rankings_do_not_make_the_area_national():
+    f = figures("Tỷ lệ hộ nghèo của tỉnh thấp nhất cả nước, chỉ còn 0,5%.", "2024-06-15", "baobacninh.vn")
+    assert f["0,5%"].area == "Bắc Ninh" and "cả nước" not in f["0,5%"].subject
+    g = figures("Tỉnh đứng thứ 3 cả nước với tỷ lệ 98% hồ sơ trực tuyến.", "2024-06-15", "baobacninh.vn")
+    assert (g["98%"].area, g["98%"].value_kind) == ("Bắc Ninh", "level")
+
+
+def test_all_provinces_is_national():
+    f = figures("Đến nay 63/63 tỉnh, thành phố đã kết nối.", "2024-06-15", "baobacninh.vn")
+    assert f["63/63"].area == "cả nước"
+
+
+def test_places_without_their_admin_word():
+    f = figures("Điện Biên có tỷ lệ hộ nghèo cao nhất, 25,6%.", "2024-06-15", "vietnamplus.vn")
+    assert (f["25,6%"].area, f["25,6%"].indicator) == ("Điện Biên", "poor_household_rate")
+    assert figures("TPHCM có tỷ lệ thất nghiệp 2,5%.", "2024-06-15")["2,5%"].area == "TP Hồ Chí Minh"
+
+
+def test_relative_times_resolve_against_publication_and_count_as_stated():
+    f = figures("GRDP năm ngoái tăng 7,2%.", "2024-03-01", "baonghean.vn")
+    assert (f["7,2%"].as_of_end, f["7,2%"].time_basis) == ("2023-12-31", "stated")
+    g = figures("Quý trước, tỷ lệ giải ngân vốn đầu tư công đạt 45%.", "2024-07-10")
+    assert (g["45%"].as_of_start, g["45%"].as_of_end) == ("2024-04-01", "2024-06-30")
+
+
+def test_sub_populations():
+    f = figures("Tỷ lệ thất nghiệp của thanh niên khu vực thành thị là 9%.", "2024-06-15", "vietnamplus.vn")
+    assert (f["9%"].indicator, f["9%"].area_part) == ("unemployment_rate", "thanh niên khu vực thành thị")
+    g = figures("Tỷ lệ dân số nông thôn sử dụng nước hợp vệ sinh: 97%.", "2024-06-15", "baothuathienhue.vn")
+    assert (g["97%"].indicator, g["97%"].area_part, g["97%"].area) == ("hygienic_water_rate", "khu vực nông thôn", "Huế")
+
+
+@pytest.mark.parametrize(("text", "published", "figure", "modality"), [
+    ("Tỷ lệ thất nghiệp năm 2022 là 3,2%.", "2023-02-01", "3,2%", "actual"),
+    ("Tỷ lệ hộ nghèo ước đạt 1,5%.", "2024-12-01", "1,5%", "actual"),
+    ("Tỷ lệ hồ sơ trực tuyến chưa đạt 100%.", "2024-06-15", "100%", "target"),
+    ("Phấn đấu đến năm 2030 tỷ lệ đô thị hóa đạt 50%.", "2025-06-01", "50%", "target"),
+    ("Năm nay, thành phố dự kiến hoàn thành 18/23 chỉ tiêu.", "2024-11-20", "18/23", "actual"),
+])
+def test_actuals_stated_plainly_and_targets(text, published, figure, modality):
+    assert figures(text, published)[figure].modality == modality
+
+
+def test_look_alike_indicators_each_figure_its_own():
+    f = figures("Toàn tỉnh có 13.800 hộ nghèo (chiếm 2,1%) và 14.400 hộ cận nghèo (chiếm 2,2%).", "2024-06-15")
+    assert (f["2,1%"].indicator, f["2,2%"].indicator) == ("poor_household_rate", "near_poor_household_rate")
+    assert figures("Số người hưởng trợ cấp thất nghiệp tăng 12%.")["12%"].indicator == "unemployment_benefit"
+    assert figures("Số thu BHYT đạt 89% kế hoạch.")["89%"].indicator == "social_insurance_revenue"
+    assert figures("Tỷ lệ thất nghiệp giảm 0,4 điểm phần trăm.")["0,4 điểm phần trăm"].value_kind == "change"
+
+
+def test_thresholds_measure_no_indicator():
+    f = figures("Hộ có mức thu nhập từ 15% đến dưới 25% được hỗ trợ.")
+    assert [(f[k].value_kind, f[k].indicator) for k in ("15%", "25%")] == [("other", ""), ("other", "")]
