@@ -1,0 +1,84 @@
+"""Derived tables: the wide pivot (series × period) and the latest actual and target per series."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+WIDE_INDEX = ["indicator", "indicator_label", "area", "area_part", "unit", "modality", "dated_by"]
+LATEST_SERIES = ["indicator", "indicator_label", "area", "area_part", "unit"]
+LATEST_PARTS = (("value", np.nan), ("values", ""), ("conflict", False), ("time_period", ""),
+                ("period_label", ""), ("time_end", ""), ("time_basis", ""), ("n_sources", 0))
+
+
+def _fmt(values) -> str:
+    return " | ".join(f"{v:.6g}" for v in sorted(set(values)))
+
+
+def wide(obs: pd.DataFrame) -> pd.DataFrame:
+    """Series × period pivot of the settled observations (a conflicting cell lists every value).
+
+    Figures dated by the article's period and by its publication day are separate rows
+    (`dated_by` = period | published); observations left for review are not in it.
+    """
+    shown = obs[obs["status"] != "needs_review"]
+    if shown.empty:
+        return pd.DataFrame(columns=WIDE_INDEX)
+    shown = shown.assign(dated_by=np.where(shown["time_basis"] == "published", "published", "period"))
+    keys = WIDE_INDEX + ["time_period"]
+    counts = shown.groupby(keys, sort=False)["value"].transform("size")
+    single = shown[counts == 1].set_index(keys)["value"].astype(object)
+    multi = shown[counts > 1]
+    if len(multi):
+        joined = multi.groupby(keys, sort=False)["value"].agg(_fmt)
+        single = pd.concat([single, joined.astype(object)])
+    table = single.unstack("time_period")
+    order = shown.groupby("time_period")[["time_start", "time_end"]].min()
+    order["unknown"] = order["time_start"] == ""
+    columns = order.sort_values(["unknown", "time_start", "time_end"]).index
+    table = table.reindex(columns=[c for c in columns if c in table.columns])
+    table.columns.name = None
+    return table.sort_index().reset_index()
+
+
+def _latest_of(obs: pd.DataFrame, modality: str) -> pd.DataFrame:
+    """Per series, the observation(s) with the latest period end (then latest start)."""
+    rows = obs[(obs["modality"] == modality) & (obs["time_end"] != "") & (obs["status"] != "needs_review")]
+    if rows.empty:
+        return pd.DataFrame(columns=LATEST_SERIES)
+    rows = rows.assign(when=rows["time_end"] + "|" + rows["time_start"])
+    rows = rows[rows["when"] == rows.groupby(LATEST_SERIES)["when"].transform("max")]
+    grouped = rows.groupby(LATEST_SERIES, sort=True)
+    out = pd.DataFrame(index=grouped.size().index)
+    count = grouped["value"].nunique()
+    out[f"{modality}_value"] = grouped["value"].first().where(count == 1)
+    out[f"{modality}_values"] = grouped["value"].agg(_fmt)
+    out[f"{modality}_conflict"] = count > 1
+    for part in ("time_period", "period_label", "time_end", "time_basis"):
+        out[f"{modality}_{part}"] = grouped[part].first()
+    out[f"{modality}_n_sources"] = grouped["n_sources"].sum().astype("int64")
+    return out.reset_index()
+
+
+def latest(obs: pd.DataFrame) -> pd.DataFrame:
+    """Latest actual and latest-deadline target per series (indicator, area, area_part, unit).
+
+    Progress = actual / target, only between comparable figures: same series (so same area, part
+    of it and unit), neither in dispute. The lexicon does not say whether an indicator should go
+    up or down, so `gap` (target − actual) is given alongside.
+    """
+    actual, target = _latest_of(obs, "actual"), _latest_of(obs, "target")
+    table = actual.merge(target, on=LATEST_SERIES, how="outer")
+    for modality in ("actual", "target"):
+        for suffix, empty in LATEST_PARTS:
+            column = f"{modality}_{suffix}"
+            if column not in table:
+                table[column] = empty
+            elif suffix != "value":
+                table[column] = table[column].astype(object).where(table[column].notna(), empty)
+        table[f"{modality}_conflict"] = table[f"{modality}_conflict"].astype(bool)
+        table[f"{modality}_n_sources"] = table[f"{modality}_n_sources"].astype("int64")
+    actual_value = pd.to_numeric(table["actual_value"]).astype("float64")
+    target_value = pd.to_numeric(table["target_value"]).astype("float64")
+    table["progress"] = (actual_value / target_value.where(target_value != 0)).round(6)
+    table["gap"] = (target_value - actual_value).round(9)
+    return table.sort_values(LATEST_SERIES, kind="stable").reset_index(drop=True)
