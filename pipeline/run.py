@@ -282,7 +282,7 @@ class NightlyRun:
         from pipeline.report import write_report
 
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M") + f" (lần chạy {self.run_id})"
-        written = write_report(self.settings.out_dir, self.timeline, self.inputs.facts, self.inputs.articles,
+        written = write_report(self.settings.out_dir, self.timeline, documents=self.inputs.documents,
                                generated=stamp)
         result.counts = {"charts": written.sections}
         result.line = f"{written.sections} charts → {written.path}"
@@ -291,10 +291,11 @@ class NightlyRun:
         import json
 
         from pipeline.corpus import atomic_write_text
-        from pipeline.export import EXPORT_DIR, export_all
+        from pipeline.export import EXPORT_DIR, export_all, facts_table
 
         dest = self.settings.out_dir / EXPORT_DIR
-        counts = export_all(dest, self.inputs.facts, self.timeline, self.inputs.decisions, sqlite=self.settings.sqlite)
+        counts = export_all(dest, facts_table(self.settings.out_dir), self.timeline, self.inputs.decisions,
+                            self.inputs.documents, sqlite=self.settings.sqlite)
         package_path = dest / "datapackage.json"
         package = json.loads(package_path.read_text(encoding="utf-8"))
         package["x-chitieu-run"] = {"run_id": self.run_id, "started": self.summary.started}

@@ -115,12 +115,13 @@ def _joined(sorted_frame: pd.DataFrame, column: str, distinct: bool) -> pd.Serie
 
 def aggregate(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """One row per distinct `keys`: the lowest fact_id's figure, sources, counts, first/last seen."""
-    frame = frame.assign(gid=frame.groupby(keys, sort=True, dropna=False).ngroup())
-    frame = frame.sort_values(["gid", "fact_id", "doc_id"], kind="stable")
+    frame = frame.assign(gid=frame.groupby(keys, sort=True, dropna=False).ngroup(),
+                         _rep=(frame["value"].round(9) != frame["value_key"]).astype("int8"))
+    frame = frame.sort_values(["gid", "_rep", "fact_id", "doc_id"], kind="stable")  # a fact with the figure speaks
     first = frame.drop_duplicates("gid").set_index("gid")
     grouped = frame.groupby("gid", sort=True)
     out = first.drop(columns=["fact_id", "doc_id", "sources", "reviewed", "seen", "time_basis", "area_basis",
-                              "qualifier"], errors="ignore")
+                              "qualifier", "_rep"], errors="ignore")
     out["n_sources"] = grouped["doc_id"].nunique().astype("int64")
     out["n_facts"] = grouped.size().astype("int64")
     out["reviewed"] = grouped["reviewed"].any()
@@ -154,7 +155,6 @@ def observations(prepared: pd.DataFrame) -> pd.DataFrame:
     levels = merge_agreeing(levels.copy(), CELL_KEYS)
     keys = CELL_KEYS + ["value_key", "value_max_key"]
     obs = aggregate(levels, keys)
-    obs["value"], obs["value_max"] = obs["value_key"], obs["value_max_key"].replace(-np.inf, np.nan)
     obs["observation_id"] = _stable_id(obs[keys])
     obs["series_id"] = _series_id(obs)
     _settle(obs)
@@ -190,7 +190,6 @@ def changes(prepared: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
     keys = SERIES_KEYS + ["value_kind", "baseline"] + TIME_KEYS + ["dated", "value_key", "value_max_key"]
     out = aggregate(rows.copy(), keys)
-    out["value"], out["value_max"] = out["value_key"], out["value_max_key"].replace(-np.inf, np.nan)
     out["change_id"] = _stable_id(out[keys])
     out = out.sort_values(SERIES_KEYS + ["value_kind"] + TIME_KEYS + ["value", "change_id"], kind="stable")
     return out[CHANGE_COLUMNS].reset_index(drop=True)
