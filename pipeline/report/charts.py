@@ -88,7 +88,14 @@ def vega_spec(rows: pd.DataFrame, unit: str) -> dict:
                   "axis": {"format": ",.4~g"},
                   "title": "%" if unit in ("percent", "ratio") else UNIT_VI.get(unit, unit)},
         },
-        "layer": [
+        "layer": [layer for layer, used in zip(_layers(colour, shape, tooltip), (
+            rows["line"].any(), (~rows["hollow"]).any(), rows["hollow"].any(), rows["conflict"].any())) if used],
+    }
+
+
+def _layers(colour: dict, shape: dict, tooltip: list) -> list[dict]:
+    """Lines, filled points, hollow (publication-dated) points, conflict rings."""
+    return [
             {"transform": [{"filter": "datum.line"}], "mark": {"type": "line", "opacity": 0.6},
              "encoding": {"color": colour, "detail": {"field": "key"}}},
             *({"transform": [{"filter": "datum.hollow" if hollow else "!datum.hollow"}],  # hollow: dated by publication
@@ -96,8 +103,7 @@ def vega_spec(rows: pd.DataFrame, unit: str) -> dict:
                "encoding": {"color": colour, "shape": shape, "tooltip": tooltip}} for hollow in (False, True)),
             {"transform": [{"filter": "datum.conflict"}],
              "mark": {"type": "point", "size": 420, "stroke": "#d62728", "strokeWidth": 2, "filled": False}},
-        ],
-    }
+    ]
 
 
 def rows_csv(obs: pd.DataFrame) -> str:

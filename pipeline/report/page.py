@@ -19,7 +19,8 @@ VENDOR = Path(__file__).resolve().parent / "vendor"
 LIBRARIES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 EMBED = """(function () {
   var locale = JSON.parse(document.getElementById('vi-locale').textContent);
-  var options = {actions: false, ast: true, renderer: 'svg', formatLocale: locale.number,
+  // warnings (an area filtered to no conflicts leaves a layer empty) are not errors: keep the console clean
+  var options = {actions: false, ast: true, renderer: 'svg', logLevel: vega.Error, formatLocale: locale.number,
                  timeFormatLocale: locale.time, tooltip: {theme: 'light'}};
   window.chitieuViews = {};
   document.querySelectorAll('script.vl-spec').forEach(function (el) {
