@@ -26,7 +26,6 @@ MAX_CELL = 1 << 20  # characters; the sheet chitieu writes has no cell near this
 MAX_REPORTED_PROBLEMS = 20
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _DATE_LIKE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}")
-csv.field_size_limit(MAX_CELL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +96,7 @@ def _csv_cells(path: Path) -> Iterator[list[str]]:
         handle = open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise ReviewError(f"{path}: cannot read the sheet: {exc.strerror}") from None
+    limit = csv.field_size_limit(MAX_CELL)  # process-wide: set for this read only
     with handle:
         number = 1
         try:
@@ -117,6 +117,8 @@ def _csv_cells(path: Path) -> Iterator[list[str]]:
                 raise ReviewError(f"{path}: row {number + 1}: a cell longer than {MAX_CELL:,} characters; this is "
                                   "not a review sheet as chitieu writes it (an unclosed quote?)") from None
             raise ReviewError(f"{path}: row {number + 1}: not valid CSV ({exc})") from None
+        finally:
+            csv.field_size_limit(limit)
 
 
 def read_sheet(path: Path) -> Iterator[dict[str, str]]:

@@ -106,11 +106,18 @@ def _stable_id(rows: pd.DataFrame) -> list[str]:
 
 
 def _joined(sorted_frame: pd.DataFrame, column: str, distinct: bool) -> pd.Series:
+    """Non-empty values of `column` per group, space-joined, for a frame sorted by gid (then value)."""
     rows = sorted_frame[["gid", column]]
     if distinct:
         rows = rows.drop_duplicates()
     rows = rows[rows[column].notna() & (rows[column].astype(str) != "")]
-    return rows.groupby("gid", sort=True)[column].agg(" ".join)
+    gids = rows["gid"].to_numpy()
+    values = rows[column].astype(str).to_numpy(dtype=object)
+    if not len(gids):
+        return pd.Series(dtype=object)
+    cuts = np.flatnonzero(gids[1:] != gids[:-1]) + 1
+    starts, ends = np.r_[0, cuts], np.r_[cuts, len(gids)]
+    return pd.Series([" ".join(values[a:b]) for a, b in zip(starts, ends)], index=gids[starts])
 
 
 def aggregate(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -128,8 +135,9 @@ def aggregate(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     for column in ("time_basis", "area_basis"):  # the strongest basis among the supporting facts
         ranks = frame[column].map(BASIS_RANK).fillna(len(BASIS_RANK)).astype("int64")
         out[column] = ranks.groupby(frame["gid"]).min().map(RANK_BASIS).fillna("")
-    seen = grouped["seen"]
-    out["first_seen"], out["last_seen"] = seen.min(), seen.max()
+    seen = pd.to_datetime(frame["seen"], format="%Y-%m-%d", errors="coerce").groupby(frame["gid"])
+    out["first_seen"] = seen.min().dt.strftime("%Y-%m-%d")
+    out["last_seen"] = seen.max().dt.strftime("%Y-%m-%d")
     for column, source, distinct in (("qualifier", "qualifier", True), ("sources", "sources", True),
                                      ("fact_ids", "fact_id", False), ("doc_ids", "doc_id", True)):
         out[column] = _joined(frame, source, distinct).reindex(out.index).fillna("")

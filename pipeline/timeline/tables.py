@@ -10,10 +10,6 @@ LATEST_PARTS = (("value", np.nan), ("values", ""), ("conflict", False), ("time_p
                 ("period_label", ""), ("time_end", ""), ("time_basis", ""), ("n_sources", 0))
 
 
-def _fmt(values) -> str:
-    return " | ".join(f"{v:.6g}" for v in sorted(set(values)))
-
-
 def wide(obs: pd.DataFrame) -> pd.DataFrame:
     """Series × period pivot of the settled observations (a conflicting cell lists every value).
 
@@ -25,11 +21,11 @@ def wide(obs: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=WIDE_INDEX)
     shown = shown.assign(dated_by=np.where(shown["time_basis"] == "published", "published", "period"))
     keys = WIDE_INDEX + ["time_period"]
-    counts = shown.groupby(keys, sort=False)["value"].transform("size")
-    single = shown[counts == 1].set_index(keys)["value"].astype(object)
+    counts = shown.groupby(keys, sort=False)["value"].transform("nunique")
+    single = shown[counts == 1].drop_duplicates(keys).set_index(keys)["value"].astype(object)
     multi = shown[counts > 1]
     if len(multi):
-        joined = multi.groupby(keys, sort=False)["value"].agg(_fmt)
+        joined = _fmt_values(multi["value"], [multi[k] for k in keys])
         single = pd.concat([single, joined.astype(object)])
     table = single.unstack("time_period")
     order = shown.groupby("time_period")[["time_start", "time_end"]].min()
@@ -40,18 +36,28 @@ def wide(obs: pd.DataFrame) -> pd.DataFrame:
     return table.sort_index().reset_index()
 
 
+def _fmt_values(values: pd.Series, groups: list[pd.Series]) -> pd.Series:
+    """Per group, its distinct values joined ("93.5 | 94"); one value stays one number's text."""
+    keys = [g.name for g in groups]
+    frame = pd.DataFrame({"_v": values.to_numpy(), **{k: g.to_numpy() for k, g in zip(keys, groups)}})
+    frame = frame.drop_duplicates().sort_values(keys + ["_v"])
+    frame["_t"] = frame["_v"].map("{:.6g}".format)
+    return frame.groupby(keys, sort=True)["_t"].agg(" | ".join)
+
+
 def _latest_of(obs: pd.DataFrame, modality: str) -> pd.DataFrame:
     """Per series, the observation(s) with the latest period end (then latest start)."""
     rows = obs[(obs["modality"] == modality) & (obs["time_end"] != "") & (obs["status"] != "needs_review")]
     if rows.empty:
         return pd.DataFrame(columns=LATEST_SERIES)
-    rows = rows.assign(when=rows["time_end"] + "|" + rows["time_start"])
-    rows = rows[rows["when"] == rows.groupby(LATEST_SERIES)["when"].transform("max")]
+    for column in ("time_end", "time_start"):  # latest end, then latest start among those
+        day = pd.to_datetime(rows[column], format="%Y-%m-%d")
+        rows = rows[day == day.groupby([rows[k] for k in LATEST_SERIES]).transform("max")]
     grouped = rows.groupby(LATEST_SERIES, sort=True)
     out = pd.DataFrame(index=grouped.size().index)
     count = grouped["value"].nunique()
     out[f"{modality}_value"] = grouped["value"].first().where(count == 1)
-    out[f"{modality}_values"] = grouped["value"].agg(_fmt)
+    out[f"{modality}_values"] = _fmt_values(rows["value"], [rows[k] for k in LATEST_SERIES])
     out[f"{modality}_conflict"] = count > 1
     for part in ("time_period", "period_label", "time_end", "time_basis"):
         out[f"{modality}_{part}"] = grouped[part].first()
