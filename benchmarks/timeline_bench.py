@@ -124,7 +124,8 @@ def prepare_dir(directory: Path, n: int) -> None:
 # ---------------------------------------------------------------- stages (each in its own process)
 
 def stage_baseline(directory: Path) -> dict:
-    frame = pq.read_table(directory / "facts.parquet").to_pandas()
+    columns = SERIES_KEY + ["as_of_start", "as_of_end", "value", "fact_id", "doc_id"]
+    frame = pq.read_table(directory / "facts.parquet", columns=columns).to_pandas()
     grouped = frame.groupby(SERIES_KEY + ["as_of_start", "as_of_end"], dropna=False).agg(
         value=("value", "first"), n=("fact_id", "size"), docs=("doc_id", "nunique")).reset_index()
     grouped.to_csv(directory / "baseline.csv", index=False)
@@ -198,7 +199,9 @@ STAGES = {"baseline": stage_baseline, "timeline": stage_timeline, "report": stag
 def run_stage(name: str, directory: Path) -> dict:
     """One stage in a fresh interpreter: wall time of the work (imports excluded) and peak RSS."""
     out = subprocess.run([sys.executable, "-m", "benchmarks.timeline_bench", "--stage", name, str(directory)],
-                         check=True, capture_output=True, text=True)
+                         capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"stage {name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

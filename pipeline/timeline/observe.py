@@ -32,6 +32,7 @@ CHANGE_COLUMNS = [
     "change_id",
 ]
 BASIS_RANK = {"stated": 0, "inherited": 1, "source": 2, "published": 3, "none": 4, "": 5}
+MAX_NAMED = 20  # articles named in disagrees_with
 RANK_BASIS = {rank: basis for basis, rank in BASIS_RANK.items()}
 
 
@@ -85,18 +86,21 @@ def merge_agreeing(frame: pd.DataFrame, cell_keys: list[str]) -> pd.DataFrame:
     multi = distinct["cell"].duplicated(keep=False)
     if not multi.any():
         return frame
-    mapping = {}
-    for (cell, unit), group in distinct[multi].groupby(["cell", "unit"], sort=False):
-        figures = list(zip(group["value_key"], group["value_max_key"]))
-        for figure, rep in cluster(figures, unit).items():
-            if figure != rep:
-                mapping[(cell, *figure)] = rep
-    if mapping:
-        keys = pd.MultiIndex.from_arrays([frame["cell"], frame["value_key"], frame["value_max_key"]])
-        hit = keys.isin(list(mapping))
-        reps = [mapping[k] for k in keys[hit]]
-        frame.loc[hit, "value_key"] = [r[0] for r in reps]
-        frame.loc[hit, "value_max_key"] = [r[1] for r in reps]
+    pairs = []
+    groups = distinct[multi].sort_values("cell", kind="stable")
+    cells, units = groups["cell"].to_numpy(), groups["unit"].to_numpy()
+    values, maxes = groups["value_key"].to_numpy().tolist(), groups["value_max_key"].to_numpy().tolist()
+    cuts = np.flatnonzero(cells[1:] != cells[:-1]) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(cells)]):  # plain lists: no DataFrame per cell
+        figures = list(zip(values[a:b], maxes[a:b]))
+        pairs += [(cells[a], *figure, *rep) for figure, rep in cluster(figures, units[a]).items() if figure != rep]
+    if pairs:
+        reps = pd.DataFrame(pairs, columns=["cell", "value_key", "value_max_key", "_rv", "_rm"])
+        merged = frame[["cell", "value_key", "value_max_key"]].merge(reps, how="left", on=["cell", "value_key",
+                                                                                        "value_max_key"])
+        hit = merged["_rv"].notna().to_numpy()
+        frame.loc[hit, "value_key"] = merged.loc[hit, "_rv"].to_numpy()
+        frame.loc[hit, "value_max_key"] = merged.loc[hit, "_rm"].to_numpy()
     return frame
 
 
@@ -124,7 +128,9 @@ def aggregate(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """One row per distinct `keys`: the lowest fact_id's figure, sources, counts, first/last seen."""
     frame = frame.assign(gid=frame.groupby(keys, sort=True, dropna=False).ngroup(),
                          _rep=(frame["value"].round(9) != frame["value_key"]).astype("int8"))
-    frame = frame.sort_values(["gid", "_rep", "fact_id", "doc_id"], kind="stable")  # a fact with the figure speaks
+    # rows come sorted by fact_id (prepare): a stable sort keeps that order within a group; a fact
+    # with the group's own figure speaks for it
+    frame = frame.sort_values(["gid", "_rep"], kind="stable")
     first = frame.drop_duplicates("gid").set_index("gid")
     grouped = frame.groupby("gid", sort=True)
     out = first.drop(columns=["fact_id", "doc_id", "sources", "reviewed", "seen", "time_basis", "area_basis",
@@ -135,7 +141,7 @@ def aggregate(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     for column in ("time_basis", "area_basis"):  # the strongest basis among the supporting facts
         ranks = frame[column].map(BASIS_RANK).fillna(len(BASIS_RANK)).astype("int64")
         out[column] = ranks.groupby(frame["gid"]).min().map(RANK_BASIS).fillna("")
-    seen = pd.to_datetime(frame["seen"], format="%Y-%m-%d", errors="coerce").groupby(frame["gid"])
+    seen = frame["seen"].groupby(frame["gid"])
     out["first_seen"] = seen.min().dt.strftime("%Y-%m-%d")
     out["last_seen"] = seen.max().dt.strftime("%Y-%m-%d")
     for column, source, distinct in (("qualifier", "qualifier", True), ("sources", "sources", True),
@@ -186,9 +192,14 @@ def _settle(obs: pd.DataFrame) -> None:
     if shared.any():
         rows = obs[shared].assign(cell=cell[shared])
         docs = rows.groupby("cell")["doc_ids"].agg(lambda s: set(" ".join(s).split()))
-        obs.loc[shared, "disagrees_with"] = [
-            " ".join(sorted(docs[c] - set(own.split())) or sorted(docs[c]))
-            for c, own in zip(rows["cell"], rows["doc_ids"])]
+        named = [_some(sorted(docs[c] - set(own.split())) or sorted(docs[c]))
+                 for c, own in zip(rows["cell"], rows["doc_ids"])]
+        obs.loc[shared, "disagrees_with"] = pd.Series(named, index=rows.index, dtype=object)
+
+
+def _some(ids: list[str]) -> str:
+    """At most MAX_NAMED ids, and how many more."""
+    return " ".join(ids[:MAX_NAMED]) + (f" (+{len(ids) - MAX_NAMED})" if len(ids) > MAX_NAMED else "")
 
 
 def changes(prepared: pd.DataFrame) -> pd.DataFrame:

@@ -40,8 +40,10 @@ def subject_key(subject: object) -> str:
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A string column with missing values as ""."""
-    return frame[column].fillna("").astype(str).str.strip() if column in frame else pd.Series("", index=frame.index)
+    """A string column with missing values as "" (extraction writes stripped strings)."""
+    if column not in frame:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[column].astype(object).fillna("")
 
 
 def _per_distinct(frame: pd.DataFrame, columns: list[str], func, names: list[str]) -> pd.DataFrame:
@@ -76,14 +78,17 @@ def prepare(facts: pd.DataFrame, decisions: Mapping[str, object] | None = None,
     """One row per usable figure (levels and changes) with its series, period, source and review state."""
     decisions, labels = decisions or {}, labels or {}
     frame = facts.reindex(columns=FACT_INPUT)
-    frame = frame[frame["kind"].isin(FIGURE_KINDS)]
-    skipped: dict[str, int] = {"not_a_figure": len(facts) - len(frame)}
-    frame = frame.drop_duplicates(subset=["fact_id", "doc_id", "text", "value"]).copy()
-
+    figure = frame["kind"].isin(FIGURE_KINDS)
+    skipped: dict[str, int] = {"not_a_figure": int((~figure).sum())}
     verdicts = frame["fact_id"].map({f: getattr(d, "verdict", "") for f, d in decisions.items()}).fillna("")
-    wrong = verdicts == "wrong"
+    wrong = figure & (verdicts == "wrong")
     skipped["marked_wrong"] = int(wrong.sum())
-    frame, verdicts = frame[~wrong].copy(), verdicts[~wrong]
+    keep = figure & ~wrong
+    frame, verdicts = frame[keep], verdicts[keep]
+    if frame.duplicated(subset=["fact_id", "doc_id", "text", "value"]).any():
+        unique = ~frame.duplicated(subset=["fact_id", "doc_id", "text", "value"])
+        frame, verdicts = frame[unique], verdicts[unique]
+    frame = frame.copy()
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
     frame["value_max"] = pd.to_numeric(frame["value_max"], errors="coerce").astype("float64")
     fixed = verdicts == "fix"
@@ -127,9 +132,10 @@ def prepare(facts: pd.DataFrame, decisions: Mapping[str, object] | None = None,
     for name in TIME_PARTS:
         frame[name] = times[name].to_numpy() if len(frame) else ""
     frame["dated"] = frame["time_basis"].isin(DATED_BASES)
-    published = frame["published"].fillna("").astype(str).str.slice(0, 10)
-    frame["seen"] = published.where(published.str.match(r"^\d{4}-\d{2}-\d{2}$"), None)
-    frame["sources"] = frame["url"].where(frame["url"].fillna("").astype(str) != "", "doc:" + frame["doc_id"].astype(str))
+    frame["seen"] = _per_distinct(frame, ["published"], lambda p: pd.to_datetime(
+        str(p)[:10], format="%Y-%m-%d", errors="coerce"), ["seen"])["seen"].to_numpy() if len(frame) else pd.NaT
+    has_url = frame["url"].astype(object).fillna("") != ""
+    frame["sources"] = frame["url"].where(has_url, "doc:" + frame["doc_id"].astype(str))
     frame["value_key"] = frame["value"].round(9)
     frame["value_max_key"] = frame["value_max"].round(9).fillna(-np.inf)
     frame["qualifier"] = _text(frame, "qualifier")
@@ -139,7 +145,8 @@ def prepare(facts: pd.DataFrame, decisions: Mapping[str, object] | None = None,
         rows = frame.loc[change]
         frame.loc[change, "baseline"] = [baseline_of(s, t, w) for s, t, w in
                                          zip(rows["sentence"], rows["text"], rows["why"])]
-    frame = frame.drop(columns=["sentence", "why"]).sort_values(["fact_id", "doc_id"], kind="stable")
+    frame = frame.drop(columns=["sentence", "why", "text", "as_of_start", "as_of_end", "subject", "published",
+                                "url"]).sort_values(["fact_id", "doc_id"], kind="stable")
     return frame.reset_index(drop=True), skipped
 
 

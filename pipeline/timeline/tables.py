@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-WIDE_INDEX = ["indicator", "indicator_label", "area", "area_part", "unit", "modality", "dated_by"]
+WIDE_INDEX = ["indicator", "indicator_label", "area", "area_part", "unit", "modality"]
 LATEST_SERIES = ["indicator", "indicator_label", "area", "area_part", "unit"]
 LATEST_PARTS = (("value", np.nan), ("values", ""), ("conflict", False), ("time_period", ""),
                 ("period_label", ""), ("time_end", ""), ("time_basis", ""), ("n_sources", 0))
@@ -13,13 +13,12 @@ LATEST_PARTS = (("value", np.nan), ("values", ""), ("conflict", False), ("time_p
 def wide(obs: pd.DataFrame) -> pd.DataFrame:
     """Series × period pivot of the settled observations (a conflicting cell lists every value).
 
-    Figures dated by the article's period and by its publication day are separate rows
-    (`dated_by` = period | published); observations left for review are not in it.
+    Only figures dated by a period the articles state: publication days are no period (and would
+    make a column per day); observations left for review are not in it either.
     """
-    shown = obs[obs["status"] != "needs_review"]
+    shown = obs[(obs["status"] != "needs_review") & (obs["time_basis"] != "published")]
     if shown.empty:
         return pd.DataFrame(columns=WIDE_INDEX)
-    shown = shown.assign(dated_by=np.where(shown["time_basis"] == "published", "published", "period"))
     keys = WIDE_INDEX + ["time_period"]
     counts = shown.groupby(keys, sort=False)["value"].transform("nunique")
     single = shown[counts == 1].drop_duplicates(keys).set_index(keys)["value"].astype(object)
