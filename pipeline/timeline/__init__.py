@@ -38,9 +38,10 @@ class Timeline:
 
 
 def build_timeline(facts: pd.DataFrame, *, decisions: Mapping[str, object] | None = None,
-                   documents: pd.DataFrame | None = None, labels: Mapping[str, str] | None = None) -> Timeline:
+                   documents: pd.DataFrame | None = None, labels: Mapping[str, str] | None = None,
+                   context: pd.DataFrame | None = None) -> Timeline:
     """The pure core: facts (+ review decisions, documents table, indicator labels) → timeline tables."""
-    prepared, skipped = prepare(facts, decisions, documents, labels)
+    prepared, skipped = prepare(facts, decisions, documents, labels, context)
     obs = observations(prepared)
     return Timeline(observations=obs, wide=wide(obs), latest=latest(obs), changes=changes(prepared),
                     skipped=skipped)

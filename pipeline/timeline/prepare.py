@@ -21,9 +21,10 @@ CHANGE_KINDS = ("change", "share_of_plan", "contribution")
 VALUE_KINDS = ("level",) + CHANGE_KINDS + ("other",)
 SUBJECT_PREFIX = "subject:"
 # what the timeline reads of a fact; the rest (sentence, offsets, rule) stays in facts.*
-FACT_INPUT = ["fact_id", "doc_id", "url", "published", "kind", "text", "value", "value_max", "unit", "qualifier",
+FACT_INPUT = ["fact_id", "doc_id", "url", "published", "kind", "value", "value_max", "unit", "qualifier",
               "numerator", "denominator", "subject", "indicator", "value_kind", "area", "area_part", "area_basis",
-              "as_of_start", "as_of_end", "time_basis", "modality", "sentence", "why"]
+              "as_of_start", "as_of_end", "time_basis", "modality"]
+CONTEXT = ["text", "sentence", "why"]  # read for changes only (their baseline): the big columns
 TIME_PARTS = ["time_start", "time_end", "grain", "time_period", "period_label", "time_basis"]
 BASELINE = re.compile(
     r"so với\s+(cùng kỳ(?:\s+năm\s+(?:trước|ngoái|\d{4}))?|(?:cuối\s+|đầu\s+)?năm\s+(?:\d{4}|trước|ngoái)"
@@ -73,10 +74,16 @@ def baseline_of(sentence: object, figure: object, why: object) -> str:
 
 
 def prepare(facts: pd.DataFrame, decisions: Mapping[str, object] | None = None,
-            documents: pd.DataFrame | None = None,
-            labels: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
-    """One row per usable figure (levels and changes) with its series, period, source and review state."""
+            documents: pd.DataFrame | None = None, labels: Mapping[str, str] | None = None,
+            context: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """One row per usable figure (levels and changes) with its series, period, source and review state.
+
+    The sentence, text and trace of changes (for their baseline) come from `facts` when it has
+    them, else from `context` (fact_id + those columns, for the changes only).
+    """
     decisions, labels = decisions or {}, labels or {}
+    if context is None and all(c in facts for c in CONTEXT):
+        context = facts[["fact_id", "kind", *CONTEXT]]
     frame = facts.reindex(columns=FACT_INPUT)
     figure = frame["kind"].isin(FIGURE_KINDS)
     skipped: dict[str, int] = {"not_a_figure": int((~figure).sum())}
@@ -85,8 +92,8 @@ def prepare(facts: pd.DataFrame, decisions: Mapping[str, object] | None = None,
     skipped["marked_wrong"] = int(wrong.sum())
     keep = figure & ~wrong
     frame, verdicts = frame[keep], verdicts[keep]
-    if frame.duplicated(subset=["fact_id", "doc_id", "text", "value"]).any():
-        unique = ~frame.duplicated(subset=["fact_id", "doc_id", "text", "value"])
+    if frame.duplicated(subset=["fact_id", "doc_id", "value"]).any():
+        unique = ~frame.duplicated(subset=["fact_id", "doc_id", "value"])
         frame, verdicts = frame[unique], verdicts[unique]
     frame = frame.copy()
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
@@ -141,33 +148,37 @@ def prepare(facts: pd.DataFrame, decisions: Mapping[str, object] | None = None,
     frame["qualifier"] = _text(frame, "qualifier")
     change = frame["value_kind"] != "level"
     frame["baseline"] = ""
-    if change.any():
-        rows = frame.loc[change]
+    if change.any() and context is not None and len(context):
+        ids = frame.loc[change, "fact_id"]
+        known = context[context["fact_id"].isin(ids)].drop_duplicates("fact_id").set_index("fact_id")
+        rows = known.reindex(ids)
         frame.loc[change, "baseline"] = [baseline_of(s, t, w) for s, t, w in
                                          zip(rows["sentence"], rows["text"], rows["why"])]
-    frame = frame.drop(columns=["sentence", "why", "text", "as_of_start", "as_of_end", "subject", "published",
-                                "url"]).sort_values(["fact_id", "doc_id"], kind="stable")
+    frame = frame.drop(columns=["as_of_start", "as_of_end", "subject", "published", "url"])
+    frame = frame.sort_values(["fact_id", "doc_id"], kind="stable")
     return frame.reset_index(drop=True), skipped
 
 
 def _areas(frame: pd.DataFrame, documents: pd.DataFrame | None) -> None:
     """The fact's own area; without one (and none marked by the extraction) the source's home area."""
-    docs = documents if documents is not None and len(documents) else None
-    home = frame["doc_id"].map(docs.set_index("doc_id")["home_area"].fillna("").to_dict()) if docs is not None \
-        else pd.Series("", index=frame.index)
-    source = frame["doc_id"].map(docs.set_index("doc_id")["source"].fillna("").to_dict()) if docs is not None \
-        else pd.Series("", index=frame.index)
-    missing_source = source.fillna("") == ""
-    if missing_source.any():
-        urls = frame.loc[missing_source, "url"]
-        source = source.astype(object).copy()
-        source[missing_source] = urls.map({u: url_host(u) for u in urls.unique()})
-    frame["source"] = source.fillna("")
-    area, basis = _text(frame, "area"), _text(frame, "area_basis")
-    inherit = (area == "") & (basis == "") & (home.fillna("") != "")
-    frame["area"] = area.where(~inherit, home)
-    frame["area_basis"] = basis.where(~inherit, "source")
-    frame.loc[(frame["area_basis"] == "") & (frame["area"] != ""), "area_basis"] = "stated"
+    n = len(frame)
+    home, source = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    if documents is not None and len(documents):
+        docs = documents.drop_duplicates("doc_id")
+        at = pd.Index(docs["doc_id"]).get_indexer(frame["doc_id"])  # one hash lookup per fact
+        found = at >= 0
+        home[found] = docs["home_area"].fillna("").to_numpy(dtype=object)[at[found]]
+        source[found] = docs["source"].fillna("").to_numpy(dtype=object)[at[found]]
+    missing = source == ""
+    if missing.any():
+        urls = frame["url"].to_numpy(dtype=object)[missing]
+        hosts = {u: url_host(u) for u in pd.unique(urls)}
+        source[missing] = [hosts[u] for u in urls]
+    area, basis = _text(frame, "area").to_numpy(dtype=object), _text(frame, "area_basis").to_numpy(dtype=object)
+    inherit = (area == "") & (basis == "") & (home != "")
+    area = np.where(inherit, home, area)
+    basis = np.where(inherit, "source", np.where((basis == "") & (area != ""), "stated", basis))
+    frame["source"], frame["area"], frame["area_basis"] = source, area, basis
     frame["area_part"] = _text(frame, "area_part")
 
 
