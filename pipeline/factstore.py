@@ -93,13 +93,18 @@ def write_facts(out_dir: Path, facts: Iterable[Fact]) -> pd.DataFrame:
     return frame
 
 
-def read_facts(out_dir: Path) -> pd.DataFrame:
-    """The facts of an extracted-data directory (Parquet preferred, JSON Lines as fallback)."""
+def read_facts(out_dir: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """The facts of an extracted-data directory (Parquet preferred, JSON Lines as fallback);
+    only `columns` when given (columns the file lacks come back empty)."""
     out_dir = Path(out_dir)
     parquet, jsonl = out_dir / "facts.parquet", out_dir / "facts.jsonl"
     if parquet.exists():
-        return pq.read_table(parquet).to_pandas()
+        if columns is None:
+            return pq.read_table(parquet).to_pandas()
+        present = set(pq.read_schema(parquet).names)
+        frame = pq.read_table(parquet, columns=[c for c in columns if c in present]).to_pandas()
+        return frame.reindex(columns=list(columns))
     if jsonl.exists():
         frame = pd.read_json(jsonl, lines=True, dtype=False)
-        return frame.reindex(columns=list(FACT_COLUMNS))
+        return frame.reindex(columns=list(columns or FACT_COLUMNS))
     raise PipelineError(f"{out_dir}: no facts.parquet or facts.jsonl; run `chitieu extract --out {out_dir}` first")

@@ -17,7 +17,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +30,7 @@ log = logging.getLogger(__name__)
 STAGES = ("check", "crawl", "extract", "timeline", "report", "export")
 NEEDS = {"crawl": ("check",), "extract": ("check",), "timeline": ("extract",), "report": ("timeline",),
          "export": ("timeline",)}
-CONFLICT_KEY = ["indicator", "area", "unit", "modality", "time_period"]
+CONFLICT_KEY = ["indicator", "area", "area_part", "unit", "modality", "time_period", "time_basis"]
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[^./]+\.tmp$")  # pipeline.corpus.atomic_write_bytes' temp files
 
 
@@ -54,7 +53,7 @@ def os_error_text(exc: OSError, directory: Path) -> str:
 
 
 def conflict_keys(frame: pd.DataFrame) -> set[str]:
-    """indicator | area | unit | modality | period of every observation in conflict."""
+    """indicator | area | area_part | unit | modality | period | time basis of every observation in conflict."""
     if frame is None or frame.empty or "conflict" not in frame:
         return set()
     rows = frame[frame["conflict"].astype(str).str.lower().isin(["true", "1"])]
@@ -243,7 +242,8 @@ class NightlyRun:
 
         s = self.settings
         summary = run_extraction(corpus_dir=s.corpus_dir, out_dir=s.out_dir, rules_dir=s.rules_dir,
-                                 workers=s.workers, incremental=True, progress=self.progress)
+                                 workers=s.workers, incremental=True, progress=self.progress,
+                                 sources_file=s.sources_file)
         moved = quarantine_documents(s.corpus_dir, summary.errors)
         self.summary.quarantined += [{"path": str(path), "reason": reason} for path, reason in moved]
         for message in summary.errors:
@@ -261,16 +261,11 @@ class NightlyRun:
             result.status = "partial"
 
     def build_timeline(self, result: StageResult) -> None:
-        from pipeline.timeline import host_key, load_inputs, write_timeline
+        from pipeline.timeline import load_inputs, write_timeline
 
         s = self.settings
         before = previous_conflicts(s.out_dir)
-        inputs = load_inputs(s.out_dir, s.corpus_dir, s.rules_dir)
-        if not self.sources:  # the crawl did not get as far as loading them
-            from pipeline.crawl.sources import load_sources
-            self.sources = [src for src in load_sources(s.sources_file) if src.enabled]
-        areas = dict(inputs.areas) | {host_key(src.name): src.home_area for src in self.sources if src.home_area}
-        self.inputs = replace(inputs, areas=areas)
+        self.inputs = load_inputs(s.out_dir, s.rules_dir)  # extracted/ only: what `chitieu timeline` reads
         self.timeline = self.inputs.timeline()
         write_timeline(s.out_dir, self.timeline)
         obs = self.timeline.observations
@@ -287,7 +282,7 @@ class NightlyRun:
         from pipeline.report import write_report
 
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M") + f" (lần chạy {self.run_id})"
-        written = write_report(self.settings.out_dir, self.timeline, self.inputs.facts, self.inputs.articles,
+        written = write_report(self.settings.out_dir, self.timeline, documents=self.inputs.documents,
                                generated=stamp)
         result.counts = {"charts": written.sections}
         result.line = f"{written.sections} charts → {written.path}"
@@ -296,10 +291,11 @@ class NightlyRun:
         import json
 
         from pipeline.corpus import atomic_write_text
-        from pipeline.export import EXPORT_DIR, export_all
+        from pipeline.export import EXPORT_DIR, export_all, facts_table
 
         dest = self.settings.out_dir / EXPORT_DIR
-        counts = export_all(dest, self.inputs.facts, self.timeline, self.inputs.decisions, sqlite=self.settings.sqlite)
+        counts = export_all(dest, facts_table(self.settings.out_dir), self.timeline, self.inputs.decisions,
+                            self.inputs.documents, sqlite=self.settings.sqlite)
         package_path = dest / "datapackage.json"
         package = json.loads(package_path.read_text(encoding="utf-8"))
         package["x-chitieu-run"] = {"run_id": self.run_id, "started": self.summary.started}

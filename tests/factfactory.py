@@ -87,3 +87,17 @@ def write_rules(rules_dir: Path, home_areas: dict[str, str]) -> Path:
     tables = "".join(f'[[source]]\nname = "{name}"\nhome_area = "{area}"\n\n' for name, area in home_areas.items())
     (rules_dir / "sources.toml").write_text(tables, encoding="utf-8")
     return rules_dir
+
+
+def documents_of(facts: list[Fact], homes: dict[str, str] | None = None,
+                 titles: dict[str, str] | None = None):
+    """The documents table extraction would write for these facts: one row per doc_id, the home
+    area from `homes` (host → area, as rules/sources.toml gives it)."""
+    from pipeline.documents import Document, documents_frame, url_host
+
+    titles = {HANOI_DOC: HANOI_TITLE, **(titles or {})}
+    docs: dict[str, Document] = {}
+    for fact in facts:
+        docs.setdefault(fact.doc_id, Document(fact.doc_id, fact.url, url_host(fact.url), "",
+                                              titles.get(fact.doc_id, ""), fact.published, "h"))
+    return documents_frame(docs.values(), homes or {})

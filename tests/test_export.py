@@ -1,4 +1,4 @@
-"""Exports for other tools: typed Parquet, CSV, JSON Lines, datapackage.json, SQLite."""
+"""Exports for other tools: typed Parquet, CSV, JSON Lines, SDMX-CSV, datapackage.json, SQLite."""
 from __future__ import annotations
 
 import csv
@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from factfactory import hanoi_article, make_fact, seed_facts, write_corpus, write_rules
+from factfactory import documents_of, make_fact, seed_facts
 from pipeline.cli import cli
+from pipeline.documents import Document, write_documents
 from pipeline.factstore import write_facts
 from pipeline.review import Decision, append_decisions
 
@@ -20,33 +21,35 @@ TYPE_CHECKS = {
     "date": lambda v: dt.date.fromisoformat(v) and len(v) == 10,
     "number": float,
     "integer": int,
-    "boolean": lambda v: v in ("True", "False") or (_ for _ in ()).throw(ValueError(v)),
+    "boolean": lambda v: v in ("true", "false") or (_ for _ in ()).throw(ValueError(v)),
     "string": str,
 }
 
 
-@pytest.fixture()
-def exported(tmp_path):
-    out, corpus = tmp_path / "extracted", tmp_path / "corpora"
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("export")
+    out = tmp_path / "extracted"
     facts = seed_facts() + seed_facts(doc_id="d2", url="https://hanoimoi.vn/b", published="2024-03-01T08:15:00+07:00")
     facts.append(make_fact("=1+1", value=93.0, indicator="health_insurance_coverage", modality="actual",
                            area="Hà Nội", as_of_start="2023-12-31", as_of_end="2023-12-31", doc_id="d3",
                            url="https://hanoimoi.vn/c", sentence="-93% theo một nguồn khác"))
+    facts.append(make_fact("1,2%", value=1.2, value_kind="change", indicator="health_insurance_coverage",
+                           area="Hà Nội", modality="actual", body="tăng 1,2% so với năm 2022"))
     write_facts(out, facts)
+    docs = documents_of(facts, {"hanoionline.vn": "Hà Nội"})  # hanoimoi.vn: no home area here
+    write_documents(out, [Document(**r) for r in docs[docs["doc_id"] != "d3"].to_dict("records")])  # d3 missing
     append_decisions(out, [Decision(facts[2].fact_id, "wrong", None, "", "an", "2024-03-01T00:00:00+00:00"),
                            Decision(facts[0].fact_id, "fix", 0.75, "", "an", "2024-03-01T00:00:00+00:00")])
-    write_corpus(corpus, [hanoi_article()])
-    rules = write_rules(tmp_path / "rules", {"hanoionline.vn": "Hà Nội"})  # hanoimoi.vn: no home area here
-    result = CliRunner().invoke(cli, ["export", "--out", str(out), "--corpus", str(corpus), "--rules", str(rules),
-                                      "--sqlite"])
+    result = CliRunner().invoke(cli, ["export", "--out", str(out), "--sqlite"])
     assert result.exit_code == 0, result.output
     return out / "export", facts, result.output
 
 
 def test_summary_line(exported):
     dest, facts, output = exported
-    assert output.strip() == (f"export: {len(facts)} facts, 9 observations, 6 latest rows as "
-                              f"CSV, Parquet, JSON Lines, SQLite + datapackage.json → {dest}")
+    assert output.strip() == (f"export: {len(facts)} facts, 9 observations, 1 changes, 6 latest rows, 3 articles as "
+                              f"CSV, Parquet, JSON Lines, SDMX-CSV, SQLite + datapackage.json → {dest}")
 
 
 def test_parquet_has_real_types(exported):
@@ -58,58 +61,71 @@ def test_parquet_has_real_types(exported):
     assert schema.field("date_start").type == pa.string()  # may be --MM-DD, so not a date
     frame = table.to_pandas()
     assert len(frame) == len(facts)
-    assert str(frame["value"].dtype) == "float64" and str(frame["start"].dtype) == "int64"
     assert set(frame.loc[frame["text"] == "0,03%", "as_of_end"]) == {dt.date(2023, 12, 31)}
     assert set(frame["published"]) == {dt.date(2024, 2, 28), dt.date(2024, 3, 1)}
     assert frame.set_index("fact_id").loc[facts[0].fact_id, "verdict"] == "fix"
     assert frame.set_index("fact_id").loc[facts[0].fact_id, "corrected_value"] == 0.75
 
-    timeline = pq.read_table(dest / "timeline.parquet")
-    types = {f.name: f.type for f in timeline.schema}
+    obs = pq.read_table(dest / "timeline.parquet")
+    types = {f.name: f.type for f in obs.schema}
     assert types["time_start"] == pa.date32() and types["first_seen"] == pa.date32()
     assert types["conflict"] == pa.bool_() and types["n_sources"] == pa.int64() and types["value"] == pa.float64()
-    obs = timeline.to_pandas()
+    obs = obs.to_pandas()
     hi = obs[(obs["indicator"] == "health_insurance_coverage") & (obs["modality"] == "actual") & (obs["area"] == "Hà Nội")]
     assert sorted(hi["value"]) == [93.0, 94.0] and hi["conflict"].all()
     programme = obs[obs["indicator"] == "programme_targets_met"].set_index("area")["value"]
     assert programme["Hà Nội"] == 0.75 and programme[""] == pytest.approx(20 / 27)  # fixed in doc 1 only
-    assert "districts_without_poor_households" in set(obs["indicator"])  # only one of its two facts was wrong
 
     latest = pq.read_table(dest / "latest.parquet").to_pandas().set_index("series_id")
-    hi_latest = latest.loc["health_insurance_coverage|Hà Nội|percent"]
+    hi_latest = latest.loc["health_insurance_coverage|Hà Nội||percent"]
     assert bool(hi_latest["actual_conflict"]) and hi_latest["target_value"] == 95.0
     assert hi_latest["target_time_end"] == dt.date(2025, 12, 31)
+    changes = pq.read_table(dest / "changes.parquet").to_pandas()
+    assert changes[["value", "value_kind", "baseline"]].values.tolist() == [[1.2, "change", "năm 2022"]]
 
 
-def test_datapackage_describes_every_csv(exported):
+def test_datapackage_describes_every_csv_and_frictionless_validates_it(exported):
+    from frictionless import Package, validate
+
     dest, _, _ = exported
     package = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))
-    assert package["profile"] == "tabular-data-package"
     resources = {r["name"]: r for r in package["resources"]}
-    assert set(resources) == {"facts", "timeline", "latest"}
-    assert resources["facts"]["schema"]["primaryKey"] == ["fact_id"]
-    assert resources["timeline"]["schema"]["primaryKey"] == ["observation_id"]
+    assert set(resources) == {"articles", "facts", "timeline", "changes", "latest", "timeline_sdmx"}
+    assert resources["facts"]["schema"]["foreignKeys"] == [
+        {"fields": "doc_id", "reference": {"resource": "articles", "fields": "doc_id"}}]
     fields = {f["name"]: f for f in resources["timeline"]["schema"]["fields"]}
-    assert fields["time_start"]["type"] == "date" and fields["value"]["type"] == "number"
-    assert fields["n_sources"]["type"] == "integer" and fields["n_sources"]["unit"] == "articles"
-    assert fields["conflict"]["type"] == "boolean" and "unit" in fields["value"]["description"]
-    assert fields["modality"]["constraints"]["enum"] == ["target", "actual", "unknown"]
+    assert fields["time_start"]["type"] == "date" and fields["n_sources"]["unit"] == "articles"
+    assert fields["status"]["constraints"]["enum"] == ["reviewed", "corroborated", "single_source", "needs_review"]
     assert resources["facts"]["alternates"] == {"parquet": "facts.parquet", "jsonl": "facts.jsonl"}
+    report = validate(dest / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    assert Package(dest / "datapackage.json").get_resource("timeline_sdmx").read_rows()
 
-    for name, resource in resources.items():
-        raw = (dest / resource["path"]).read_bytes()
+    for name, res in resources.items():
+        raw = (dest / res["path"]).read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(raw.decode("utf-8").splitlines()))
-        schema_fields = resource["schema"]["fields"]
+        schema_fields = res["schema"]["fields"]
         assert rows[0] == [f["name"] for f in schema_fields], name
-        keys = [tuple(r[rows[0].index(k)] for k in resource["schema"]["primaryKey"]) for r in rows[1:]]
-        assert len(keys) == len(set(keys)) and all(all(k) for k in keys), f"{name}: primary key not unique"
         for row in rows[1:]:
             for cell, f in zip(row, schema_fields):
                 if cell != "":
-                    TYPE_CHECKS[f["type"]](cell)  # raises when a cell does not match its declared type
-                if "enum" in f.get("constraints", {}):
-                    assert cell in f["constraints"]["enum"], (name, f["name"], cell)
+                    TYPE_CHECKS[f["type"]](cell)
+
+
+def test_sdmx_csv_rendering_of_the_timeline(exported):
+    dest, _, _ = exported
+    with open(dest / "timeline_sdmx.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0])[:5] == ["STRUCTURE", "STRUCTURE_ID", "ACTION", "INDICATOR", "REF_AREA"]
+    target = next(r for r in rows if r["INDICATOR"] == "health_insurance_coverage" and r["MODALITY"] == "T"
+                  and r["REF_AREA"] == "Hà Nội")
+    assert (target["STRUCTURE"], target["STRUCTURE_ID"], target["ACTION"]) == ("dataflow", "CHITIEU:TIMELINE(1.0)", "I")
+    assert (target["TIME_PERIOD"], target["OBS_VALUE"], target["UNIT_MEASURE"]) == ("2025", "95", "PC")
+    assert target["OBS_STATUS"] == "P" and target["N_SOURCES"] == "1"  # one article: provisional
+    poor = next(r for r in rows if r["INDICATOR"] == "poor_household_rate")
+    assert poor["OBS_STATUS"] == "A" and poor["N_SOURCES"] == "2"
+    assert {r["TIME_PERIOD"] for r in rows} >= {"2023-12-31", "2025"}
 
 
 def test_tool_csv_is_not_formula_escaped_and_jsonl_is_typed(exported):
@@ -122,6 +138,8 @@ def test_tool_csv_is_not_formula_escaped_and_jsonl_is_typed(exported):
     assert isinstance(first["value"], float) and isinstance(first["n_sources"], int)
     assert isinstance(first["conflict"], bool) and len(first["time_start"]) == 10
     assert first["value_max"] is None
+    programme = next(r for r in lines if r["indicator"] == "programme_targets_met" and r["area"] == "")
+    assert programme["value"] == pytest.approx(20 / 27, rel=1e-14)
 
 
 def test_sqlite_for_datasette(exported):
@@ -132,12 +150,26 @@ def test_sqlite_for_datasette(exported):
         row = conn.execute("select typeof(value), typeof(n_sources), time_start, conflict from timeline "
                            "where indicator = 'poor_household_rate'").fetchone()
         assert row == ("real", "integer", "2023-12-31", 0)
-        pk = [r[1] for r in conn.execute("pragma table_info(timeline)") if r[5]]
-        assert pk == ["observation_id"]
+        assert [r[1] for r in conn.execute("pragma table_info(timeline)") if r[5]] == ["observation_id"]
+        assert ("doc_id", "articles", "doc_id") in [(r[3], r[2], r[4]) for r in conn.execute("pragma foreign_key_list(facts)")]
+        links = {(r[2], r[3]) for r in conn.execute("pragma foreign_key_list(observation_facts)")}
+        assert links == {("timeline", "observation_id"), ("facts", "fact_id")}
+        assert conn.execute("pragma foreign_key_check").fetchall() == []
+        indexed = {r[2] for t in ("facts", "timeline") for i in conn.execute(f"pragma index_list({t})")
+                   for r in conn.execute(f"pragma index_info('{i[1]}')")}
+        assert {"indicator", "area", "time_period"} <= indexed
+        hits = conn.execute("select facts.text from facts_fts join facts on facts.rowid = facts_fts.rowid "
+                            "where facts_fts match 'ho ngheo'").fetchall()  # diacritics folded
+        assert ("0,03%",) in hits
+        assert conn.execute("select count(*) from articles_fts where articles_fts match 'chuong trinh'").fetchone()[0]
+        n_links = conn.execute("select count(*) from observation_facts").fetchone()[0]
+        assert n_links == conn.execute("select sum(n_facts) from timeline").fetchone()[0]
     finally:
         conn.close()
     metadata = json.loads((dest / "metadata.json").read_text(encoding="utf-8"))
-    assert "n_sources" in metadata["databases"]["chitieu"]["tables"]["timeline"]["columns"]
+    tables = metadata["databases"]["chitieu"]["tables"]
+    assert "n_sources" in tables["timeline"]["columns"] and "indicator" in tables["timeline"]["facets"]
+    assert tables["facts"]["fts_table"] == "facts_fts"
 
 
 def test_export_without_facts_fails_clearly(tmp_path):

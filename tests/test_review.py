@@ -9,12 +9,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from factfactory import HANOI_DOC, HANOI_TITLE, hanoi_article, make_fact, seed_facts, write_corpus
+from factfactory import HANOI_TITLE, documents_of, make_fact, seed_facts
 from pipeline.cli import cli
+from pipeline.documents import Document, write_documents
 from pipeline.errors import ReviewError
 from pipeline.factstore import facts_frame, read_facts, write_facts
-from pipeline.review import (LOG_NAME, import_sheet, load_decisions, parse_corrected, parse_number, read_log,
-                             review_sheet, write_sheet)
+from pipeline.review import (ALL_KINDS, LOG_NAME, import_sheet, load_decisions, parse_corrected, parse_number,
+                             read_log, review_sheet, write_sheet)
 from pipeline.timeline import build_timeline
 
 NOW = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.timezone.utc)
@@ -23,7 +24,8 @@ NOW = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.timezone.utc)
 def exported(tmp_path, include_all=False):
     """Write the sheet the way `chitieu review export` does and read it back as dict rows."""
     facts = read_facts(tmp_path)
-    sheet = review_sheet(facts, load_decisions(tmp_path), {HANOI_DOC: hanoi_article()}, include_all=include_all)
+    sheet = review_sheet(facts, load_decisions(tmp_path), documents_of(seed_facts()), include_all=include_all,
+                         kinds=ALL_KINDS)
     path = tmp_path / "review.csv"
     write_sheet(path, sheet)
     with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -205,14 +207,19 @@ def test_parse_corrected_in_the_units_of_the_fact():
             parse_corrected(text, kind)
 
 
+def write_extracted(out, facts):
+    write_facts(out, facts)
+    write_documents(out, [Document(**r) for r in documents_of(facts).to_dict("records")])
+
+
 def test_cli_review_export_and_import(tmp_path, monkeypatch):
-    out, corpus = tmp_path / "extracted", tmp_path / "corpora"
-    write_facts(out, seed_facts())
-    write_corpus(corpus, [hanoi_article()])
+    out = tmp_path / "extracted"
+    write_extracted(out, seed_facts())
     runner = CliRunner()
-    result = runner.invoke(cli, ["review", "export", "--out", str(out), "--corpus", str(corpus)])
+    result = runner.invoke(cli, ["review", "export", "--out", str(out), "--kinds", "all"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"review export: 6 of 6 facts to review → {out / 'review.csv'}"
+    assert result.output.strip() == (f"review export: 6 of 6 facts to review (fraction, percent, date, period) "
+                                     f"→ {out / 'review.csv'}")
     with open(out / "review.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["title"] == HANOI_TITLE
@@ -226,9 +233,9 @@ def test_cli_review_export_and_import(tmp_path, monkeypatch):
     assert result.output.startswith("review import: 1 decisions from 6 rows (1 ok, 0 wrong, 0 fix)")
     assert read_log(out)[0].who == "tester"
 
-    result = runner.invoke(cli, ["review", "export", "--out", str(out), "--corpus", str(corpus),
-                                 "--sheet", str(tmp_path / "again.csv"), "--all"])
-    assert result.exit_code == 0 and "6 of 6" in result.output
+    result = runner.invoke(cli, ["review", "export", "--out", str(out), "--sheet", str(tmp_path / "again.csv"),
+                                 "--all"])
+    assert result.exit_code == 0 and "5 of 6 facts to review (fraction, percent)" in result.output
 
     rows[1]["verdict"] = "perhaps"
     save_like_excel_vi(sheet, rows, list(rows[0]))
@@ -237,7 +244,192 @@ def test_cli_review_export_and_import(tmp_path, monkeypatch):
     assert len(read_log(out)) == 1
 
 
-def test_review_sheet_without_corpus_still_marks_figure_by_search():
+def test_review_sheet_without_documents_still_marks_the_figure():
     fact = make_fact("94%", value=94.0)
-    sheet = review_sheet(facts_frame([fact]), {}, {})
+    sheet = review_sheet(facts_frame([fact]), {}, None)
     assert "đã đạt «94%»" in sheet.loc[0, "sentence"] and sheet.loc[0, "title"] == ""
+
+
+def test_the_right_occurrence_is_marked_when_a_figure_repeats_in_its_sentence():
+    body = "Năm 2022 đạt 5%, năm 2023 vẫn 5% hộ."
+    facts = [make_fact("5%", value=5.0, body=body, occurrence=n, sentence=body) for n in (0, 1)]
+    sheet = review_sheet(facts_frame(facts), {}, None)
+    assert list(sheet["sentence"]) == ["Năm 2022 đạt «5%», năm 2023 vẫn 5% hộ.", "Năm 2022 đạt 5%, năm 2023 vẫn «5%» hộ."]
+
+
+def test_dates_and_periods_are_not_review_rows_unless_asked(tmp_path):
+    out = tmp_path / "x"
+    write_extracted(out, seed_facts())
+    default = review_sheet(read_facts(out), {}, None)
+    assert set(default["kind"]) == {"fraction", "percent"} and len(default) == 5
+    periods = review_sheet(read_facts(out), {}, None, kinds=("period",))
+    assert list(periods["text"]) == ["năm 2025"]
+    result = CliRunner().invoke(cli, ["review", "export", "--out", str(out), "--kinds", "percent,moon"])
+    assert result.exit_code == 2 and "unknown kind(s) moon" in result.output
+
+
+# --- .xlsx ------------------------------------------------------------------------------------
+
+def _xlsx(tmp_path, facts):
+    out = tmp_path / "out"
+    write_extracted(out, facts)
+    path = tmp_path / "review.xlsx"
+    result = CliRunner().invoke(cli, ["review", "export", "--out", str(out), "--sheet", str(path)])
+    assert result.exit_code == 0, result.output
+    return out, path
+
+
+def test_xlsx_sheet_has_a_verdict_dropdown_text_ids_vietnamese_numbers_and_a_frozen_header(tmp_path):
+    import openpyxl
+    from openpyxl.cell.rich_text import CellRichText
+
+    facts = seed_facts() + [make_fact("7%", value=7.0, fact_id="1234567890123456", body="thất nghiệp 7%")]
+    out, path = _xlsx(tmp_path, facts)
+    book = openpyxl.load_workbook(path, rich_text=True)
+    ws = book.active
+    header = [c.value for c in ws[1]]
+    col = {name: n + 1 for n, name in enumerate(header)}
+    assert ws.freeze_panes == "B2"
+    [validation] = ws.data_validations.dataValidation
+    assert validation.type == "list" and "ok,wrong,fix" in validation.formula1
+    assert str(validation.sqref).startswith(openpyxl.utils.get_column_letter(col["verdict"]) + "2")
+    rows = list(ws.iter_rows(min_row=2))
+    ids = [r[col["fact_id"] - 1] for r in rows]
+    assert all(isinstance(c.value, str) and c.number_format == "@" for c in ids)
+    assert "1234567890123456" in [c.value for c in ids]  # a digit-only id stays text
+    value = next(r[col["value"] - 1] for r in rows if r[col["text"] - 1].value == "0,03%")
+    assert value.value == pytest.approx(0.03) and "[$-42A]" in value.number_format  # a number, decimal comma
+    sentence = next(r[col["sentence"] - 1] for r in rows if r[col["text"] - 1].value == "94%")
+    assert isinstance(sentence.value, CellRichText) and sentence.alignment.wrap_text
+    marked_block = [b for b in sentence.value if not isinstance(b, str)][0]
+    assert marked_block.text == "«94%»" and marked_block.font.b
+    assert next(r[col["title"] - 1].value for r in rows) == HANOI_TITLE
+
+
+def test_xlsx_edited_in_a_spreadsheet_imports_with_types_kept(tmp_path):
+    import openpyxl
+
+    facts = seed_facts() + [make_fact("7%", value=7.0, fact_id="0123456789012345", body="thất nghiệp 7%")]
+    out, path = _xlsx(tmp_path, facts)
+    book = openpyxl.load_workbook(path)
+    ws = book.active
+    col = {c.value: c.column for c in ws[1]}
+    for row in ws.iter_rows(min_row=2):
+        text = row[col["text"] - 1].value
+        if text == "20/27":
+            row[col["verdict"] - 1].value = "sửa"
+            row[col["corrected_value"] - 1].value = dt.datetime(2024, 12, 11)  # "11/12" typed in a vi locale
+            row[col["corrected_value"] - 1].number_format = "dd/mm"
+        elif text == "94%":
+            row[col["verdict"] - 1].value = "fix"
+            row[col["corrected_value"] - 1].value = 94.5  # a number
+        elif text == "7%":
+            row[col["fact_id"] - 1].value = 123456789012345  # the spreadsheet made the id a number
+            row[col["verdict"] - 1].value = "ok"
+    book.save(path)
+    result = CliRunner().invoke(cli, ["review", "import", str(path), "--out", str(out), "--reviewer", "an"])
+    assert result.exit_code == 0, result.output
+    decisions = {d.fact_id: d for d in read_log(out)}
+    by = {f.text: f.fact_id for f in facts}
+    assert decisions[by["20/27"]].corrected_value == pytest.approx(11 / 12)
+    assert decisions[by["94%"]].corrected_value == 94.5
+    assert decisions["0123456789012345"].verdict == "ok"  # leading zero restored, never a number
+
+
+def test_a_csv_id_turned_into_a_number_gets_a_clear_message(tmp_path):
+    write_facts(tmp_path, [make_fact("7%", value=7.0, fact_id="1234567890123456")])
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("fact_id;verdict\n1,23457E+15;ok\n", encoding="utf-8")
+    with pytest.raises(ReviewError, match="turned the id into a number"):
+        import_sheet(sheet, tmp_path)
+
+
+def test_a_fraction_saved_as_a_date_by_a_spreadsheet_is_refused_with_a_reason(tmp_path):
+    facts = seed_facts()
+    write_facts(tmp_path, facts)
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(f"fact_id;verdict;corrected_value\n{facts[0].fact_id};fix;11/12/2024\n", encoding="utf-8")
+    with pytest.raises(ReviewError, match="turned the value into a date"):
+        import_sheet(sheet, tmp_path)
+    sheet.write_text(f"fact_id;verdict;corrected_value\n{facts[0].fact_id};fix;11/12\n", encoding="utf-8")
+    assert import_sheet(sheet, tmp_path).decisions[0].corrected_value == pytest.approx(11 / 12)
+
+
+# --- hostile sizes and concurrent imports (issue 11, items 10 and 13) --------------------------
+
+def test_an_oversized_csv_cell_gives_a_message_not_a_traceback(tmp_path):
+    write_facts(tmp_path, seed_facts())
+    sheet = tmp_path / "big.csv"
+    sheet.write_text("fact_id;verdict;note\nx;ok;\"" + "a" * (2 << 20) + "\"\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "import", str(sheet), "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "row 2: a cell longer than 1,048,576 characters" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_large_sheet_is_streamed_not_held_in_memory(tmp_path):
+    """Memory grows with the decisions in a sheet, not with its size: 40 MB of rows, 1,000 decisions."""
+    import tracemalloc
+
+    from pipeline.review import read_sheet, validate
+
+    ids = [f"{n:016x}" for n in range(100_000)]
+    filler = "x" * 380
+    lines = ["fact_id;verdict;corrected_value;note;sentence"]
+    lines += [f"{fid};{'ok' if n % 100 == 0 else ''};;;{filler}" for n, fid in enumerate(ids)]
+    sheet = tmp_path / "big.csv"
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    del lines
+    kinds = dict.fromkeys(ids, "percent")
+    assert sheet.stat().st_size > 38e6
+    tracemalloc.start()
+    count, decisions = validate(read_sheet(sheet), kinds, "an", "t")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == 100_000 and len(decisions) == 1_000
+    assert peak < 8e6, f"peak {peak / 1e6:.1f} MB for a 40 MB sheet"
+
+
+def _import_one(args):
+    out, sheet, who = args
+    return len(import_sheet(sheet, out, reviewer=who).decisions)
+
+
+def test_concurrent_imports_lose_nothing(tmp_path):
+    import multiprocessing as mp
+
+    facts = [make_fact(f"{n}%", value=float(n), fact_id=f"{n:016d}", body=f"đạt {n}%") for n in range(10)]
+    write_facts(tmp_path, facts)
+    jobs = []
+    for n, fact in enumerate(facts):
+        sheet = tmp_path / f"sheet-{n}.csv"
+        sheet.write_text(f"fact_id,verdict\n{fact.fact_id},ok\n", encoding="utf-8")
+        jobs.append((tmp_path, sheet, f"reviewer-{n}"))
+    with mp.get_context("fork").Pool(10) as pool:
+        assert pool.map(_import_one, jobs) == [1] * 10
+    assert sorted(d.fact_id for d in read_log(tmp_path)) == sorted(f.fact_id for f in facts)
+
+
+def test_a_failed_append_leaves_the_log_as_it_was(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from pipeline.review import append_decisions
+    from pipeline.review.log import Decision
+
+    append_decisions(tmp_path, [Decision("a", "ok", None, "", "an", "t")])
+    before = (tmp_path / LOG_NAME).read_bytes()
+    real = os.write
+
+    def half_then_full(fd, data):
+        real(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    with pytest.raises(OSError):
+        append_decisions(tmp_path, [Decision("b", "ok", None, "", "an", "t")])
+    monkeypatch.undo()
+    assert (tmp_path / LOG_NAME).read_bytes() == before
+    (tmp_path / LOG_NAME).write_bytes(before + b'{"fact_id": "c", "verd')  # torn by a kill
+    assert [d.fact_id for d in read_log(tmp_path)] == ["a"]
+    append_decisions(tmp_path, [Decision("d", "ok", None, "", "an", "t")])
+    assert [d.fact_id for d in read_log(tmp_path)] == ["a", "d"]

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.corpus import iter_corpus_files, iter_jsonl, read_article
+from pipeline.documents import document_of
 from pipeline.errors import InputError, PipelineError
 from pipeline.extract.rulebook import RuleBook, load_rulebook
 from pipeline.extract.runner import PARTITIONS_DIR, Ledger, _extract_one, content_hash, fact_order
@@ -61,6 +62,7 @@ class DocResult:
     facts: list[Fact] | None
     error: str = ""
     unchanged: bool = False
+    document: object = None  # documents.Document: the article's row of documents.parquet
 
 
 def require_dask():
@@ -157,10 +159,10 @@ def extract_partition(part: Partition, rules_dir: str, version: str,
         digest = content_hash(article)
         size = len(article.text.encode("utf-8"))
         if known.get(article.id) == digest:
-            out.append(DocResult(article.id, digest, size, None, unchanged=True))
+            out.append(DocResult(article.id, digest, size, None, unchanged=True, document=document_of(article, digest)))
             continue
         doc_id, facts, error = _extract_one(article)
-        out.append(DocResult(doc_id, digest, size, facts, error))
+        out.append(DocResult(doc_id, digest, size, facts, error, document=document_of(article, digest)))
     return out
 
 
@@ -196,13 +198,13 @@ def local_cluster_options(n_workers: int) -> dict:
 def run_dask_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = None,
                         out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
                         incremental: bool = True, progress: bool | None = None, scheduler: str | None = None,
-                        partitions: int | None = None):
+                        partitions: int | None = None, sources_file: Path | None = None):
     """Like runner.run_extraction, on Dask; also writes facts.parquet.d/part-NNNNN.parquet."""
     started = time.perf_counter()
     require_dask()
     book = load_rulebook(rules_dir)  # fail on a broken rule file before any work is sent out
     out_dir = Path(out_dir)
-    ledger = Ledger(out_dir, book, incremental)
+    ledger = Ledger(out_dir, book, incremental, sources_file)
     known = {doc: e["hash"] for doc, e in ledger.old_manifest.items() if e.get("rules") == book.version}
     with dask_client(scheduler, workers) as client:
         parts = _run(client, ledger, book, corpus_dir, input_path, partitions, known, progress)
@@ -243,7 +245,7 @@ def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partiti
                     ledger.skip(item)
                     continue
                 bar.update(1)
-                status = ledger.admit(item.doc_id, item.digest, item.size)
+                status = ledger.admit(item.doc_id, item.digest, item.size, item.document)
                 if status == "new":
                     if item.unchanged:  # cannot happen: worker and driver compare the same hashes
                         raise PipelineError(f"{item.doc_id}: worker reused facts the driver does not have")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.corpus import atomic_write_text, iter_articles, iter_jsonl
+from pipeline.documents import document_of, load_home_areas, write_documents
 from pipeline.errors import InputError, PipelineError
 from pipeline.extract import extract_facts
 from pipeline.extract.rulebook import RuleBook, load_rulebook
@@ -111,8 +112,10 @@ class Ledger:
     """The bookkeeping of one run, shared by every executor: counts, skips with their reasons, the
     new manifest and the facts, fed one document at a time in input order."""
 
-    def __init__(self, out_dir: Path, book: RuleBook, incremental: bool):
+    def __init__(self, out_dir: Path, book: RuleBook, incremental: bool, sources_file: Path | None = None):
         self.out_dir = Path(out_dir)
+        self.homes = load_home_areas(sources_file or Path(book.rules_dir) / "sources.toml")  # checked up front
+        self.documents: dict = {}  # doc_id → documents.Document, written beside the facts
         self.version = book.version
         self.summary = ExtractSummary(rules_version=book.version)
         self.old_manifest, self.old_facts = _load_previous(self.out_dir) if incremental else ({}, {})
@@ -127,11 +130,13 @@ class Ledger:
         self.summary.errors.append(str(exc))
         log.warning("skipped %s", exc)
 
-    def admit(self, doc_id: str, digest: str, size: int) -> str:
+    def admit(self, doc_id: str, digest: str, size: int, document=None) -> str:
         """Register a document read from the input: "duplicate", "reused" (facts kept) or "new"."""
         if doc_id in self.manifest or doc_id in self.pending:
             self.skip(InputError(f"duplicate document id {doc_id}; first one kept"))
             return "duplicate"
+        if document is not None:
+            self.documents[doc_id] = document
         self.summary.documents += 1
         self.summary.bytes += size
         entry = {"hash": digest, "rules": self.version}
@@ -148,6 +153,7 @@ class Ledger:
         self.pending.discard(doc_id)
         if facts is None:
             self.manifest.pop(doc_id, None)
+            self.documents.pop(doc_id, None)
             self.summary.documents -= 1
             self.skip(InputError(f"extraction failed: {error}", source=doc_id))
             return
@@ -161,6 +167,7 @@ class Ledger:
         summary.facts = len(self.facts)
         summary.new_facts = sum(1 for f in self.facts if f.fact_id not in self.old_ids)
         write_facts(self.out_dir, self.facts)
+        write_documents(self.out_dir, self.documents.values(), self.homes)
         atomic_write_text(self.out_dir / MANIFEST, json.dumps(
             {"rules_version": self.version, "documents": self.manifest}, ensure_ascii=False, indent=1, sort_keys=True))
         summary.seconds = time.perf_counter() - started
@@ -184,7 +191,8 @@ def open_source(corpus_dir: Path | None, input_path: Path | None, on_error) -> I
 def run_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = None,
                    out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
                    incremental: bool = True, progress: bool | None = None, executor: str = "local",
-                   scheduler: str | None = None, partitions: int | None = None) -> ExtractSummary:
+                   scheduler: str | None = None, partitions: int | None = None,
+                   sources_file: Path | None = None) -> ExtractSummary:
     """Extract facts from every document and write facts.csv / .parquet / .jsonl + manifest.
 
     `executor="local"` uses worker processes on this machine; `"dask"` runs on a Dask cluster
@@ -196,17 +204,19 @@ def run_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = 
 
         return run_dask_extraction(corpus_dir=corpus_dir, input_path=input_path, out_dir=out_dir,
                                    rules_dir=rules_dir, workers=workers, incremental=incremental,
-                                   progress=progress, scheduler=scheduler, partitions=partitions)
+                                   progress=progress, scheduler=scheduler, partitions=partitions,
+                                   sources_file=sources_file)
     if executor != "local":
         raise PipelineError(f"unknown executor {executor!r}; use 'local' or 'dask'")
     started = time.perf_counter()
     book = load_rulebook(rules_dir)  # fail on a broken rule file before reading any document
-    ledger = Ledger(out_dir, book, incremental)
+    ledger = Ledger(out_dir, book, incremental, sources_file)
     source = open_source(corpus_dir, input_path, ledger.skip)
 
     def todo() -> Iterator[Article]:
         for article in source:
-            if ledger.admit(article.id, content_hash(article), len(article.text.encode("utf-8"))) == "new":
+            digest = content_hash(article)
+            if ledger.admit(article.id, digest, len(article.text.encode("utf-8")), document_of(article, digest)) == "new":
                 yield article
 
     from tqdm import tqdm
