@@ -74,11 +74,12 @@ def load_home_areas(sources_file: Path | None) -> dict[str, str]:
     return areas
 
 
-def home_area(article, homes: Mapping[str, str]) -> str:
+def home_area(article, homes: Mapping[str, str], infer=None) -> str:
     """The home area of the site an article (or Document) comes from, "" when unknown.
 
     Looked up by the article's source, then by its URL's host and that host's parent domains
-    (news.hanoi.gov.vn → hanoi.gov.vn).
+    (news.hanoi.gov.vn → hanoi.gov.vn), in the sources file's home areas; failing that `infer(host)`
+    (the extraction's own: rules/areas.toml or a province spelled in the host name).
     """
     candidates = [host_key(getattr(article, "source", "") or ""), url_host(getattr(article, "url", None))]
     for host in candidates:
@@ -86,6 +87,10 @@ def home_area(article, homes: Mapping[str, str]) -> str:
             if host in homes:
                 return homes[host]
             host = host.partition(".")[2] if host.count(".") > 1 else ""
+    if infer is not None:
+        for host in candidates:
+            if host and infer(host):
+                return infer(host)
     return ""
 
 
@@ -96,22 +101,24 @@ def document_of(article, content_hash: str, home: str = "") -> Document:
                     content_hash=content_hash)
 
 
-def documents_frame(documents: Iterable[Document], homes: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Documents in doc_id order, home areas decided by `homes` (host → area) when given."""
+def documents_frame(documents: Iterable[Document], homes: Mapping[str, str] | None = None,
+                    infer=None) -> pd.DataFrame:
+    """Documents in doc_id order, home areas decided by `homes` (host → area) and `infer` when given."""
     rows = []
     for doc in documents:
         row = {name: getattr(doc, name) for name in DOCUMENT_COLUMNS}
         if homes is not None:
-            row["home_area"] = home_area(doc, homes)
+            row["home_area"] = home_area(doc, homes, infer)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
     return frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
 
-def write_documents(out_dir: Path, documents: Iterable[Document], homes: Mapping[str, str] | None = None) -> Path:
+def write_documents(out_dir: Path, documents: Iterable[Document], homes: Mapping[str, str] | None = None,
+                    infer=None) -> Path:
     """documents.parquet and documents.csv in `out_dir`, written atomically."""
     out_dir = Path(out_dir)
-    frame = documents_frame(documents, homes)
+    frame = documents_frame(documents, homes, infer)
     write_parquet(out_dir / f"{DOCUMENTS_NAME}.parquet", frame, DOCUMENT_SCHEMA)
     write_csv(out_dir / f"{DOCUMENTS_NAME}.csv", frame)
     return out_dir / f"{DOCUMENTS_NAME}.parquet"

@@ -115,6 +115,7 @@ class Ledger:
     def __init__(self, out_dir: Path, book: RuleBook, incremental: bool, sources_file: Path | None = None):
         self.out_dir = Path(out_dir)
         self.homes = load_home_areas(sources_file or Path(book.rules_dir) / "sources.toml")  # checked up front
+        self.infer_home = book.gazetteer.home_area if book.gazetteer else None
         self.documents: dict = {}  # doc_id → documents.Document, written beside the facts
         self.version = book.version
         self.summary = ExtractSummary(rules_version=book.version)
@@ -167,7 +168,7 @@ class Ledger:
         summary.facts = len(self.facts)
         summary.new_facts = sum(1 for f in self.facts if f.fact_id not in self.old_ids)
         write_facts(self.out_dir, self.facts)
-        write_documents(self.out_dir, self.documents.values(), self.homes)
+        write_documents(self.out_dir, self.documents.values(), self.homes, self.infer_home)
         atomic_write_text(self.out_dir / MANIFEST, json.dumps(
             {"rules_version": self.version, "documents": self.manifest}, ensure_ascii=False, indent=1, sort_keys=True))
         summary.seconds = time.perf_counter() - started
