@@ -343,16 +343,18 @@ def _whole(meaning: Meaning, scope: Scope, basis: str) -> bool:
 
 
 def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
-    """The sub-area the figure covers, named in its own noun phrase, its subject or just after it."""
+    """The sub-area the figure covers: named in its own words (noun phrase, or just after it), else
+    in its subject (a list item "dân số nông thôn …: 97%"), else the part of the figure it continues."""
     start = frame.seg_start
     previous = sentence.rfind(",", 0, max(0, start - 1))
     if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
         start = previous + 1
-    region = sentence[start:frame.start] + " " + frame.trail(sentence)[:30] + " | " + subject
-    part = places.part_of(region, book, head=frame.head)
-    if not part and parent is not None:
-        return done[parent].area_part
-    return part
+    own = places.part_of(sentence[start:frame.start] + " " + frame.trail(sentence)[:30], book, head=frame.head)
+    if own:
+        return own
+    if subject and (part := places.part_of(subject, book)):
+        return part
+    return done[parent].area_part if parent is not None else ""
 
 
 def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "") -> None:
