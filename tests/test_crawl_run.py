@@ -201,14 +201,16 @@ def test_cli_seed_crawl_summary_and_exit_code(site, tmp_path):  # noqa: F811
     add_articles(site, range(1, 4))
     site.page("/chuyen-muc", listing_html([art_path(1), art_path(2), "/chuyen-muc?p=2", "/lien-he"], next_url="/chuyen-muc?p=2"))
     site.page("/chuyen-muc?p=2", listing_html([art_path(3)]))
+    site.page("/lien-he", "<html><head><title>Liên hệ</title></head><body><h1>Liên hệ</h1><p>Tòa soạn: 12 phố Hàng Bài</p></body></html>")
     result = CliRunner().invoke(cli, ["crawl", "--seed", site.url("/chuyen-muc"), "--corpus", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     last = result.output.strip().splitlines()[-1]
-    assert last.startswith("crawl: discovered 3, fetched 3, new 3,") and "failed 0" in last
+    # every link is a candidate; the contact page shows no sign of an article and is not stored
+    assert last.startswith("crawl: discovered 4, fetched 3, new 3,") and "not_article 1" in last and "failed 0" in last
     stored = list(iter_articles(tmp_path / "c", on_error=pytest.fail))
     assert sorted(d.title for d in stored) == ["Bài số 1", "Bài số 2", "Bài số 3"]
     assert {d.source for d in stored} == {"127.0.0.1"}
-    assert not site.hits("/lien-he")
+    assert len(site.hits("/lien-he")) == 1
     assert len(list((tmp_path / "c" / "runs").glob("*.json"))) == 1
 
 

@@ -76,7 +76,8 @@ def test_seed_reuses_the_profile_of_a_configured_site():
     assert seed.seeds == ("https://vnexpress.net/kinh-doanh",)
     adhoc = seed_source("https://example.vn/tin-moi", sources)
     assert adhoc.name == "example.vn" and adhoc.profile is None
-    assert adhoc.is_article(path_and_query("https://example.vn/ha-noi-tang-truong-tot-12.html"))
-    assert not adhoc.is_article("/tin-moi")
+    # no patterns for an unknown site: every link is a candidate and the page decides
+    assert adhoc.article_patterns == () and adhoc.checks_pages
+    assert not seed.checks_pages
     with pytest.raises(RuleError):
         seed_source("file:///etc/passwd", sources)
