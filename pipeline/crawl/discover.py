@@ -29,6 +29,7 @@ from pipeline.errors import FetchError
 
 MAX_XML_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 MAX_ENTRIES = 50_000              # ... and its limit of URLs per sitemap (we apply it to feeds too)
+MAX_LISTING_LINKS = 5_000         # article links taken from one listing page (real ones have a few hundred)
 NEXT_SELECTORS = ("link[rel=next]", "a[rel=next]", "a.next", "a.next-page", "a.page-item.next", ".pagination a.next")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _LEADING = b"\xef\xbb\xbf \t\r\n"
@@ -244,10 +245,14 @@ def parse_listing(html: str, url: str, is_article, profile: Profile | None = Non
             break
     seen: set[str] = {url, *follow}
     found: list[Found] = []
+    truncated = ""
     for anchor in root.iter("a"):
         href = anchor.get("href")
         link = clean_url(href, base) if href is not None else None
         if link and link not in seen and is_article(link):
+            if len(found) == MAX_LISTING_LINKS:
+                truncated = f"more than {MAX_LISTING_LINKS:,} article links on one page: the first {MAX_LISTING_LINKS:,} were read"
+                break
             seen.add(link)
             found.append(Found(link))
-    return Discovery(tuple(found), tuple(follow), "listing")
+    return Discovery(tuple(found), tuple(follow), "listing", truncated)

@@ -211,24 +211,33 @@ def _profile_body(root, profile: Profile) -> str:
     return ""
 
 
-def article_evidence(root, text: str) -> str | None:
-    """Why this page is an article (og:type, JSON-LD type, article:published_time or a main
-    text of article length), or None when nothing says it is."""
+def article_evidence(root, text: str) -> tuple[str | None, str]:
+    """(why this page is an article, or None; what was looked at). Evidence: og:type article,
+    a JSON-LD article type, article:published_time, or else a main text of article length
+    (at least ARTICLE_MIN_CHARS in ARTICLE_MIN_LINES paragraphs) on a page whose og:type does
+    not say it is something else (a section page declaring "website")."""
+    og_type = ""
     for meta in root.iter("meta"):
         prop = (meta.get("property") or meta.get("name") or "").strip().lower()
         content = (meta.get("content") or "").strip().lower()
-        if prop == "og:type" and content.startswith("article"):
-            return "og:type article"
+        if prop == "og:type":
+            og_type = content
+            if content.startswith("article"):
+                return "og:type article", ""
         if prop == "article:published_time" and content:
-            return "article:published_time"
+            return "article:published_time", ""
     for item in _jsonld_objects(root):
         types = _jsonld_types(item) & JSONLD_ARTICLE_ONLY
         if types:
-            return f"JSON-LD {sorted(types)[0]}"
-    lines = [line for line in text.split("\n") if len(line) >= 40]
-    if len(text) >= ARTICLE_MIN_CHARS and len(lines) >= ARTICLE_MIN_LINES:
-        return f"main text of {len(text)} characters"
-    return None
+            return f"JSON-LD {sorted(types)[0]}", ""
+    paragraphs = sum(1 for line in text.split("\n") if len(line) >= 40)
+    looked = (f"no og:type article, JSON-LD Article or article:published_time; main text {len(text)} characters in "
+              f"{paragraphs} paragraphs (an article without markup has at least {ARTICLE_MIN_CHARS} in {ARTICLE_MIN_LINES})")
+    if og_type:
+        return None, looked + f"; og:type is {og_type!r}"
+    if len(text) >= ARTICLE_MIN_CHARS and paragraphs >= ARTICLE_MIN_LINES:
+        return f"main text of {len(text)} characters", ""
+    return None, looked
 
 
 def parse_article(html: str, url: str, profile: Profile | None = None, require_article: bool = False) -> ParsedArticle:
@@ -251,10 +260,10 @@ def parse_article(html: str, url: str, profile: Profile | None = None, require_a
         text = normalize_body(extracted or "")
     evidence = ""
     if require_article:
-        evidence = article_evidence(root, text) or ""
-        if not evidence:
-            raise ParseError(url, "not_article", f"no og:type article, JSON-LD Article, article:published_time, and "
-                                                 f"{len(text)} characters of main text (< {ARTICLE_MIN_CHARS})")
+        found, looked = article_evidence(root, text)
+        if not found:
+            raise ParseError(url, "not_article", looked)
+        evidence = found
     if not text:
         raise ParseError(url, "no_text", "neither the profile nor trafilatura found body text")
     return ParsedArticle(title=title, published=published, text=text, canonical=canonical, method=method,

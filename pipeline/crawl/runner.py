@@ -1,9 +1,9 @@
 """The crawl loop: discover → de-duplicate → fetch → parse → store, with a run record.
 
-Workers (a thread pool) only fetch and parse; the main thread owns the SQLite state and the
-corpus writes, so every page's outcome is recorded in one transaction after its document is
-on disk. Per host at most `per_host` requests are in flight, so one slow site never ties up the
-pool while the others wait.
+Workers (a thread pool) fetch, parse and store each page (atomic writes, one writer per
+document id); the main thread owns the SQLite state and records every page's outcome in one
+transaction after its document is on disk. Per host at most `per_host` requests are in flight,
+so one slow site never ties up the pool while the others wait.
 
 Memory does not grow with what a site offers: discovered articles go to the crawl state, and
 the articles to fetch are read back from it a batch at a time (the state is the queue); a run
@@ -30,7 +30,7 @@ from pipeline.crawl.parse import ParsedArticle, parse_article
 from pipeline.crawl.record import NOTHING_FOUND, RunReport, nothing_stored_advice, write_run_record  # noqa: F401
 from pipeline.crawl.sources import SEED_LISTING_PAGES, Listing, Source
 from pipeline.crawl.state import CrawlState, now_iso
-from pipeline.crawl.store import store_article
+from pipeline.crawl.store import Storer, StoreResult
 from pipeline.crawl.urls import canonical_url, host_of, in_domains, looks_like_page, path_and_query
 from pipeline.errors import CorpusError, FetchError
 from pipeline.records import parse_published
@@ -74,6 +74,7 @@ class Outcome:
     page: Page | None = None
     discovery: Discovery | None = None
     parsed: ParsedArticle | None = None
+    stored: StoreResult | None = None   # None with `parsed`: published before --since, not stored
     error: FetchError | None = None
 
 
@@ -87,8 +88,9 @@ def _is_article_for(source: Source) -> Callable[[str], bool]:
     return lambda url: in_domains(url, source.domains) and source.is_article(path_and_query(canonical_url(url)))
 
 
-def work(fetcher: Fetcher, task: Task) -> Outcome:
-    """Fetch and parse one task (runs in a worker thread; touches no shared state)."""
+def work(fetcher: Fetcher, task: Task, storer: Storer, too_old: Callable[[str | None], bool]) -> Outcome:
+    """Fetch, parse and store one task (runs in a worker thread; touches neither the crawl
+    state nor the run's bookkeeping). `too_old(published)`: before --since, not stored."""
     source = task.source
     try:
         page = fetcher.fetch(task.url, accept=_accept_for(task.kind), etag=task.etag,
@@ -97,7 +99,9 @@ def work(fetcher: Fetcher, task: Task) -> Outcome:
             return Outcome(task, page)
         if task.kind == "article":
             parsed = parse_article(page.text(), page.final_url, source.profile, require_article=source.checks_pages)
-            return Outcome(task, page, parsed=parsed)
+            if too_old(parsed.published):
+                return Outcome(task, page, parsed=parsed)
+            return Outcome(task, page, parsed=parsed, stored=storer.store(task, page, parsed))
         xml = task.kind in ("feed", "sitemap") or (task.kind == "seed" and (
             looks_like_xml(page.body) or page.body[:2] == b"\x1f\x8b" or "xml" in page.content_type))
         if xml:
@@ -317,17 +321,17 @@ class CrawlRun:
                 fields.update(etag=task.etag, last_modified=task.last_modified)
                 state.update(task.key, status="stored", **fields)
                 return
-            if self._before_since(outcome.parsed.published):
+            result = outcome.stored
+            if result is None:
                 self.report.counts["skipped_since"] += 1
                 state.update(task.key, status="skipped", reason="before_since", **{k: v for k, v in fields.items() if k != "reason"})
                 return
-            result = store_article(self.corpus_dir, state, task, page, outcome.parsed)
             self.report.counts[result.change] += 1
             state.update(task.key, status="stored", canonical_url=result.canonical, content_hash=result.content_hash,
                          doc_id=result.doc_id, doc_path=str(result.path), published=outcome.parsed.published, **fields)
 
     # -- the loop ------------------------------------------------------------------------
-    def _dispatch(self, pool: ThreadPoolExecutor, fetcher: Fetcher, running: dict[Future, Task]) -> None:
+    def _dispatch(self, pool: ThreadPoolExecutor, fetcher: Fetcher, storer: Storer, running: dict[Future, Task]) -> None:
         # One task more than the host's request limit: the fetcher's per-host gate keeps the
         # requests sequential, and the extra worker parses one page while the next downloads.
         limit = self.options.fetch.per_host + 1
@@ -340,7 +344,7 @@ class CrawlRun:
                         continue  # stays 'pending' in the state for the next run
                     self.article_budget -= 1
                 self.inflight[host] += 1
-                running[pool.submit(work, fetcher, task)] = task
+                running[pool.submit(work, fetcher, task, storer, self._before_since)] = task
 
     def _remove_stale_temp_files(self) -> None:
         """Temporary files of a crawl that was killed mid-write (never complete documents)."""
@@ -380,9 +384,10 @@ class CrawlRun:
                 with state.transaction():
                     self._start(state)
                 running: dict[Future, Task] = {}
+                storer = Storer(self.corpus_dir)
                 with ThreadPoolExecutor(max_workers=self.options.fetch.concurrency, thread_name_prefix="crawl") as pool:
                     self._refill(state)
-                    self._dispatch(pool, fetcher, running)
+                    self._dispatch(pool, fetcher, storer, running)
                     while running:
                         finished, _ = wait(running, return_when=FIRST_COMPLETED)
                         for future in finished:
@@ -395,7 +400,7 @@ class CrawlRun:
                         self._refill(state)
                         if self.progress:
                             self.progress(self.done, self.done + self._queued() + len(running))
-                        self._dispatch(pool, fetcher, running)
+                        self._dispatch(pool, fetcher, storer, running)
                 self._finish(state)
             finally:
                 fetcher.close()
