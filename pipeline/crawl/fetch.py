@@ -251,6 +251,9 @@ class Fetcher:
                 if deadline.expired:
                     raise FetchError(url, "timeout", f"no response within the total deadline of {cfg.total_timeout:g}s") from None
                 raise
+            if deadline.expired:  # the watchdog's shutdown can look like the end of the headers
+                response.close()
+                raise FetchError(url, "timeout", f"no response within the total deadline of {cfg.total_timeout:g}s")
             status = response.status_code
             if status != 200:
                 discard_body(response, deadline)
