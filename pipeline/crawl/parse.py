@@ -8,8 +8,9 @@ trafilatura, a maintained main-content extractor, gives the body. Pages are pars
 
 When a source does not say what its article links look like (no article_patterns: an ad hoc
 `--seed` crawl), every link of a listing is only a candidate and the page decides
-(`article_evidence`): og:type article, a JSON-LD Article/NewsArticle, article:published_time,
-or a main text of article length. About, contact and section pages are `not_article`.
+(`article_evidence`): a JSON-LD Article/NewsArticle, article:published_time, og:type article or
+a main text of article length on a page that is not mostly links. About, contact and section
+pages are `not_article`.
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ DATE_META = (
 )
 ARTICLE_MIN_CHARS = 1000     # main text of a news article, when the page carries no article markup
 ARTICLE_MIN_LINES = 3
+LINK_DENSITY_MAX = 0.35      # an article's text is mostly not links (real section pages: 0.36-0.98)
 _DATEISH_CLASS = re.compile(r"date|time|publish|ngay", re.I)
 _SPACE_RUN = re.compile(r"\s+")
 _JSONLD_TYPE = re.compile(r"ld\+json", re.I)
@@ -211,32 +213,60 @@ def _profile_body(root, profile: Profile) -> str:
     return ""
 
 
+def link_density(root) -> float:
+    """Share of the page's visible text that sits inside links: high on section pages (lists of
+    headlines), low on articles."""
+    body = next(root.iter("body"), root)
+    total = linked = 0
+    stack = [(body, False)]
+    while stack:
+        node, in_link = stack.pop()
+        if not isinstance(node.tag, str) or node.tag in NEVER_TEXT:
+            continue
+        in_link = in_link or node.tag == "a"
+        if node.text and node.text.strip():
+            size = len(node.text.strip())
+            total += size
+            linked += size if in_link else 0
+        for child in node:
+            stack.append((child, in_link))
+            if child.tail and child.tail.strip():
+                size = len(child.tail.strip())
+                total += size
+                linked += size if in_link else 0
+    return linked / total if total else 1.0
+
+
 def article_evidence(root, text: str) -> tuple[str | None, str]:
-    """(why this page is an article, or None; what was looked at). Evidence: og:type article,
-    a JSON-LD article type, article:published_time, or else a main text of article length
-    (at least ARTICLE_MIN_CHARS in ARTICLE_MIN_LINES paragraphs) on a page whose og:type does
-    not say it is something else (a section page declaring "website")."""
+    """(why this page is an article, or None; what was looked at).
+
+    A JSON-LD article type or article:published_time is enough. og:type article is not on its
+    own: Vietnamese sites put it on section and home pages too, so it counts on a page whose
+    text is mostly not links (LINK_DENSITY_MAX). Without any markup, a main text of article
+    length (ARTICLE_MIN_CHARS in ARTICLE_MIN_LINES paragraphs) on such a page counts, unless
+    og:type says the page is something else ("website")."""
     og_type = ""
     for meta in root.iter("meta"):
         prop = (meta.get("property") or meta.get("name") or "").strip().lower()
         content = (meta.get("content") or "").strip().lower()
         if prop == "og:type":
-            og_type = content
-            if content.startswith("article"):
-                return "og:type article", ""
-        if prop == "article:published_time" and content:
+            og_type = og_type or content
+        elif prop == "article:published_time" and content:
             return "article:published_time", ""
     for item in _jsonld_objects(root):
         types = _jsonld_types(item) & JSONLD_ARTICLE_ONLY
         if types:
             return f"JSON-LD {sorted(types)[0]}", ""
+    density = link_density(root)
     paragraphs = sum(1 for line in text.split("\n") if len(line) >= 40)
-    looked = (f"no og:type article, JSON-LD Article or article:published_time; main text {len(text)} characters in "
-              f"{paragraphs} paragraphs (an article without markup has at least {ARTICLE_MIN_CHARS} in {ARTICLE_MIN_LINES})")
-    if og_type:
-        return None, looked + f"; og:type is {og_type!r}"
-    if len(text) >= ARTICLE_MIN_CHARS and paragraphs >= ARTICLE_MIN_LINES:
-        return f"main text of {len(text)} characters", ""
+    looked = (f"no JSON-LD Article/NewsArticle or article:published_time; og:type {og_type or 'none'}; "
+              f"{density:.0%} of the text in links; main text {len(text)} characters in {paragraphs} paragraphs")
+    if density >= LINK_DENSITY_MAX:
+        return None, looked
+    if og_type.startswith("article"):
+        return f"og:type article, {density:.0%} of the text in links", ""
+    if not og_type and len(text) >= ARTICLE_MIN_CHARS and paragraphs >= ARTICLE_MIN_LINES:
+        return f"main text of {len(text)} characters, {density:.0%} in links", ""
     return None, looked
 
 

@@ -81,8 +81,9 @@ def nothing_stored_advice(starts: list[str], candidates: list[str], rejected: li
     `rejected` are same-site links the article patterns (`patterns`) turned down."""
     where = ", ".join(starts[:3]) + (f" and {len(starts) - 3} more" if len(starts) > 3 else "")
     if candidates:
-        why = (f"none of the {len(candidates)} pages linked from {where} looks like an article (no og:type article, "
-               f"JSON-LD Article/NewsArticle or article:published_time, and a short main text)")
+        why = (f"none of the {len(candidates)} pages linked from {where} looks like an article (no JSON-LD "
+               f"Article/NewsArticle, no article:published_time, no og:type article or article-length text on a page "
+               f"that is not mostly links)")
         sample = candidates
     elif rejected:
         why = (f"no link on {where} matches the article patterns {patterns}" if patterns else

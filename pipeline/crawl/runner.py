@@ -165,6 +165,10 @@ class CrawlRun:
             starts += [Task("seed", url, canonical_url(url), source, 1) for url in source.seeds]
             for task in starts:
                 self._push_discovery(state, task)
+            if not source.checks_pages:
+                # pages judged no article while links were only candidates: the patterns decide now
+                is_article = _is_article_for(source)
+                state.requeue_skipped(source.name, "not_article", lambda page: is_article(page.fetch_url))
 
     def _refill(self, state: CrawlState) -> None:
         """Read the next articles to fetch from the state for each source that runs low."""
@@ -230,8 +234,10 @@ class CrawlRun:
             self.warned.add((task.source.name, what))
             self._failure(task, what, message, url)
 
-    def _discovered(self, state: CrawlState, outcome: Outcome) -> None:
+    def _discovered(self, state: CrawlState, outcome: Outcome) -> bool:
+        """Take in what a discovery page lists; False when the queue cap left some of it out."""
         task, found = outcome.task, outcome.discovery
+        complete = True
         source = task.source
         if found.truncated:
             self._failure(task, "too_many_urls", found.truncated, outcome.page.final_url)
@@ -250,6 +256,7 @@ class CrawlRun:
                 continue
             if known is None:
                 if self.added >= self.options.max_queued:
+                    complete = False
                     self.report.counts["over_cap"] += 1
                     self._warn_once(task, "queue_full", f"this run has queued {self.options.max_queued:,} new URLs, its cap:"
                                     " the rest of what the site lists waits for later runs", outcome.page.final_url)
@@ -263,6 +270,7 @@ class CrawlRun:
         for url in self._follow(task, found, outcome.page.final_url):
             kind = "listing" if found.kind == "listing" else "sitemap"
             self._push_discovery(state, Task(kind, url, canonical_url(url), source, task.page + 1, task.listing))
+        return complete
 
     def _follow(self, task: Task, found: Discovery | None, where: str = "") -> list[str]:
         """Next discovery pages: the listing's {page} template, a rel=next link, child sitemaps."""
@@ -311,8 +319,8 @@ class CrawlRun:
                     fields.update(etag=task.etag, last_modified=task.last_modified)
                     for url in self._follow(task, None):
                         self._push_discovery(state, Task(task.kind, url, canonical_url(url), task.source, task.page + 1, task.listing))
-                else:
-                    self._discovered(state, outcome)
+                elif not self._discovered(state, outcome):
+                    fields.update(etag=None, last_modified=None)  # read it whole next time, not a 304
                 state.update(task.key, status="seen", **fields)
                 return
             self.report.counts["fetched"] += 1

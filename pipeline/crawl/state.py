@@ -192,6 +192,15 @@ class CrawlState:
         return self.db.execute(f"SELECT count(*) FROM pages WHERE kind = 'article' AND status = ? AND source IN ({marks})",
                                (status, *sources)).fetchone()[0] if sources else 0
 
+    def requeue_skipped(self, source: str, reason: str, keep) -> int:
+        """Make articles of `source` skipped for `reason` pending again when `keep(state)`."""
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM pages WHERE source = ? AND kind = 'article' AND status = 'skipped'"
+                               " AND reason = ?", (source, reason))
+        urls = [page.url for page in (PageState(**dict(row)) for row in rows) if keep(page)]
+        self.db.executemany("UPDATE pages SET status = 'pending', reason = NULL, attempts = 0 WHERE url = ?",
+                            [(url,) for url in urls])
+        return len(urls)
+
     def requeue(self, doc_id: str) -> int:
         """Make the stored article `doc_id` pending again (its document was lost or quarantined),
         so the next crawl fetches it anew; returns the number of pages changed."""
