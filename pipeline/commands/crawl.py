@@ -51,7 +51,7 @@ def _parse_since(ctx, param, value: str | None) -> dt.date | None:
 def crawl(sources_file, seed, corpus_dir, since, max_pages, max_queued, refresh, article_patterns, quiet) -> None:
     """Discover, fetch and parse news articles into the corpus.
 
-    Exit status: 0 all good, 1 some pages failed, 2 nothing worked.
+    Exit status: 0 all good, 1 some pages failed, 2 nothing worked or no article was found.
     """
     from pipeline.crawl.runner import CrawlOptions
     from pipeline.crawl.runner import crawl as run_crawl
