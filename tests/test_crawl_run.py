@@ -225,3 +225,21 @@ def test_cli_reports_bad_sources_file_with_line(tmp_path):
 def test_cli_nothing_worked(site, tmp_path):  # noqa: F811
     result = CliRunner().invoke(cli, ["crawl", "--seed", site.url("/gone"), "--corpus", str(tmp_path / "c"), "--quiet"])
     assert result.exit_code == 2 and result.output == ""
+
+
+def test_a_corpus_that_cannot_be_written_stops_the_crawl_with_the_error(site, tmp_path, monkeypatch):  # noqa: F811
+    import errno
+    import os
+    add_articles(site, range(1, 6))
+    site.page("/thoi-su", listing_html([art_path(n) for n in range(1, 6)]))
+    real_replace = os.replace
+
+    def full_disk(src, dst, *args, **kwargs):
+        if str(dst).endswith(".html.gz"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+        return real_replace(src, dst, *args, **kwargs)
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError) as info:
+        run(tmp_path, site, [source(site, listing=[{"url": site.url("/thoi-su")}])])
+    assert info.value.errno == errno.ENOSPC and str(tmp_path / "corpora") in info.value.filename
+    assert docs(tmp_path) == [] and not list((tmp_path / "corpora").rglob(".*.tmp"))

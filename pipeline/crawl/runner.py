@@ -76,6 +76,7 @@ class Outcome:
     parsed: ParsedArticle | None = None
     stored: StoreResult | None = None   # None with `parsed`: published before --since, not stored
     error: FetchError | None = None
+    write_error: OSError | None = None   # the corpus could not be written: the crawl stops
 
 
 def _accept_for(kind: str) -> frozenset[str]:
@@ -101,7 +102,11 @@ def work(fetcher: Fetcher, task: Task, storer: Storer, too_old: Callable[[str | 
             parsed = parse_article(page.text(), page.final_url, source.profile, require_article=source.checks_pages)
             if too_old(parsed.published):
                 return Outcome(task, page, parsed=parsed)
-            return Outcome(task, page, parsed=parsed, stored=storer.store(task, page, parsed))
+            try:
+                stored = storer.store(task, page, parsed)
+            except OSError as exc:  # disk full, read-only corpus: not this page's fault
+                return Outcome(task, page, parsed=parsed, write_error=exc)
+            return Outcome(task, page, parsed=parsed, stored=stored)
         xml = task.kind in ("feed", "sitemap") or (task.kind == "seed" and (
             looks_like_xml(page.body) or page.body[:2] == b"\x1f\x8b" or "xml" in page.content_type))
         if xml:
@@ -303,6 +308,8 @@ class CrawlRun:
 
     def _handle(self, state: CrawlState, outcome: Outcome) -> None:
         task = outcome.task
+        if outcome.write_error is not None:
+            raise outcome.write_error  # as from any stage that cannot write: the caller names the path
         with state.transaction():
             if task.kind != "article":
                 state.see(task.key, task.url, task.source.name, task.kind)
