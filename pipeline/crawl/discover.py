@@ -30,6 +30,7 @@ from pipeline.errors import FetchError
 MAX_XML_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 MAX_ENTRIES = 50_000              # ... and its limit of URLs per sitemap (we apply it to feeds too)
 MAX_LISTING_LINKS = 5_000         # article links taken from one listing page (real ones have a few hundred)
+MAX_LISTING_TAGS = 300_000        # a page with more is not parsed (real ones have a few thousand)
 NEXT_SELECTORS = ("link[rel=next]", "a[rel=next]", "a.next", "a.next-page", "a.page-item.next", ".pagination a.next")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _LEADING = b"\xef\xbb\xbf \t\r\n"
@@ -233,6 +234,9 @@ def parse_listing(html: str, url: str, is_article, profile: Profile | None = Non
     `is_article(clean_url) -> bool` decides which links are articles (patterns and domains);
     the next page itself is never one.
     """
+    tags = html.count("<")
+    if tags > MAX_LISTING_TAGS:
+        raise FetchError(url, "too_complex", f"{tags:,} tags: more than a listing page has ({MAX_LISTING_TAGS:,}), not parsed")
     root = parse_html(html)
     base_tag = next((b for b in root.iter("base") if b.get("href") is not None), None)
     base = (clean_url(base_tag.get("href"), url) if base_tag is not None else url) or url

@@ -169,6 +169,14 @@ class Fetcher:
         if start > now:
             time.sleep(start - now)
 
+    def _turn_done(self, slot: _Slot) -> None:
+        """The next request to the host waits `delay` after this one ended, not only after it
+        began: the server then never sees two requests closer than the delay, whatever the
+        network's jitter or a new connection's set-up cost."""
+        if slot.delay:
+            with slot.lock:
+                slot.next_time = max(slot.next_time, time.monotonic() + slot.delay)
+
     def _give_up(self, slot: _Slot, why: str) -> None:
         with slot.lock:
             slot.given_up = slot.given_up or why
@@ -272,7 +280,10 @@ class Fetcher:
             self._wait_turn(slot)
             retry_after = None
             try:
-                status, response_headers, body = self._exchange(url, headers, accept, limit, truncate)
+                try:
+                    status, response_headers, body = self._exchange(url, headers, accept, limit, truncate)
+                finally:
+                    self._turn_done(slot)
             except FetchError as exc:
                 if exc.reason == "timeout":  # the total deadline: retrying would cost as much again
                     with slot.lock:

@@ -47,6 +47,9 @@ DATE_META = (
 ARTICLE_MIN_CHARS = 1000     # main text of a news article, when the page carries no article markup
 ARTICLE_MIN_LINES = 3
 LINK_DENSITY_MAX = 0.35      # an article's text is mostly not links (real section pages: 0.36-0.98)
+# Real article pages have a few thousand tags (realweb: at most 3,246); a page of a million tiny
+# elements would cost gigabytes and minutes in lxml and trafilatura, so it is refused unparsed.
+MAX_ARTICLE_TAGS = 100_000
 _DATEISH_CLASS = re.compile(r"date|time|publish|ngay", re.I)
 _SPACE_RUN = re.compile(r"\s+")
 _JSONLD_TYPE = re.compile(r"ld\+json", re.I)
@@ -273,6 +276,9 @@ def article_evidence(root, text: str) -> tuple[str | None, str]:
 def parse_article(html: str, url: str, profile: Profile | None = None, require_article: bool = False) -> ParsedArticle:
     """Parse one article page; ParseError when no body text can be found, or (with
     `require_article`) reason 'not_article' when nothing on the page says it is an article."""
+    tags = html.count("<")
+    if tags > MAX_ARTICLE_TAGS:
+        raise ParseError(url, "too_complex", f"{tags:,} tags: more than an article page has ({MAX_ARTICLE_TAGS:,}), not parsed")
     root = parse_html(html)
     canonical = find_canonical(root, url)
     title = find_title(root, profile.title if profile else ())

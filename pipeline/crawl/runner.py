@@ -16,7 +16,9 @@ import datetime as dt
 import fcntl
 import logging
 import secrets
+import threading
 import time
+from contextlib import nullcontext
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -42,6 +44,8 @@ MAX_SITEMAP_DEPTH = 3      # an index of indexes of sitemaps, no deeper
 BATCH = 256                # articles read from the state at a time
 LOW_WATER = 64             # per source: read the next batch when fewer are waiting
 SAMPLES = 200              # links kept to explain a crawl that stored nothing
+HEAVY_PAGE = 2 * 1024 * 1024   # pages this large are parsed one at a time (their trees are big)
+_HEAVY = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,25 +102,32 @@ def work(fetcher: Fetcher, task: Task, storer: Storer, too_old: Callable[[str | 
                              last_modified=task.last_modified, allow=lambda u: in_domains(u, source.domains))
         if page.not_modified:
             return Outcome(task, page)
-        if task.kind == "article":
-            parsed = parse_article(page.text(), page.final_url, source.profile, require_article=source.checks_pages)
-            if too_old(parsed.published):
-                return Outcome(task, page, parsed=parsed)
-            try:
-                stored = storer.store(task, page, parsed)
-            except OSError as exc:  # disk full, read-only corpus: not this page's fault
-                return Outcome(task, page, parsed=parsed, write_error=exc)
-            return Outcome(task, page, parsed=parsed, stored=stored)
-        xml = task.kind in ("feed", "sitemap") or (task.kind == "seed" and (
-            looks_like_xml(page.body) or page.body[:2] == b"\x1f\x8b" or "xml" in page.content_type))
-        if xml:
-            return Outcome(task, page, discovery=parse_feed_or_sitemap(page.body, page.final_url))
-        return Outcome(task, page, discovery=parse_listing(page.text(), page.final_url, _is_article_for(source), source.profile))
+        with _HEAVY if len(page.body) > HEAVY_PAGE else nullcontext():
+            return _parsed(task, page, storer, too_old)
     except FetchError as exc:
         return Outcome(task, error=exc)
     except Exception as exc:  # a parser bug must cost one page, not the night's run
         log.exception("%s: unexpected error", task.url)
         return Outcome(task, error=FetchError(task.url, "internal_error", f"{type(exc).__name__}: {exc}"[:300]))
+
+
+def _parsed(task: Task, page: Page, storer: Storer, too_old: Callable[[str | None], bool]) -> Outcome:
+    """Parse a fetched page: an article (stored unless too old) or a discovery page."""
+    source = task.source
+    if task.kind == "article":
+        parsed = parse_article(page.text(), page.final_url, source.profile, require_article=source.checks_pages)
+        if too_old(parsed.published):
+            return Outcome(task, page, parsed=parsed)
+        try:
+            stored = storer.store(task, page, parsed)
+        except OSError as exc:  # disk full, read-only corpus: not this page's fault
+            return Outcome(task, page, parsed=parsed, write_error=exc)
+        return Outcome(task, page, parsed=parsed, stored=stored)
+    xml = task.kind in ("feed", "sitemap") or (task.kind == "seed" and (
+        looks_like_xml(page.body) or page.body[:2] == b"\x1f\x8b" or "xml" in page.content_type))
+    if xml:
+        return Outcome(task, page, discovery=parse_feed_or_sitemap(page.body, page.final_url))
+    return Outcome(task, page, discovery=parse_listing(page.text(), page.final_url, _is_article_for(source), source.profile))
 
 
 class CrawlRun:
