@@ -162,7 +162,7 @@ def start_server() -> Server:
                 status, headers, body = answer
             try:
                 self.send_response(status)
-                for key, value in headers.items():
+                for key, value in headers.items() if isinstance(headers, dict) else headers:  # or (key, value) pairs
                     self.send_header(key, value)
                 if isinstance(body, bytes):
                     self.send_header("Content-Length", str(len(body)))

@@ -276,3 +276,14 @@ def test_concurrent_fetches_share_nothing_but_the_watchdog(site):  # noqa: F811
         thread.join(30)
     assert results.pop("/slow") == "timeout"
     assert set(results.values()) == {200}
+
+
+def test_a_site_setting_endless_cookies_cannot_grow_the_jar(site):  # noqa: F811
+    counter = iter(range(10**9))
+    site.add("/c", lambda r: (200, [("Content-Type", "text/html")] +
+                              [("Set-Cookie", f"c{next(counter)}={'v' * 1000}; Path=/") for _ in range(90)], b"<p>x</p>"))
+    fetcher = Fetcher(fast_config())
+    for _ in range(20):
+        fetcher.fetch(site.url("/c"))
+    jar = fetcher._session().cookies
+    assert 0 < len(jar) <= 50 and sum(len(c.value) for c in jar) <= 16 * 1024  # 1,800 cookies of 1 KB were sent

@@ -19,6 +19,7 @@ import itertools
 import socket
 import threading
 import time
+from http.cookiejar import DefaultCookiePolicy
 
 import requests
 import urllib3
@@ -188,6 +189,22 @@ class _Adapter(HTTPAdapter):
         return manager
 
 
+class _BoundedCookies(DefaultCookiePolicy):
+    """The standard policy, but a site cannot grow the jar without bound (each response may set
+    a hundred cookies, a session lives for the whole run, and every cookie is sent back)."""
+
+    def __init__(self, jar, max_cookies: int = 50, max_bytes: int = 16 * 1024):
+        super().__init__()
+        self.jar, self.max_cookies, self.max_bytes = jar, max_cookies, max_bytes
+
+    def set_ok(self, cookie, request) -> bool:
+        size = len(cookie.name or "") + len(cookie.value or "")
+        held = list(self.jar)
+        if len(held) >= self.max_cookies or size + sum(len(c.name) + len(c.value or "") for c in held) > self.max_bytes:
+            return False
+        return super().set_ok(cookie, request)
+
+
 class _Session(requests.Session):
     def get_redirect_target(self, resp):
         return None  # redirects are the fetcher's: never followed (nor their bodies read) here
@@ -196,6 +213,7 @@ class _Session(requests.Session):
 def session(user_agent: str, pool_size: int = 4) -> requests.Session:
     """A Session with watched connections that never follows or reads redirects by itself."""
     s = _Session()
+    s.cookies.set_policy(_BoundedCookies(s.cookies))
     adapter = _Adapter(pool_connections=16, pool_maxsize=pool_size, max_retries=0)
     s.mount("http://", adapter)
     s.mount("https://", adapter)
