@@ -9,7 +9,7 @@ import tracemalloc
 
 import pytest
 
-from crawl_fixtures import article_html, bounded, fast_config, listing_html, site, sources_toml  # noqa: F401
+from crawl_fixtures import article_html, bounded, fast_config, site, sources_toml  # noqa: F401
 from pipeline.crawl.discover import parse_feed_or_sitemap, parse_listing
 from pipeline.crawl.parse import parse_article
 from pipeline.crawl.runner import CrawlOptions, crawl

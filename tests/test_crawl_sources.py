@@ -2,7 +2,6 @@
 import pytest
 
 from pipeline.crawl.sources import SOURCES_FILE, load_sources, seed_source
-from pipeline.crawl.urls import path_and_query
 from pipeline.errors import RuleError
 
 REQUIRED = {"baochinhphu.vn", "hanoimoi.vn", "vnexpress.net", "dantri.com.vn", "tuoitre.vn", "nld.com.vn",

@@ -16,9 +16,7 @@ import datetime as dt
 import fcntl
 import logging
 import secrets
-import threading
 import time
-from contextlib import nullcontext
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -26,14 +24,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.corpus import safe_name
-from pipeline.crawl.discover import Discovery, looks_like_xml, parse_feed_or_sitemap, parse_listing
-from pipeline.crawl.fetch import ANY_TYPES, HOST_REASONS, HTML_TYPES, XML_TYPES, Fetcher, FetchConfig, Page
-from pipeline.crawl.parse import ParsedArticle, parse_article
+from pipeline.crawl.discover import Discovery
+from pipeline.crawl.fetch import HOST_REASONS, Fetcher, FetchConfig
 from pipeline.crawl.record import NOTHING_FOUND, RunReport, nothing_stored_advice, write_run_record  # noqa: F401
-from pipeline.crawl.sources import SEED_LISTING_PAGES, Listing, Source
+from pipeline.crawl.sources import SEED_LISTING_PAGES, Source
 from pipeline.crawl.state import CrawlState, now_iso
-from pipeline.crawl.store import Storer, StoreResult
-from pipeline.crawl.urls import canonical_url, host_of, in_domains, looks_like_page, path_and_query
+from pipeline.crawl.store import Storer
+from pipeline.crawl.urls import canonical_url, host_of, in_domains
+from pipeline.crawl.worker import Outcome, Task, is_article_for, work
 from pipeline.errors import CorpusError, FetchError
 from pipeline.records import parse_published
 from pipeline.settings import CORPUS_DIR
@@ -44,8 +42,6 @@ MAX_SITEMAP_DEPTH = 3      # an index of indexes of sitemaps, no deeper
 BATCH = 256                # articles read from the state at a time
 LOW_WATER = 64             # per source: read the next batch when fewer are waiting
 SAMPLES = 200              # links kept to explain a crawl that stored nothing
-HEAVY_PAGE = 2 * 1024 * 1024   # pages this large are parsed one at a time (their trees are big)
-_HEAVY = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,76 +54,6 @@ class CrawlOptions:
     max_attempts: int = 3             # a failing article is retried on later runs up to this
     max_queued: int = 100_000         # new URLs one run may add to the queue (the crawl state)
     max_sitemaps: int = 500           # sitemap files one run reads per source
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    kind: str        # article | listing | feed | sitemap | seed
-    url: str         # what to fetch
-    key: str         # canonical URL, the state's primary key
-    source: Source
-    page: int = 1    # listing page number; sitemap depth
-    listing: Listing | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-@dataclass
-class Outcome:
-    task: Task
-    page: Page | None = None
-    discovery: Discovery | None = None
-    parsed: ParsedArticle | None = None
-    stored: StoreResult | None = None   # None with `parsed`: published before --since, not stored
-    error: FetchError | None = None
-    write_error: OSError | None = None   # the corpus could not be written: the crawl stops
-
-
-def _accept_for(kind: str) -> frozenset[str]:
-    return {"article": HTML_TYPES, "listing": HTML_TYPES, "feed": XML_TYPES, "sitemap": XML_TYPES}.get(kind, ANY_TYPES)
-
-
-def _is_article_for(source: Source) -> Callable[[str], bool]:
-    if source.checks_pages:  # every page link of the site is a candidate; the page decides
-        return lambda url: in_domains(url, source.domains) and looks_like_page(url)
-    return lambda url: in_domains(url, source.domains) and source.is_article(path_and_query(canonical_url(url)))
-
-
-def work(fetcher: Fetcher, task: Task, storer: Storer, too_old: Callable[[str | None], bool]) -> Outcome:
-    """Fetch, parse and store one task (runs in a worker thread; touches neither the crawl
-    state nor the run's bookkeeping). `too_old(published)`: before --since, not stored."""
-    source = task.source
-    try:
-        page = fetcher.fetch(task.url, accept=_accept_for(task.kind), etag=task.etag,
-                             last_modified=task.last_modified, allow=lambda u: in_domains(u, source.domains))
-        if page.not_modified:
-            return Outcome(task, page)
-        with _HEAVY if len(page.body) > HEAVY_PAGE else nullcontext():
-            return _parsed(task, page, storer, too_old)
-    except FetchError as exc:
-        return Outcome(task, error=exc)
-    except Exception as exc:  # a parser bug must cost one page, not the night's run
-        log.exception("%s: unexpected error", task.url)
-        return Outcome(task, error=FetchError(task.url, "internal_error", f"{type(exc).__name__}: {exc}"[:300]))
-
-
-def _parsed(task: Task, page: Page, storer: Storer, too_old: Callable[[str | None], bool]) -> Outcome:
-    """Parse a fetched page: an article (stored unless too old) or a discovery page."""
-    source = task.source
-    if task.kind == "article":
-        parsed = parse_article(page.text(), page.final_url, source.profile, require_article=source.checks_pages)
-        if too_old(parsed.published):
-            return Outcome(task, page, parsed=parsed)
-        try:
-            stored = storer.store(task, page, parsed)
-        except OSError as exc:  # disk full, read-only corpus: not this page's fault
-            return Outcome(task, page, parsed=parsed, write_error=exc)
-        return Outcome(task, page, parsed=parsed, stored=stored)
-    xml = task.kind in ("feed", "sitemap") or (task.kind == "seed" and (
-        looks_like_xml(page.body) or page.body[:2] == b"\x1f\x8b" or "xml" in page.content_type))
-    if xml:
-        return Outcome(task, page, discovery=parse_feed_or_sitemap(page.body, page.final_url))
-    return Outcome(task, page, discovery=parse_listing(page.text(), page.final_url, _is_article_for(source), source.profile))
 
 
 class CrawlRun:
@@ -183,7 +109,7 @@ class CrawlRun:
                 self._push_discovery(state, task)
             if not source.checks_pages:
                 # pages judged no article while links were only candidates: the patterns decide now
-                is_article = _is_article_for(source)
+                is_article = is_article_for(source)
                 state.requeue_skipped(source.name, "not_article", lambda page: is_article(page.fetch_url))
 
     def _refill(self, state: CrawlState) -> None:
@@ -257,7 +183,7 @@ class CrawlRun:
         source = task.source
         if found.truncated:
             self._failure(task, "too_many_urls", found.truncated, outcome.page.final_url)
-        is_article = _is_article_for(source)
+        is_article = is_article_for(source)
         for item in found.articles:
             if not is_article(item.url):
                 if len(self.rejected) < SAMPLES and in_domains(item.url, source.domains):
