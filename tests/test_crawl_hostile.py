@@ -287,3 +287,42 @@ def test_a_site_setting_endless_cookies_cannot_grow_the_jar(site):  # noqa: F811
         fetcher.fetch(site.url("/c"))
     jar = fetcher._session().cookies
     assert 0 < len(jar) <= 50 and sum(len(c.value) for c in jar) <= 16 * 1024  # 1,800 cookies of 1 KB were sent
+
+
+def test_tls_handshake_dribble_is_bounded():
+    """A TLS server announcing a 16 KB handshake record and sending it a byte at a time: no
+    socket read ever waits long enough for a read timeout."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=dribble_tls, args=(conn,), daemon=True).start()
+
+    def dribble_tls(conn):
+        try:
+            conn.recv(4096)  # the ClientHello
+            conn.sendall(b"\x16\x03\x03\x40\x00")  # a handshake record of 16,384 bytes follows ...
+            while not stop.wait(0.3):
+                conn.sendall(b"\x00")
+        except OSError:
+            pass
+        finally:
+            conn.close()
+    threading.Thread(target=serve, daemon=True).start()
+    url = f"https://127.0.0.1:{listener.getsockname()[1]}/a"
+    try:
+        fetcher = Fetcher(fast_config(total_timeout=2, read_timeout=5, connect_timeout=5, retries=1, obey_robots=False))
+        error, seconds = bounded(lambda: fetch_error(fetcher, url), 60)
+    finally:
+        stop.set()
+        listener.close()
+    assert error.reason == "timeout" and seconds < 15
