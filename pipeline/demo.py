@@ -78,7 +78,9 @@ class SiteHandler(BaseHTTPRequestHandler):
     def do_GET(self, body: bool = True) -> None:
         found = self._file()
         if found is None:
-            self.send_error(404, "Không tìm thấy trang")
+            # the reason phrase goes into the status line, which is Latin-1: the Vietnamese text
+            # goes into the page (a non-ASCII reason made http.server send an empty reply)
+            self.send_error(404, "Not Found", "Không tìm thấy trang")
             return
         base = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}".encode()
         data = found.read_bytes().replace(PLACEHOLDER, base)
