@@ -28,6 +28,17 @@ from pathlib import Path
 TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[^./]+\.tmp$")
 
 
+def os_error_text(exc: OSError, directory: Path) -> str:
+    """A disk error naming the file (the real one, not its temporary twin) or else the directory."""
+    name = exc.filename2 or exc.filename
+    why = exc.strerror or str(exc)
+    if name:
+        path = Path(os.fsdecode(name))
+        match = TEMP_NAME.match(path.name)
+        return f"{path.with_name(match['name']) if match else path}: {why}"
+    return f"{directory}: {why} (while writing there)"
+
+
 def temp_path(path: Path) -> Path:
     """A fresh temporary name beside `path` (see TEMP_NAME)."""
     return path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -61,11 +72,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and not exc.filename:  # ENOSPC from write(): say which file
+            exc.filename = str(path)
         raise
     fsync_directory(path.parent)
 

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.atomic import TEMP_NAME as _TEMP_NAME
-from pipeline.atomic import remove_leftovers
+from pipeline.atomic import os_error_text, remove_leftovers  # noqa: F401 (os_error_text: part of this API)
 from pipeline.config import Settings, check_settings
 from pipeline.errors import PipelineError
 from pipeline.lock import RunLock
@@ -32,17 +31,6 @@ STAGES = ("check", "crawl", "extract", "timeline", "report", "export")
 NEEDS = {"crawl": ("check",), "extract": ("check",), "timeline": ("extract",), "report": ("timeline",),
          "export": ("timeline",)}
 CONFLICT_KEY = ["indicator", "area", "area_part", "unit", "modality", "time_period", "time_basis"]
-
-
-def os_error_text(exc: OSError, directory: Path) -> str:
-    """A disk error naming the file (the real one, not its temporary twin) or else the directory."""
-    name = exc.filename2 or exc.filename
-    why = exc.strerror or str(exc)
-    if name:
-        path = Path(os.fsdecode(name))
-        match = _TEMP_NAME.match(path.name)
-        return f"{path.with_name(match['name']) if match else path}: {why}"
-    return f"{directory}: {why} (while writing there)"
 
 
 def conflict_keys(frame: pd.DataFrame) -> set[str]:
@@ -272,8 +260,12 @@ class NightlyRun:
                          "conflicts": len(now), "new_conflicts": len(now - before),
                          "reviewed": int(obs["reviewed"].sum()), "indicators": int(obs["indicator"].nunique()),
                          "skipped": {k: v for k, v in self.timeline.skipped.items() if v}}
-        result.line = (f"{len(obs)} observations, {len(now)} conflicts ({len(now - before)} new), "
-                       f"{result.counts['reviewed']} reviewed → {s.out_dir / 'timeline.csv'}")
+        parts = [f"{len(obs)} observations"]
+        if now:
+            parts.append(f"{len(now)} conflicts" + (f" ({len(now - before)} new)" if now - before else ""))
+        if result.counts["reviewed"]:
+            parts.append(f"{result.counts['reviewed']} reviewed")
+        result.line = ", ".join(parts) + f" → {s.out_dir / 'timeline.csv'}"
 
     def report(self, result: StageResult) -> None:
         from pipeline.report import write_report

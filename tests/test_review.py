@@ -240,7 +240,7 @@ def test_cli_review_export_and_import(tmp_path, monkeypatch):
     rows[1]["verdict"] = "perhaps"
     save_like_excel_vi(sheet, rows, list(rows[0]))
     result = runner.invoke(cli, ["review", "import", str(sheet), "--out", str(out), "--reviewer", "x"])
-    assert result.exit_code == 1 and "row 3, column verdict" in result.output
+    assert result.exit_code == 2 and "row 3, column verdict" in result.output  # nothing applied
     assert len(read_log(out)) == 1
 
 
