@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import stat
@@ -45,6 +46,10 @@ def test_sigkill_of_run_during_extraction_leaves_no_worker_holding_the_lock(copi
     config = write_config(copied, demo_site.base)
     config.write_text(config.read_text().replace("workers = 1", "workers = 2"))
     (copied / "extracted" / "manifest.json").unlink()  # every document is extracted again, by 2 workers
+    slow = copied / "corpora" / "aaa.example" / "2024" / "0000000000000000.json"  # sorted first: a worker
+    slow.parent.mkdir(parents=True)                                            # is busy with it for long
+    slow.write_text(json.dumps({"id": "slow", "text": "Năm 2023: " + ", ".join(
+        f"xã thứ {k} đạt {k % 90},5%" for k in range(20_000)) + "."}, ensure_ascii=False), encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
     process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--config", str(config), "--quiet"],
                                cwd=copied, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -59,6 +64,8 @@ def test_sigkill_of_run_during_extraction_leaves_no_worker_holding_the_lock(copi
             pytest.fail("no extraction worker appeared")
         workers = children_of(process.pid)
         time.sleep(0.01)
+    time.sleep(1.5)  # the workers have their documents
+    workers = children_of(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
 
