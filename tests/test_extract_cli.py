@@ -109,11 +109,11 @@ def test_broken_rule_file_fails_before_work(tmp_path):
     assert not (tmp_path / "o").exists(), "nothing written when the rules are broken"
 
 
-@pytest.mark.parametrize("bad, message", [
-    ('[[rule]]\nid = "percent.x"\nkind = "percent"\nparse = "percent"\npattern = "(unclosed"\n', "bad regex"),
-    ('[[rule]\nid = 1\n', "invalid TOML"),
+@pytest.mark.parametrize("bad, line, message", [
+    ('[[rule]]\nid = "percent.x"\nkind = "percent"\nparse = "percent"\npattern = "(unclosed"\n', 5, "bad regex"),
+    ('[[rule]\nid = 1\n', 1, "invalid TOML"),
 ])
-def test_rule_errors_name_file_and_line(tmp_path, bad, message):
+def test_rule_errors_name_file_and_line(tmp_path, bad, line, message):
     from pipeline.errors import RuleError
     from pipeline.extract.rulebook import load_rulebook
 
@@ -122,4 +122,4 @@ def test_rule_errors_name_file_and_line(tmp_path, bad, message):
     (rules / "patterns.toml").write_text(bad, encoding="utf-8")
     with pytest.raises(RuleError) as info:
         load_rulebook(rules)
-    assert str(info.value).startswith(f"{rules / 'patterns.toml'}:1") and message in str(info.value)
+    assert str(info.value).startswith(f"{rules / 'patterns.toml'}:{line}:") and message in str(info.value)
