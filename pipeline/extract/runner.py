@@ -104,7 +104,8 @@ class ExtractSummary:
             text += f", {self.skipped} skipped ({reasons})"
         if self.dropped:
             text += ", facts left out: " + ", ".join(f"{n} {why}" for why, n in sorted(self.dropped.items()))
-        return text + f", {self.bytes / 1024:.0f} KB in {self.seconds:.1f} s"
+        size = f"{self.bytes / 1024:.0f} KB" if self.bytes >= 1024 else f"{self.bytes} bytes"
+        return text + (f", {size}" if self.bytes else "") + f" in {self.seconds:.1f} s"
 
 
 def content_hash(article: Article) -> str:
@@ -297,6 +298,9 @@ def run_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = 
     from pipeline.progress import bar_logging
 
     workers = workers or os.cpu_count() or 1
+    log.info("extracting %s into %s with rules %s (version %s), %d worker process(es)%s",
+             input_path or corpus_dir, out_dir, book.rules_dir, book.version, workers,
+             "" if incremental else ", every document again")
     with tqdm(desc="extract", unit="doc", disable=True if progress is False else None) as bar, \
             bar_logging(not bar.disable):
         for result in extract_all(todo(), book.rules_dir, workers, book):
