@@ -104,7 +104,7 @@ def _add_shared_options(command: click.Command) -> click.Command:
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _add_shared_options(sub)
-    elif "config_file" not in names:
+    elif "config_file" not in names and names & set(SETTING_OF_OPTION):
         command.params.insert(0, CONFIG)
     return command
 

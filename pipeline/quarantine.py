@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.atomic import fsync_directory
 from pipeline.corpus import read_article
 from pipeline.crawl.state import CrawlState, verify_state
 from pipeline.errors import InputError
@@ -40,6 +41,8 @@ def move_aside(corpus_dir: Path, path: Path) -> Path:
     target = _free(corpus_dir / QUARANTINE / rel.parent / rel.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(path, target)
+    fsync_directory(path.parent)
+    fsync_directory(target.parent)
     return target
 
 

@@ -30,7 +30,7 @@ from pipeline.corpus import corpus_documents, iter_corpus_files, jsonl_documents
 from pipeline.documents import document_of
 from pipeline.errors import PipelineError
 from pipeline.extract.rulebook import RuleBook, load_rulebook
-from pipeline.extract.runner import PARTITIONS_DIR, Ledger, content_hash, fact_order
+from pipeline.extract.runner import PARTITIONS_DIR, Ledger, Skip, content_hash, fact_order
 from pipeline.extract.workers import Extracted, extract_one, use_rulebook
 from pipeline.factstore import FACT_SCHEMA, facts_frame, write_parquet
 from pipeline.records import Article, Fact
@@ -146,15 +146,15 @@ def _articles(part: Partition, on_error) -> Iterator[tuple[Article, str, int | N
 
 
 def extract_partition(part: Partition, rules_dir: str, version: str,
-                      known: dict[str, str]) -> list[DocResult | str]:
-    """Run on a worker: per document a DocResult, per unreadable one its message, in input order.
+                      known: dict[str, str]) -> list[DocResult | Skip]:
+    """Run on a worker: per document a DocResult, per unreadable one a Skip record, in input order.
 
     `known` maps the document ids of the previous run (same rules version) to their content hash:
     an unchanged document is only hashed, its facts are reused by the driver.
     """
     use_rulebook(_book(rules_dir, version))  # what extract_one uses, as in the local pool
-    out: list[DocResult | str] = []
-    for article, source, line in _articles(part, lambda exc: out.append(str(exc))):
+    out: list[DocResult | Skip] = []
+    for article, source, line in _articles(part, lambda exc: out.append(Skip.from_error(exc))):
         digest = content_hash(article)
         size = len(article.text.encode("utf-8"))
         if known.get(article.id) == digest:
@@ -244,7 +244,7 @@ def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partiti
             future.release()
             first = len(ledger.facts)
             for item in results:
-                if isinstance(item, str):  # an unreadable document, already named by file and line
+                if isinstance(item, Skip):  # an unreadable document, named by file and line
                     ledger.skip(item)
                     continue
                 bar.update(1)

@@ -159,12 +159,10 @@ class Ledger:
         self.pending: dict[str, tuple[str | None, int | None]] = {}  # doc id → where it was read
         self.failed = 0  # documents the extractor failed on
 
-    def skip(self, problem: InputError | Skip | str) -> None:
+    def skip(self, problem: InputError | Skip) -> None:
         """A document that could not be read or extracted: counted and reported, never fatal."""
         if isinstance(problem, InputError):
             problem = Skip.from_error(problem)
-        elif isinstance(problem, str):  # a message from a remote worker
-            problem = Skip(problem, short_reason(re.sub(r"^\S+?(?::\d+)?: ", "", problem)))
         self.summary.skipped += 1
         self.summary.skips.append(problem)
         log.warning("skipped %s", problem.message)
