@@ -59,11 +59,18 @@ def decode_document(raw: bytes, source: str, line: int | None = None) -> Article
     except (MemoryError, ValueError) as exc:
         raise InputError(f"unreadable JSON: {type(exc).__name__}: {exc}", source=source, line=line) from None
     try:
-        return Article.from_dict(data, source=source, line=line)
+        article = Article.from_dict(data, source=source, line=line)
     except InputError:
         raise
     except Exception as exc:  # a validator bug on a strange value: still this document's problem
         raise InputError(f"invalid document: {type(exc).__name__}: {exc}", source=source, line=line) from None
+    for name, value in article.as_dict().items():  # JSON allows "\ud800"; no UTF-8 file can hold it
+        try:
+            value is None or value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(f"field '{name}' holds an unpaired surrogate (character {exc.start})",
+                             source=source, line=line) from None
+    return article
 
 
 def read_article(path: Path) -> Article:

@@ -68,6 +68,15 @@ def test_deeply_nested_corpus_document_is_quarantined_and_the_run_goes_on(copied
     assert summary.stage("report").status == "ok" and summary.exit_code == 1
 
 
+def test_unpaired_surrogate_in_text_is_skipped_not_fatal(tmp_path):
+    surrogate = doc("s").replace("0,03%.", "0,03% \\ud800.")  # valid JSON, but no UTF-8 text can hold it
+    assert "\\ud800" in surrogate
+    path = jsonl(tmp_path / "docs.jsonl", [surrogate, doc("a")])
+    summary = run_extraction(input_path=path, out_dir=tmp_path / "out", workers=1, progress=False)
+    assert summary.exit_code == 1 and summary.errors == [f"{path}:1: field 'text' holds an unpaired surrogate (character 85)"]
+    assert set(pd.read_parquet(tmp_path / "out" / "facts.parquet")["doc_id"]) == {"a"}
+
+
 def test_document_that_breaks_the_extractor_is_skipped_named_and_counted(tmp_path, monkeypatch):
     import pipeline.extract.workers as workers
 

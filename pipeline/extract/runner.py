@@ -286,9 +286,14 @@ def run_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = 
 
     def todo() -> Iterator[Article]:
         for article, path, line in source:
-            digest = content_hash(article)
-            size = len(article.text.encode("utf-8"))
-            if ledger.admit(article.id, digest, size, path, line, document_of(article, digest)) == "new":
+            try:
+                digest = content_hash(article)
+                status = ledger.admit(article.id, digest, len(article.text.encode("utf-8")), path, line,
+                                      document_of(article, digest))
+            except Exception as exc:  # whatever one document does, the others are extracted
+                ledger.skip(InputError(f"unreadable document: {type(exc).__name__}: {exc}", source=path, line=line))
+                continue
+            if status == "new":
                 yield article
 
     from tqdm import tqdm
