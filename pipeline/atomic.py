@@ -59,9 +59,10 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, sync_directory: bool = True) -> None:
     """Write to a temporary file beside `path`, fsync, rename, fsync the directory: readers never
-    see half a file. The temporary file is removed on any exception (disk full included)."""
+    see half a file. The temporary file is removed on any exception (disk full included).
+    `sync_directory=False` leaves the directory fsync to a later write in the same directory."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(path)
@@ -80,7 +81,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError) and not exc.filename:  # ENOSPC from write(): say which file
             exc.filename = str(path)
         raise
-    fsync_directory(path.parent)
+    if sync_directory:
+        fsync_directory(path.parent)
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:

@@ -36,7 +36,9 @@ def write_article(corpus_dir: Path, article: Article, html: bytes | None = None)
     means the document is complete."""
     path = article_path(corpus_dir, article)
     if html is not None:
-        atomic_write_bytes(path.with_suffix("").with_suffix(".html.gz"), gzip.compress(html, mtime=0))
+        # same directory as the JSON: the JSON's directory fsync makes both renames durable
+        atomic_write_bytes(path.with_suffix("").with_suffix(".html.gz"), gzip.compress(html, mtime=0),
+                           sync_directory=False)
     payload = dumps_json(article.as_dict(), indent=1) + "\n"
     atomic_write_text(path, payload)
     return path
