@@ -82,6 +82,8 @@ def _command_config(ctx: click.Context, param: click.Parameter, value: Path | No
         return
     defaults = {}
     for option in ctx.command.params:
+        if not option.expose_value:  # e.g. an accepted-and-ignored --corpus
+            continue
         field = SETTING_OF_OPTION.get(option.name or "")
         value = getattr(settings, field) if field else None
         if value is not None:

@@ -21,6 +21,23 @@ def test_every_rule_file_and_demo_site_file_is_package_data():
     assert (DEMO_SITE_DIR / "index.html").exists()
 
 
+def test_every_package_and_its_data_files_are_in_the_wheel():
+    """A subpackage or a data file inside pipeline/ that pyproject.toml does not list would be
+    missing from `pip install .` (packages are listed explicitly, beside the mapped rules/)."""
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    package_root = PROJECT_ROOT / "pipeline"
+    packages = {".".join(("pipeline",) + p.parent.relative_to(package_root).parts)
+                for p in package_root.rglob("__init__.py") if "__pycache__" not in p.parts}
+    assert packages <= set(config["packages"]), sorted(packages - set(config["packages"]))
+    for path in package_root.rglob("*"):
+        if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            continue
+        owner = max((p for p in packages if path.parent.relative_to(PROJECT_ROOT).as_posix().replace("/", ".")
+                     .startswith(p)), key=len)
+        rel = path.relative_to(PROJECT_ROOT / owner.replace(".", "/")).as_posix()
+        assert any(fnmatch.fnmatch(rel, g) for g in config["package-data"].get(owner, [])), f"{path} not shipped"
+
+
 def test_supported_pythons_are_3_11_to_3_13():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["requires-python"] == ">=3.11,<3.14"
