@@ -121,6 +121,9 @@ def _short_sentence(fact: Fact, article: Article, texts: dict[str, str]) -> Fact
     size = len(fact.text)
     margin = max(0, (MAX_STORED_SENTENCE - size) // 2)
     lo, hi = max(0, pos - margin), min(len(sentence), pos + size + margin)
+    earlier = sentence.rfind(fact.text, lo, pos + size - 1) if size else -1
+    if earlier >= 0:  # the figure's own text must be the first one in the window (the review marks that)
+        lo = earlier + 1
     space = sentence.find(" ", lo, pos)
     lo = space + 1 if lo and space >= 0 else lo
     space = sentence.rfind(" ", pos + size, hi)
