@@ -24,10 +24,10 @@ from pipeline.config import Settings
 from pipeline.corpus import atomic_write_text
 from pipeline.run import run_nightly
 from pipeline.runsummary import RunSummary
-from pipeline.settings import PROJECT_ROOT
+from pipeline.settings import DEMO_SITE_DIR
 
 log = logging.getLogger(__name__)
-DEMO_SITE = PROJECT_ROOT / "corpora" / "_demo_site"
+DEMO_SITE = DEMO_SITE_DIR  # corpora/_demo_site in a checkout, pipeline/_demo_site when installed
 DEMO_SOURCE = "tintuc-thudo.demo"
 PLACEHOLDER = b"__SITE__"
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",

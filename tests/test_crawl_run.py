@@ -156,6 +156,7 @@ def test_failures_are_counted_by_reason_logged_and_recorded(site, tmp_path, capl
     assert record["failed_by_reason"] == {"http_500": 1, "http_404": 1, "no_text": 1}
     assert {f["url"] for f in record["failures"]} == {site.url(art_path(n)) for n in (3, 4, 5)}
     assert record["counts"]["skipped_robots"] == 1 and record["exit_code"] == 1
+    assert record["counts"]["failed"] == sum(record["failed_by_reason"].values()) == 3  # the record agrees with itself
     for n in (3, 4, 5):
         assert any(site.url(art_path(n)) in message for message in caplog.messages)
     state = CrawlState(tmp_path / "corpora" / "state.sqlite")
@@ -204,9 +205,10 @@ def test_cli_seed_crawl_summary_and_exit_code(site, tmp_path):  # noqa: F811
     site.page("/lien-he", "<html><head><title>Liên hệ</title></head><body><h1>Liên hệ</h1><p>Tòa soạn: 12 phố Hàng Bài</p></body></html>")
     result = CliRunner().invoke(cli, ["crawl", "--seed", site.url("/chuyen-muc"), "--corpus", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
-    last = result.output.strip().splitlines()[-1]
+    last = result.stdout.strip().splitlines()[-1]  # the summary on stdout, like every command's
     # every link is a candidate; the contact page shows no sign of an article and is not stored
-    assert last.startswith("crawl: discovered 4, fetched 3, new 3,") and "not_article 1" in last and "failed 0" in last
+    assert last.startswith("crawl: discovered 4, fetched 3, new 3") and "not_article 1" in last
+    assert "failed" not in last  # counters that are zero are left out
     stored = list(iter_articles(tmp_path / "c", on_error=pytest.fail))
     assert sorted(d.title for d in stored) == ["Bài số 1", "Bài số 2", "Bài số 3"]
     assert {d.source for d in stored} == {"127.0.0.1"}

@@ -53,10 +53,13 @@ def crawl(sources_file, seed, corpus_dir, since, max_pages, max_queued, refresh,
 
     Exit status: 0 all good, 1 some pages failed, 2 nothing worked or no article was found.
     """
+    from pipeline.cli import settings_for
+    from pipeline.crawl.fetch import FetchConfig
     from pipeline.crawl.runner import CrawlOptions
     from pipeline.crawl.runner import crawl as run_crawl
     from pipeline.crawl.sources import SOURCES_FILE, load_sources, seed_source
     from pipeline.errors import PipelineError
+    from pipeline.progress import bar_logging
 
     try:
         path = sources_file or SOURCES_FILE
@@ -66,8 +69,11 @@ def crawl(sources_file, seed, corpus_dir, since, max_pages, max_queued, refresh,
             raise click.UsageError(f"{path}: no enabled source (use --seed URL for an ad hoc crawl)")
         if article_patterns:
             sources = [dataclasses.replace(s, article_patterns=article_patterns) for s in sources]
+        s = settings_for(click.get_current_context())  # [crawl] delay, concurrency … of chitieu.toml
+        fetch = {k: v for k, v in dict(delay=s.delay, concurrency=s.concurrency, per_host=s.per_host,
+                                       read_timeout=s.timeout, retries=s.retries).items() if v is not None}
         options = CrawlOptions(corpus_dir=corpus_dir, since=since, max_pages=max_pages, refresh=refresh,
-                               **({"max_queued": max_queued} if max_queued else {}))
+                               fetch=FetchConfig(**fetch), **({"max_queued": max_queued} if max_queued else {}))
         bar = tqdm(disable=True if quiet else None, unit="page", desc="crawl", file=sys.stderr)
 
         def progress(done: int, total: int) -> None:
@@ -76,14 +82,15 @@ def crawl(sources_file, seed, corpus_dir, since, max_pages, max_queued, refresh,
             bar.refresh()
 
         try:
-            report = run_crawl(sources, options, progress=progress)
+            with bar_logging(not bar.disable):  # log lines above the bar, not through it
+                report = run_crawl(sources, options, progress=progress)
         finally:
             bar.close()
     except PipelineError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     if not quiet:
-        click.echo(report.summary() + f" [run record: {report.record_path}]", err=True)
+        click.echo(report.summary() + f" [run record: {report.record_path}]")  # on stdout, like every summary
         for advice in report.advice:
-            click.echo(advice, err=True)
+            click.echo(advice)
     sys.exit(report.exit_code)

@@ -43,15 +43,16 @@ class RunReport:
         return Counter(f["reason"] for f in self.failures)
 
     def summary(self) -> str:
-        parts = [f"{key} {self.counts.get(key, 0)}" for key in COUNT_KEYS
-                 if key != "failed" and (key not in ("not_article", "over_cap") or self.counts.get(key))]
+        parts = [f"{key} {self.counts[key]}" for key in COUNT_KEYS if key != "failed" and self.counts.get(key)]
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(self.failed_by_reason().items()))
-        return "crawl: " + ", ".join(parts) + f", failed {len(self.failures)}" + (f" ({reasons})" if reasons else "")
+        failed = [f"failed {len(self.failures)} ({reasons})"] if self.failures else []  # non-zero counters only
+        return "crawl: " + (", ".join(parts + failed) or "nothing to do")
 
     def as_dict(self) -> dict:
         return {
             "started": self.started, "finished": self.finished, "sources": self.sources,
-            "options": self.options, "counts": {k: self.counts.get(k, 0) for k in COUNT_KEYS} | dict(self.counts),
+            "options": self.options,
+            "counts": {k: self.counts.get(k, 0) for k in COUNT_KEYS} | dict(self.counts) | {"failed": len(self.failures)},
             "failed_by_reason": dict(self.failed_by_reason()), "failures": self.failures,
             "advice": self.advice, "exit_code": self.exit_code,
         }
