@@ -22,6 +22,7 @@ import pandas as pd
 
 from pipeline.atomic import os_error_text, remove_leftovers  # noqa: F401 (os_error_text: part of this API)
 from pipeline.config import Settings, check_settings
+from pipeline.crawl.record import NOTHING_FOUND
 from pipeline.errors import PipelineError
 from pipeline.lock import RunLock
 from pipeline.runsummary import RunSummary, StageResult, new_run_id, utc_now
@@ -216,7 +217,9 @@ class NightlyRun:
         result.line = report.summary().removeprefix("crawl: ")
         self.summary.new_articles = report.counts.get("new", 0)
         if report.exit_code == 2:
-            result.status, result.error = "failed", f"no page could be fetched: {result.line}"
+            nothing_found = any(f["reason"] == NOTHING_FOUND for f in report.failures)
+            why = "no article found on the sources' pages" if nothing_found else "no page could be fetched"
+            result.status, result.error = "failed", f"{why}: {result.line}"
         elif report.exit_code == 1 or damaged:
             result.status = "partial"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import RuleError
-from pipeline.rules import line_of, load_toml
+from pipeline.rules import load_toml, table_lines
 
 VALUE_KINDS = ("level", "change", "share_of_plan", "contribution", "other")
 MODALITIES = ("target", "actual", "unknown")
@@ -69,8 +69,9 @@ def load_meaning(path: Path, between_words: tuple[str, ...]) -> tuple[tuple[Mean
     out = {}
     for table, result_key, allowed in (("value_kind", "kind", VALUE_KINDS), ("modality", "set", MODALITIES)):
         rules, seen = [], set()
+        lines = table_lines(text, table)
         for n, entry in enumerate(data.get(table, [])):
-            line = line_of(text, f"[[{table}]]", n)
+            line = lines[n] if n < len(lines) else None
 
             def fail(message: str):
                 raise RuleError(message, path=str(path), line=line)
