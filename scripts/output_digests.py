@@ -21,6 +21,8 @@ REALNEWS = ROOT.parent / "shared" / "realnews" / "articles.jsonl"
 MASKS = [
     (re.compile(rb"\d{8}T\d{6}Z-[0-9a-f]{6}"), b"RUN-ID"),
     (re.compile(rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"), b"TIME"),
+    # the report's "tạo lúc 2026-12-02 00:41" (minutes, no seconds): a run a minute later is no other output
+    (re.compile(rb"(?<=t\xe1\xba\xa1o l\xc3\xbac )\d{4}-\d{2}-\d{2} \d{2}:\d{2}"), b"TIME"),
     (re.compile(rb"127\.0\.0\.1:\d+"), b"127.0.0.1:PORT"),
     (re.compile(rb"localhost:\d+"), b"localhost:PORT"),
 ]
