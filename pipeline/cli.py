@@ -150,7 +150,7 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
     from pipeline.config import default_config_path, load_settings
-    from pipeline.settings import version_report
+    from pipeline.commands.version import version_report
 
     rules_dir = None
     try:  # the rules this directory's chitieu.toml uses, when there is one

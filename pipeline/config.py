@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from pipeline.errors import ConfigError, PipelineError
-from pipeline.rules import line_of as find_line, load_toml
+from pipeline.rules.tomlfile import line_of as find_line, load_toml
 from pipeline.settings import DEFAULTS
 
 CONFIG_NAME = "chitieu.toml"
@@ -170,8 +170,8 @@ def check_settings(settings: Settings) -> tuple[list[str], list[str]]:
 
     Problems make a run fail before it starts; notes are what a run would use.
     """
-    from pipeline.crawl.sources import load_sources
-    from pipeline.extract.rulebook import load_rulebook
+    from pipeline.rules.sources import load_sources
+    from pipeline.rules.book import load_rulebook
 
     problems: list[str] = []
     notes: list[str] = [f"config: {settings.origin}"]

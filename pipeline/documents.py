@@ -63,7 +63,7 @@ def load_home_areas(sources_file: Path | None) -> dict[str, str]:
     """
     if sources_file is None or not Path(sources_file).exists():
         return {}
-    from pipeline.crawl.sources import load_sources
+    from pipeline.rules.sources import load_sources
 
     areas: dict[str, str] = {}
     for source in load_sources(Path(sources_file)):

@@ -182,7 +182,7 @@ class NightlyRun:
 
         from pipeline.crawl.fetch import FetchConfig
         from pipeline.crawl.runner import CrawlOptions, crawl
-        from pipeline.crawl.sources import load_sources
+        from pipeline.rules.sources import load_sources
         from pipeline.progress import bar_logging
         from pipeline.quarantine import quarantine_bad_state
 

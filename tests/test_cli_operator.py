@@ -125,7 +125,7 @@ def test_version_names_rules_and_main_libraries():
 
 
 def test_init_writes_an_editable_copy_of_the_rules_and_a_config_using_it(tmp_path, monkeypatch):
-    from pipeline.extract.rulebook import rules_version
+    from pipeline.rules.book import rules_version
 
     target = tmp_path / "project"
     result = invoke("init", target)

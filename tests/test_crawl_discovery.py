@@ -13,7 +13,7 @@ from crawl_fixtures import article_html, bounded, fast_config, site, sources_tom
 from pipeline.crawl.discover import parse_feed_or_sitemap, parse_listing
 from pipeline.crawl.parse import parse_article
 from pipeline.crawl.runner import CrawlOptions, crawl
-from pipeline.crawl.sources import load_sources
+from pipeline.rules.sources import load_sources
 from pipeline.crawl.state import CrawlState
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

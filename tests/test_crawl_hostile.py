@@ -15,7 +15,7 @@ from crawl_fixtures import article_html, bounded, dribble, fast_config, hang_up,
 from pipeline.corpus import iter_articles
 from pipeline.crawl.fetch import XML_TYPES, Fetcher
 from pipeline.crawl.runner import CrawlOptions, crawl
-from pipeline.crawl.sources import load_sources
+from pipeline.rules.sources import load_sources
 from pipeline.crawl.state import CrawlState
 from pipeline.errors import FetchError
 

@@ -15,7 +15,7 @@ from pipeline.crawl.charset import decode_body
 from pipeline.crawl.discover import parse_feed_or_sitemap, parse_listing
 from pipeline.crawl.parse import parse_article
 from pipeline.crawl.runner import CrawlOptions, crawl
-from pipeline.crawl.sources import SOURCES_FILE, load_sources
+from pipeline.rules.sources import SOURCES_FILE, load_sources
 from pipeline.crawl.urls import canonical_url, path_and_query
 from pipeline.normalize import normalize_text
 

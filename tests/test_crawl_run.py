@@ -12,7 +12,7 @@ from crawl_fixtures import article_html, fast_config, listing_html, site, source
 from pipeline.cli import cli
 from pipeline.corpus import iter_articles, iter_corpus_files
 from pipeline.crawl.runner import CrawlOptions, crawl
-from pipeline.crawl.sources import load_sources
+from pipeline.rules.sources import load_sources
 from pipeline.crawl.state import CrawlState
 
 PATTERN = r"-\d{4}\.html$"

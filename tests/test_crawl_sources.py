@@ -1,7 +1,7 @@
 """rules/sources.toml: the shipped file loads, and mistakes are reported with file:line."""
 import pytest
 
-from pipeline.crawl.sources import SOURCES_FILE, load_sources, seed_source
+from pipeline.rules.sources import SOURCES_FILE, load_sources, seed_source
 from pipeline.errors import RuleError
 
 REQUIRED = {"baochinhphu.vn", "hanoimoi.vn", "vnexpress.net", "dantri.com.vn", "tuoitre.vn", "nld.com.vn",

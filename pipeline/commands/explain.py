@@ -23,7 +23,7 @@ def explain(target: str, published: str | None, source: str, title: str, rules_d
     """Explain what each figure in TARGET means and why: TARGET is a sentence, a corpus document
     (.json), a JSON Lines file or a text file."""
     from pipeline.explain import articles_from, explain as run, format_explanations
-    from pipeline.extract.rulebook import load_rulebook
+    from pipeline.rules.book import load_rulebook
     from pipeline.records import parse_published
 
     try:

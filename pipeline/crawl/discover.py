@@ -23,7 +23,7 @@ from lxml import etree
 
 from pipeline.crawl.dates import parse_date
 from pipeline.crawl.dom import parse_html, select_one
-from pipeline.crawl.sources import Profile
+from pipeline.rules.sources import Profile
 from pipeline.crawl.urls import clean_url
 from pipeline.errors import FetchError
 

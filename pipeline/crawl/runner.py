@@ -27,7 +27,7 @@ from pipeline.corpus import safe_name
 from pipeline.crawl.discover import Discovery
 from pipeline.crawl.fetch import HOST_REASONS, Fetcher, FetchConfig
 from pipeline.crawl.record import NOTHING_FOUND, RunReport, nothing_stored_advice, write_run_record  # noqa: F401
-from pipeline.crawl.sources import SEED_LISTING_PAGES, Source
+from pipeline.rules.sources import SEED_LISTING_PAGES, Source
 from pipeline.crawl.state import CrawlState, now_iso
 from pipeline.crawl.store import Storer
 from pipeline.crawl.urls import canonical_url, host_of, in_domains

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipeline.extract import extract_facts
-from pipeline.extract.rulebook import RuleBook
+from pipeline.rules.book import RuleBook
 from pipeline.records import Article
 
 

@@ -28,7 +28,7 @@ from pipeline.atomic import atomic_write_json
 from pipeline.corpus import corpus_documents, iter_corpus_files, jsonl_documents
 from pipeline.documents import document_of, load_home_areas, write_documents
 from pipeline.errors import InputError, PipelineError
-from pipeline.extract.rulebook import RuleBook, load_rulebook
+from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.extract.workers import Extracted, extract_all
 from pipeline.factstore import facts_generation, read_facts, write_facts
 from pipeline.records import Article, Fact

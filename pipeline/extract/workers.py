@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.extract import extract_facts
-from pipeline.extract.rulebook import RuleBook, load_rulebook
+from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.normalize import normalize_text
 from pipeline.records import Article, Fact
 
