@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.documents import host_key, url_host
 from pipeline.timeline.observe import (CHANGE_COLUMNS, SERIES_KEYS, TIMELINE_COLUMNS, changes, decimals,
@@ -37,10 +38,11 @@ class Timeline:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
-def build_timeline(facts: pd.DataFrame, *, decisions: Mapping[str, object] | None = None,
+def build_timeline(facts: pd.DataFrame | pa.Table, *, decisions: Mapping[str, object] | None = None,
                    documents: pd.DataFrame | None = None, labels: Mapping[str, str] | None = None,
                    context: pd.DataFrame | None = None) -> Timeline:
-    """The pure core: facts (+ review decisions, documents table, indicator labels) → timeline tables."""
+    """The pure core: facts (a DataFrame, or an Arrow table as read from facts.parquet) + review
+    decisions, documents table, indicator labels → timeline tables."""
     prepared, skipped = prepare(facts, decisions, documents, labels, context)
     obs = observations(prepared)
     return Timeline(observations=obs, wide=wide(obs), latest=latest(obs), changes=changes(prepared),

@@ -1,0 +1,247 @@
+"""Columns as numpy arrays for the timeline's group work: text as sorted dictionary codes.
+
+Grouping, sorting and joining a million facts on text columns in pandas costs tens of seconds and
+gigabytes of Python strings; the same work on integer codes costs a fraction of a second. A `Text`
+column keeps each distinct string once, in code-point order (the order Python and pandas sort
+strings in; UTF-8 byte order is the same), so comparing or sorting codes is comparing or sorting
+the strings. Per-value work (a time, a subject key, a label) is done once per distinct value.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_HEX = np.full(256, 255, dtype=np.uint8)
+_HEX[np.frombuffer(b"0123456789", np.uint8)] = np.arange(10, dtype=np.uint8)
+_HEX[np.frombuffer(b"abcdef", np.uint8)] = np.arange(10, 16, dtype=np.uint8)
+
+
+def arrow_text(column) -> pa.Array:
+    """Any column of strings (Arrow, pandas, numpy, list) as one Arrow string array, nulls as "".
+
+    Values that are not strings (a number in a JSON Lines file) become their str(), as they
+    would be written out.
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if isinstance(column, pa.Array):
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary_decode()
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = column.cast(pa.string())
+        return pc.fill_null(column, "") if column.null_count else column
+    values = pd.Series(column, dtype=object) if not isinstance(column, pd.Series) else column.astype(object)
+    values = values.where(values.notna(), "")
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([v if isinstance(v, str) else str(v) for v in values], type=pa.string())
+
+
+class Text:
+    """A text column: `values[codes]` is the column, `values` sorted, so code order is string order."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray):
+        self.codes = codes
+        self.values = values  # object array of distinct str, sorted
+
+    @classmethod
+    def of(cls, column) -> Text:
+        """From any column of strings (Arrow, chunked or not, pandas, numpy, a list); nulls are ""."""
+        if not isinstance(column, (pa.Array, pa.ChunkedArray)):
+            column = arrow_text(column)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = column.cast(pa.string())
+        chunks = pc.dictionary_encode(column)
+        chunks = chunks.chunks if isinstance(chunks, pa.ChunkedArray) else [chunks]
+        if not chunks or not sum(len(c) for c in chunks):
+            return cls(np.zeros(0, np.int32), np.array([], dtype=object))
+        dictionary = chunks[-1].dictionary  # one memo table for every chunk: the last holds them all
+        indices = np.concatenate([pc.fill_null(c.indices, -1).to_numpy() for c in chunks]).astype(np.int64)
+        values = dictionary.to_numpy(zero_copy_only=False)
+        if (indices < 0).any():  # missing: the empty string
+            values = np.append(values, np.array([""], dtype=object))
+            indices[indices < 0] = len(values) - 1
+        return cls._sorted(indices, np.asarray(values, dtype=object))
+
+    @classmethod
+    def _sorted(cls, indices: np.ndarray, values: np.ndarray) -> Text:
+        """Codes of `indices` into possibly repeated, unsorted `values`, renumbered in string order."""
+        encoded = pc.dictionary_encode(pa.array(values, pa.string()))
+        distinct = encoded.dictionary
+        order = pc.array_sort_indices(distinct).to_numpy()
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        remap = rank[encoded.indices.to_numpy()]
+        return cls(remap[indices], np.asarray(distinct.take(order).to_numpy(zero_copy_only=False), dtype=object))
+
+    @classmethod
+    def from_strings(cls, strings) -> Text:
+        """From an object array (or list) of str, one row each."""
+        strings = np.asarray(strings, dtype=object)
+        if not len(strings):
+            return cls(np.zeros(0, np.int32), np.array([], dtype=object))
+        return cls._sorted(np.arange(len(strings)), strings)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def take(self, rows) -> Text:
+        return Text(self.codes[rows], self.values)
+
+    def strings(self, rows=None) -> np.ndarray:
+        """The column (or its `rows`) as an object array of str."""
+        return self.values[self.codes if rows is None else self.codes[rows]]
+
+    def arrow(self, rows=None) -> pa.Array:
+        """The column (or its `rows`) as an Arrow string array."""
+        codes = self.codes if rows is None else self.codes[rows]
+        if not len(self.values):
+            return pa.array([""] * len(codes), pa.string()) if len(codes) else pa.array([], pa.string())
+        indices = pa.array(codes, pa.int64())
+        return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string())).dictionary_decode()
+
+    def code(self, value: str) -> int:
+        """The code of `value`, -1 when absent."""
+        at = int(np.searchsorted(self.values, value)) if len(self.values) else 0
+        return at if at < len(self.values) and self.values[at] == value else -1
+
+    def eq(self, value: str) -> np.ndarray:
+        return self.codes == self.code(value)
+
+    def isin(self, values: Sequence[str]) -> np.ndarray:
+        wanted = np.zeros(len(self.values) + 1, dtype=bool)
+        for value in values:
+            wanted[self.code(value)] = True  # -1 (absent) marks the spare last slot
+        wanted[-1] = False
+        return wanted[self.codes]
+
+    def per_value(self, func: Callable[[str], object]) -> np.ndarray:
+        """func(value) for each distinct value, as an object array indexed by code."""
+        out = np.empty(len(self.values), dtype=object)
+        out[:] = [func(v) for v in self.values]
+        return out
+
+    def map(self, func: Callable[[str], str]) -> Text:
+        """A new Text with func applied to each distinct value."""
+        mapped = Text.from_strings(self.per_value(func)) if len(self.values) else Text(self.codes.copy(), self.values)
+        if not len(self.values):
+            return mapped
+        return Text(mapped.codes[self.codes], mapped.values)
+
+
+def where(condition: np.ndarray, value: str, text: Text) -> Text:
+    """`value` where `condition`, else the text's own."""
+    if not condition.any():
+        return text
+    at = text.code(value)
+    if at >= 0:
+        return Text(np.where(condition, at, text.codes), text.values)
+    values = np.append(text.values, np.array([value], dtype=object))
+    order = np.argsort(values.astype(str), kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = np.where(condition, len(text.values), text.codes)
+    return Text(rank[codes], values[order])
+
+
+def combine(func: Callable[..., tuple], names: int, *texts: Text) -> list[Text]:
+    """func(*strings) → `names` strings, once per distinct combination of the texts; one Text each."""
+    gid, first = group(*[t.codes for t in texts])
+    n = len(texts[0]) if texts else 0
+    if not n:
+        return [Text(np.zeros(0, np.int64), np.array([], dtype=object)) for _ in range(names)]
+    rows = [func(*(t.values[t.codes[i]] for t in texts)) for i in first]
+    out = []
+    for k in range(names):
+        part = Text.from_strings(np.array([r[k] for r in rows], dtype=object))
+        out.append(Text(part.codes[gid], part.values))
+    return out
+
+
+def _combined(keys: Sequence[np.ndarray]) -> np.ndarray:
+    """One int64 key per row with the order of the key tuples (dense codes where they would overflow)."""
+    key = np.asarray(keys[0], dtype=np.int64)
+    for other in keys[1:]:
+        other = np.asarray(other, dtype=np.int64)
+        span = int(other.max()) + 1 if len(other) else 1
+        if len(key) and int(key.max()) >= (1 << 62) // max(span, 1):
+            key = dense(key)
+        key = key * span + other
+    return key
+
+
+def dense(key: np.ndarray) -> np.ndarray:
+    """Codes 0..k-1 of integer or float keys in ascending order (pandas' equality: NaN equals NaN,
+    -0.0 equals 0.0), by hashing: no sort of the rows, only of their k distinct values."""
+    codes, uniques = pd.factorize(key, use_na_sentinel=False)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[np.argsort(uniques, kind="stable")] = np.arange(len(uniques))
+    return rank[codes]
+
+
+def group(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group number of each row, first row of each group), groups numbered in key order."""
+    n = len(keys[0]) if keys else 0
+    if not n:
+        return np.zeros(n, np.int64), np.zeros(0, np.int64)
+    gid = dense(_combined(keys))
+    first = np.full(int(gid.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(first, gid, np.arange(n))
+    return gid, first
+
+
+def float_codes(values: np.ndarray) -> np.ndarray:
+    """Dense codes of float keys in ascending order (NaN last and equal to NaN, -0.0 equal to 0.0)."""
+    return dense(np.asarray(values, dtype=np.float64))
+
+
+def id_ranks(ids: pa.Array) -> np.ndarray:
+    """Ranks of string ids in code-point order (equal ids equal ranks); 16-hex ids parsed as numbers."""
+    ids = arrow_text(ids)
+    n = len(ids)
+    if n and pc.all(pc.equal(pc.binary_length(ids), 16)).as_py():
+        data = np.frombuffer(ids.buffers()[2], dtype=np.uint8)
+        offsets = np.int64 if pa.types.is_large_string(ids.type) else np.int32
+        start = int(np.frombuffer(ids.buffers()[1], dtype=offsets)[ids.offset])
+        digits = _HEX[data[start:start + 16 * n]].reshape(n, 16)
+        if not (digits == 255).any():  # lowercase hex: numeric order is byte order
+            packed = np.ascontiguousarray((digits[:, 0::2] << 4) | digits[:, 1::2])
+            return packed.view(">u8").reshape(n).astype(np.uint64)
+    return Text.of(ids).codes
+
+
+def group_starts(sorted_gid: np.ndarray) -> np.ndarray:
+    """Where each group begins in rows sorted by group number."""
+    if not len(sorted_gid):
+        return np.zeros(0, np.int64)
+    return np.flatnonzero(np.r_[True, sorted_gid[1:] != sorted_gid[:-1]])
+
+
+def first_in_group(gid: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Mask of the rows (in their order) that are the first of their (group, code) pair."""
+    if not len(gid):
+        return np.zeros(0, dtype=bool)
+    return ~pd.Series(_combined([gid, code])).duplicated(keep="first").to_numpy()
+
+
+def joined(values: pa.Array, gid: np.ndarray, ngroups: int, separator: str = " ") -> pa.Array:
+    """For rows sorted by group number: each group's values joined by `separator` ("" when none)."""
+    counts = np.bincount(gid, minlength=ngroups) if len(gid) else np.zeros(ngroups, np.int64)
+    offsets = np.zeros(ngroups + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), values.cast(pa.large_string()))
+    return pc.binary_join(lists, pa.scalar(separator, pa.large_string()))
+
+
+def python_strings(array: pa.Array) -> np.ndarray:
+    """An Arrow string array as an object array of Python str."""
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
