@@ -45,26 +45,51 @@ def unsafe_cell(value: object) -> object:
     return value
 
 
-def write_csv(path: Path, frame: pd.DataFrame) -> None:
+def write_csv(path: Path, frame: pd.DataFrame | pa.Table) -> None:
     """A spreadsheet-safe CSV: UTF-8 with BOM, comma-separated, formula-looking text escaped."""
     atomic_write_bytes(Path(path), csv_bytes(frame))
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes | bytearray:
+def csv_bytes(frame: pd.DataFrame | pa.Table) -> bytes:
     """The bytes `write_csv` writes: what pandas' to_csv(index=False, lineterminator="\r\n") gives for
     the frame with safe_cell() applied to its text, encoded UTF-8 with BOM. Built column by column
-    with pyarrow (no Python object per cell); pandas itself for dtypes this does not know."""
-    out = bytearray("\ufeff".encode("utf-8"))
-    if len(frame.columns) < 2 or not all(isinstance(c, str) for c in frame.columns):
-        return out + _pandas_csv(frame).encode("utf-8")  # csv quotes a lone empty field: leave it to csv
-    out += _lines([_quoted(pa.array([name], pa.string())) for name in frame.columns])
+    with pyarrow (no Python object per cell); pandas itself for dtypes this does not know. An Arrow
+    table (text, numbers, booleans) is written as the DataFrame it stands for."""
+    bom = "\ufeff".encode("utf-8")
+    names = frame.column_names if isinstance(frame, pa.Table) else list(frame.columns)
+    if isinstance(frame, pa.Table) and (len(names) < 2 or any(_arrow_cells(c.slice(0, 0).combine_chunks()) is None
+                                                              for c in frame.columns)):
+        frame = frame.to_pandas()  # not a table of the timeline's kinds: as pandas writes it
+    if len(names) < 2 or not all(isinstance(c, str) for c in names):
+        return bom + _pandas_csv(frame).encode("utf-8")  # csv quotes a lone empty field: leave it to csv
+    parts = [bom, _lines([_quoted(pa.array([name], pa.string())) for name in names])]
     for start in range(0, len(frame), CSV_CHUNK_ROWS):
-        part = frame.iloc[start:start + CSV_CHUNK_ROWS]
-        cells = [_csv_cells(part.iloc[:, k]) for k in range(len(frame.columns))]
+        if isinstance(frame, pa.Table):
+            part = frame.slice(start, CSV_CHUNK_ROWS)
+            cells = [_arrow_cells(column.combine_chunks()) for column in part.columns]
+        else:
+            part = frame.iloc[start:start + CSV_CHUNK_ROWS]
+            cells = [_csv_cells(part.iloc[:, k]) for k in range(len(names))]
         if any(c is None for c in cells):
-            return bytearray("\ufeff".encode("utf-8")) + _pandas_csv(frame).encode("utf-8")
-        out += _lines(cells)
-    return out
+            return bom + _pandas_csv(frame).encode("utf-8")
+        parts.append(_lines(cells))
+    return b"".join(parts)
+
+
+def _arrow_cells(column: pa.Array) -> pa.Array | None:
+    """As _csv_cells, for an Arrow column (text, dictionary of text, float64, integer, boolean)."""
+    kind = column.type
+    if pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
+        return _quoted(_escaped(pc.fill_null(column.dictionary, ""))).take(pc.fill_null(column.indices, 0)) if len(
+            column.dictionary) else pa.array([""] * len(column), pa.string())
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return _quoted(_escaped(pc.fill_null(column, "")))
+    if pa.types.is_boolean(kind) and not column.null_count:
+        return pa.array(["False", "True"]).take(column.cast(pa.int8()))
+    if (pa.types.is_float64(kind) or pa.types.is_integer(kind)) and not (
+            pa.types.is_integer(kind) and column.null_count):
+        return _csv_cells(pd.Series(column.to_numpy(zero_copy_only=False)))
+    return None
 
 
 CSV_CHUNK_ROWS = 100_000
@@ -151,15 +176,15 @@ def _quoted(text: pa.Array) -> pa.Array:
 
 
 def _lines(cells: list[pa.Array]) -> memoryview:
-    """Cells joined by commas, each row ended by \r\n, as UTF-8 bytes."""
-    comma, end = pa.scalar(",", pa.large_string()), pa.scalar("\r\n", pa.large_string())
-    rows = pc.binary_join_element_wise(*[c.cast(pa.large_string()) for c in cells], comma)
-    rows = pc.binary_join_element_wise(rows, end, pa.scalar("", pa.large_string()))
+    """Cells joined by commas, each row ended by \r\n, as UTF-8 bytes (a view of Arrow's buffer)."""
+    last = pc.binary_join_element_wise(cells[-1], "\r\n", "")
+    rows = pc.binary_join_element_wise(*[c.cast(pa.large_string()) for c in cells[:-1]],
+                                       last.cast(pa.large_string()), pa.scalar(",", pa.large_string()))
     if not len(rows):
         return memoryview(b"")
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
-    first, last = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
-    return memoryview(rows.buffers()[2])[first:last]
+    first, end = int(offsets[rows.offset]), int(offsets[rows.offset + len(rows)])
+    return memoryview(rows.buffers()[2])[first:end]
 
 
 def write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema | None = None) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +76,32 @@ def test_csv_bytes_in_chunks_and_for_odd_frames(monkeypatch):
     frame = pd.DataFrame({"a": [f"=x{k}" for k in range(10)], "b": [k / 3 for k in range(10)], "c": [True] * 10})
     for odd in (frame, frame.iloc[:0], frame[["a"]], pd.DataFrame({"a": [""], "b": [None]})):
         assert bytes(csv_bytes(odd)) == "\ufeff".encode() + _pandas_csv(odd).encode("utf-8")
+
+
+@st.composite
+def tables(draw):
+    """Arrow tables of the kinds the timeline builds: text (plain or a dictionary), floats, integers, booleans."""
+    n = draw(st.sampled_from([0, 1, 4, 30]))
+    columns = {}
+    for k in range(draw(st.integers(2, 5))):
+        kind = draw(st.sampled_from(["text", "dictionary", "float", "int", "bool"]))
+        if kind in ("text", "dictionary"):
+            values = draw(st.lists(TEXT, min_size=n, max_size=n))
+            array = pa.array(values, pa.string())
+            columns[f"c{k}"] = array.dictionary_encode() if kind == "dictionary" else array
+        elif kind == "float":
+            columns[f"c{k}"] = pa.array(draw(st.lists(FLOATS, min_size=n, max_size=n)), pa.float64())
+        elif kind == "int":
+            columns[f"c{k}"] = pa.array(draw(st.lists(st.integers(-10**12, 10**12), min_size=n, max_size=n)),
+                                        pa.int64())
+        else:
+            columns[f"c{k}"] = pa.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), pa.bool_())
+    return pa.table(columns)
+
+
+@settings(max_examples=200, deadline=None)
+@given(table=tables())
+def test_an_arrow_table_is_written_as_the_frame_it_stands_for(table):
+    from pipeline.timeline.columns import to_pandas
+
+    assert bytes(csv_bytes(table)) == "\ufeff".encode() + _pandas_csv(to_pandas(table)).encode("utf-8")

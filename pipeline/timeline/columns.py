@@ -62,15 +62,24 @@ class Text:
             column = column.cast(pa.string())
         chunks = pc.dictionary_encode(column)
         chunks = chunks.chunks if isinstance(chunks, pa.ChunkedArray) else [chunks]
-        if not chunks or not sum(len(c) for c in chunks):
+        chunks = [c for c in chunks if len(c)]
+        if not chunks:
             return cls(np.zeros(0, np.int32), np.array([], dtype=object))
         dictionary = chunks[-1].dictionary  # one memo table for every chunk: the last holds them all
-        indices = np.concatenate([pc.fill_null(c.indices, -1).to_numpy() for c in chunks]).astype(np.int64)
-        values = dictionary.to_numpy(zero_copy_only=False)
-        if (indices < 0).any():  # missing: the empty string
-            values = np.append(values, np.array([""], dtype=object))
-            indices[indices < 0] = len(values) - 1
-        return cls._sorted(indices, np.asarray(values, dtype=object))
+        parts = [(pc.fill_null(c.indices, -1) if c.null_count else c.indices).to_numpy() for c in chunks]
+        indices = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        missing = indices < 0
+        if missing.any():  # missing: the empty string
+            if pc.any(pc.equal(dictionary, "")).as_py():
+                indices = np.where(missing, pc.index(dictionary, "").as_py(), indices)
+            else:
+                dictionary = pa.concat_arrays([dictionary.cast(pa.string()), pa.array([""], pa.string())])
+                indices = np.where(missing, len(dictionary) - 1, indices)
+        order = pc.array_sort_indices(dictionary).to_numpy()  # distinct already: only sorted here
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        values = np.asarray(dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=object)
+        return cls(rank[indices], values)
 
     @classmethod
     def _sorted(cls, indices: np.ndarray, values: np.ndarray) -> Text:
@@ -167,7 +176,7 @@ def combine(func: Callable[..., tuple], names: int, *texts: Text) -> list[Text]:
     return out
 
 
-def _combined(keys: Sequence[np.ndarray]) -> np.ndarray:
+def combined(keys: Sequence[np.ndarray]) -> np.ndarray:
     """One int64 key per row with the order of the key tuples (dense codes where they would overflow)."""
     key = np.asarray(keys[0], dtype=np.int64)
     for other in keys[1:]:
@@ -193,10 +202,16 @@ def group(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(keys[0]) if keys else 0
     if not n:
         return np.zeros(n, np.int64), np.zeros(0, np.int64)
-    gid = dense(_combined(keys))
+    gid = dense(combined(keys))
     first = np.full(int(gid.max()) + 1, n, dtype=np.int64)
-    np.minimum.at(first, gid, np.arange(n))
+    np.minimum.at(first, gid.astype(np.intp), np.arange(n, dtype=np.int64))
     return gid, first
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (np.unique without its hashing path, which is slower here)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def float_codes(values: np.ndarray) -> np.ndarray:
@@ -230,7 +245,7 @@ def first_in_group(gid: np.ndarray, code: np.ndarray) -> np.ndarray:
     """Mask of the rows (in their order) that are the first of their (group, code) pair."""
     if not len(gid):
         return np.zeros(0, dtype=bool)
-    return ~pd.Series(_combined([gid, code])).duplicated(keep="first").to_numpy()
+    return ~pd.Series(combined([gid, code])).duplicated(keep="first").to_numpy()
 
 
 def joined(values: pa.Array, gid: np.ndarray, ngroups: int, separator: str = " ") -> pa.Array:
@@ -245,3 +260,19 @@ def joined(values: pa.Array, gid: np.ndarray, ngroups: int, separator: str = " "
 def python_strings(array: pa.Array) -> np.ndarray:
     """An Arrow string array as an object array of Python str."""
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def to_pandas(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as pandas holds the timeline's tables: text as Python str (object columns; a
+    dictionary's values shared, not copied per row), numbers and booleans as numpy columns."""
+    out = {}
+    for name, column in zip(table.column_names, table.columns):
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        if pa.types.is_dictionary(column.type):
+            values = np.asarray(column.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+            out[name] = values[column.indices.to_numpy()] if len(column) else np.array([], dtype=object)
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            out[name] = np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
+        else:
+            out[name] = column.to_numpy(zero_copy_only=False)
+    return pd.DataFrame(out, copy=False)

@@ -21,8 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.timeline.columns import (Text, dense, first_in_group, float_codes, group, group_starts, id_ranks,
-                                       joined, python_strings)
+from pipeline.timeline.columns import (Text, combined, dense, distinct, first_in_group, float_codes, group,
+                                       group_starts, id_ranks, joined, python_strings)
 from pipeline.timeline.prepare import NO_DAY, Figures
 
 SERIES_KEYS = ["indicator", "area", "area_part", "unit", "modality"]
@@ -44,6 +44,7 @@ CHANGE_COLUMNS = [
 ]
 BASIS_RANK = {"stated": 0, "inherited": 1, "source": 2, "published": 3, "none": 4, "": 5}
 MAX_NAMED = 20  # articles named in disagrees_with
+STATUS = ("reviewed", "corroborated", "single_source", "needs_review")
 RANK_BASIS = {rank: basis for basis, rank in BASIS_RANK.items()}
 FIRST = ("indicator", "indicator_label", "area", "area_part", "unit", "modality", "value_kind", "baseline",
          "time_start", "time_end", "grain", "time_period", "period_label")  # the representative's own
@@ -96,8 +97,8 @@ def cluster(figures: list[tuple[float, float]], unit: str) -> dict[tuple[float, 
 
 def _places(values: np.ndarray) -> np.ndarray:
     """decimals() of each value, computed once per distinct value."""
-    distinct, codes = np.unique(values, return_inverse=True)
-    return np.array([decimals(float(v)) for v in distinct], dtype=np.int64)[codes.reshape(-1)].reshape(values.shape)
+    found, codes = np.unique(values, return_inverse=True)
+    return np.array([decimals(float(v)) for v in found], dtype=np.int64)[codes.reshape(-1)].reshape(values.shape)
 
 
 def _cluster_block(v: np.ndarray, m: np.ndarray, ratio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,7 +146,7 @@ def merge_agreeing(f: Figures, cell: np.ndarray) -> tuple[np.ndarray, np.ndarray
     rep_v, rep_m = dv.copy(), dm.copy()
     ratio_of_cell = f.unit.eq("ratio")[first]
     sizes = per_cell[dcell[order]]
-    for k in np.unique(sizes):
+    for k in distinct(sizes):
         block = order[sizes == k].reshape(-1, k)  # cells with k distinct figures, one row each
         if k <= MAX_VECTOR_FIGURES:
             rv, rm = _cluster_block(dv[block], dm[block], ratio_of_cell[block[:, 0]])
@@ -181,7 +182,7 @@ def aggregate(f: Figures, keys: list[np.ndarray]) -> Groups:
     starts = group_starts(g)
     count = len(starts)
     first = order[starts]
-    out: dict = {name: getattr(f, name).strings(first) for name in FIRST}
+    out: dict = {name: getattr(f, name).take(first) for name in FIRST}  # columns, made into Python below
     for name in NUMBERS:
         out[name] = getattr(f, name)[first]
     out["n_facts"] = np.diff(np.r_[starts, n]).astype(np.int64)
@@ -189,61 +190,99 @@ def aggregate(f: Figures, keys: list[np.ndarray]) -> Groups:
     distinct_doc = first_in_group(g, docs)
     out["n_sources"] = np.bincount(g[distinct_doc], minlength=count).astype(np.int64)
     out["reviewed"] = np.bincount(g, weights=f.reviewed[order], minlength=count) > 0
+    basis_of_rank = np.array([RANK_BASIS.get(r, "") for r in range(len(BASIS_RANK) + 1)], dtype=object)
     for name in ("time_basis", "area_basis"):  # the strongest basis among the supporting facts
         text: Text = getattr(f, name)
         ranks = np.array([BASIS_RANK.get(v, len(BASIS_RANK)) for v in text.values], dtype=np.int64)
         best = np.minimum.reduceat(ranks[text.codes[order]], starts) if n else np.zeros(0, np.int64)
-        out[name] = np.array([RANK_BASIS.get(int(r), "") for r in best], dtype=object)
+        out[name] = Text._sorted(best, basis_of_rank)
     seen = f.seen[order]
     known = seen != NO_DAY
     low = np.minimum.reduceat(np.where(known, seen, np.iinfo(np.int64).max), starts) if n else seen
     high = np.maximum.reduceat(np.where(known, seen, NO_DAY), starts) if n else seen
     out["first_seen"] = _days(np.where(low == np.iinfo(np.int64).max, NO_DAY, low))
     out["last_seen"] = _days(high)
-    out["qualifier"] = _distinct_joined(f.qualifier, order, g, count)
-    out["qualifier"] = np.array([q.replace(" ", "|") for q in out["qualifier"]], dtype=object)
-    out["sources"] = _distinct_joined(f.sources, order, g, count)
+    out["qualifier"] = pc.replace_substring(_distinct_joined(f.qualifier, order, g, count), " ", "|")
+    if _one_to_one(f.doc, f.sources) and f.doc.code("") < 0:  # a source per article: its first rows
+        out["sources"] = joined(f.sources.arrow(order[distinct_doc]), g[distinct_doc], count)
+    else:
+        out["sources"] = _distinct_joined(f.sources, order, g, count)
     ids = f.fact_id.take(pa.array(order, pa.int64()))
     nonempty = pc.not_equal(ids, "").to_numpy(zero_copy_only=False)
-    out["fact_ids"] = python_strings(joined(ids.filter(pa.array(nonempty)), g[nonempty], count))
+    out["fact_ids"] = joined(ids.filter(pa.array(nonempty)), g[nonempty], count)
     out["doc_ids"] = _distinct_joined(f.doc, order, g, count)
     empty = f.doc.code("")
     pairs = distinct_doc & (docs != empty)
     return Groups(first=first, columns=out, doc_group=g[pairs], doc_code=docs[pairs])
 
 
-def _distinct_joined(text: Text, order: np.ndarray, g: np.ndarray, count: int) -> np.ndarray:
+def _one_to_one(a: Text, b: Text) -> bool:
+    """Whether the two columns determine each other (one b per a and one a per b)."""
+    if not len(a.codes):
+        return True
+    for x, y in ((a, b), (b, a)):
+        low = np.full(len(x.values), np.iinfo(np.int64).max, dtype=np.int64)
+        high = np.full(len(x.values), -1, dtype=np.int64)
+        codes, values = x.codes.astype(np.intp), y.codes.astype(np.int64)  # ufunc.at is fast on these
+        np.minimum.at(low, codes, values)
+        np.maximum.at(high, codes, values)
+        used = high >= 0
+        if not (low[used] == high[used]).all():
+            return False
+    return True
+
+
+def _distinct_joined(text: Text, order: np.ndarray, g: np.ndarray, count: int) -> pa.Array:
     """Each group's distinct non-empty values, in order of first appearance, space-joined."""
     codes = text.codes[order]
     keep = first_in_group(g, codes) & (codes != text.code(""))
-    return python_strings(joined(text.arrow(order[keep]), g[keep], count))
+    return joined(text.arrow(order[keep]), g[keep], count)
 
 
-def _days(days: np.ndarray) -> np.ndarray:
+def _table(columns: dict, names: list[str], order: np.ndarray) -> pa.Table:
+    """The output table, each column in `order`: text with few values as a dictionary (sorted), the
+    rest as Arrow strings and numbers; as pandas only when someone asks (Timeline)."""
+    out = {}
+    take = pa.array(order, pa.int64())
+    for name in names:
+        value = columns[name]
+        if isinstance(value, Text):
+            out[name] = pa.DictionaryArray.from_arrays(pa.array(value.codes[order], pa.int32()),
+                                                       pa.array(value.values, pa.string()))
+        elif isinstance(value, pa.Array):
+            out[name] = value.take(take).cast(pa.string())
+        elif value.dtype == object:
+            out[name] = pa.array(value[order], pa.string())
+        else:
+            out[name] = pa.array(value[order])
+    return pa.table(out)
+
+
+def _days(days: np.ndarray) -> Text:
     """Days since 1970 as YYYY-MM-DD ("" for NO_DAY), formatted once per distinct day."""
     codes, distinct = pd.factorize(days)
-    text = np.array(["" if d == NO_DAY else str(np.datetime64(int(d), "D")) for d in distinct], dtype=object)
-    return text[codes]
+    return Text._sorted(codes, np.array(["" if d == NO_DAY else str(np.datetime64(int(d), "D")) for d in distinct],
+                                        dtype=object))
 
 
-def _stable_id(columns: list[np.ndarray]) -> np.ndarray:
+def _stable_id(parts: list[pa.Array]) -> np.ndarray:
     """First 16 hex of the SHA-1 of the key values joined by "|" (str() of each)."""
-    parts = [pa.array(c.astype(str) if c.dtype != object else c, pa.string()) for c in columns]
-    keys = pc.binary_join_element_wise(*parts, "|").to_pylist()
-    return np.array([hashlib.sha1(k.encode("utf-8")).hexdigest()[:16] for k in keys], dtype=object)
+    keys = pc.binary_join_element_wise(*parts, "|").cast(pa.binary()).to_pylist()
+    return np.array([h.hexdigest()[:16] for h in map(hashlib.sha1, keys)], dtype=object)
 
 
-def _key_strings(f: Figures, first: np.ndarray, names: list[str], value_key, value_max_key) -> list[np.ndarray]:
+def _key_strings(f: Figures, first: np.ndarray, names: list[str], value_key, value_max_key) -> list[pa.Array]:
+    """str() of each key of each group, as Arrow strings (each distinct value formatted once)."""
     out = []
     for name in names:
         if name == "dated":
-            out.append(np.where(f.dated[first], "True", "False").astype(object))
-        elif name == "value_key":
-            out.append(value_key[first])
-        elif name == "value_max_key":
-            out.append(value_max_key[first])
+            out.append(pa.array(["False", "True"]).take(pa.array(f.dated[first].astype(np.int8))))
+        elif name in ("value_key", "value_max_key"):
+            values = (value_key if name == "value_key" else value_max_key)[first]
+            codes, distinct = pd.factorize(values.view(np.int64))  # per bit pattern, as str() tells them
+            out.append(pa.array(np.asarray(distinct).view(np.float64).astype(str)).take(pa.array(codes)))
         else:
-            out.append(getattr(f, name).strings(first))
+            out.append(getattr(f, name).arrow(first))
     return out
 
 
@@ -252,13 +291,12 @@ def _sort_codes(f: Figures, first: np.ndarray, names: list[str], columns: dict, 
     keys = []
     for name in names:
         if name == "dated":
-            keys.append(f.dated[first])
+            keys.append(f.dated[first].astype(np.int64))
         elif name in NUMBERS:
-            keys.append(columns[name])
+            keys.append(float_codes(columns[name]))  # ascending, NaN last, -0.0 tied with 0.0
         else:
             keys.append(getattr(f, name).codes[first])
-    keys.append(id_ranks(pa.array(ids, pa.string())))
-    return np.lexsort(keys[::-1])
+    return np.lexsort((id_ranks(pa.array(ids, pa.string())), combined(keys)))
 
 
 def _codes(f: Figures, names: list[str], value_key: np.ndarray, value_max_key: np.ndarray) -> list[np.ndarray]:
@@ -275,7 +313,7 @@ def _codes(f: Figures, names: list[str], value_key: np.ndarray, value_max_key: n
     return out
 
 
-def observations(f: Figures) -> pd.DataFrame:
+def observations(f: Figures) -> pa.Table | pd.DataFrame:
     """Levels only: one row per agreeing group of figures in a cell, conflicts and review settled."""
     levels = f.take(np.flatnonzero(f.value_kind.eq("level")))
     if not len(levels):
@@ -291,15 +329,15 @@ def observations(f: Figures) -> pd.DataFrame:
     _settle(columns, cell[first], groups, levels.doc.values)
     order = _sort_codes(levels, first, SERIES_KEYS + TIME_KEYS + ["dated", "value", "value_max"], columns,
                         columns["observation_id"])
-    return pd.DataFrame({name: columns[name][order] for name in TIMELINE_COLUMNS})
+    return _table(columns, TIMELINE_COLUMNS, order)
 
 
-def _series_id(f: Figures, first: np.ndarray) -> np.ndarray:
+def _series_id(f: Figures, first: np.ndarray) -> Text:
     """indicator|area|area_part|unit|modality, built once per distinct series."""
     series, at = group(*[getattr(f, k).codes[first] for k in SERIES_KEYS])
     text = np.array(["|".join(getattr(f, k).values[getattr(f, k).codes[first[a]]] for k in SERIES_KEYS)
                      for a in at], dtype=object)
-    return text[series]
+    return Text._sorted(series, text)
 
 
 def _settle(columns: dict, cell: np.ndarray, groups: Groups, doc_values: np.ndarray) -> None:
@@ -309,14 +347,14 @@ def _settle(columns: dict, cell: np.ndarray, groups: Groups, doc_values: np.ndar
     reviewed = columns["reviewed"]
     reviewed_in_cell = np.bincount(cell, weights=reviewed)[cell]
     settled = reviewed_in_cell > 0
-    status = np.where(columns["n_sources"] > 1, "corroborated", "single_source").astype(object)
-    status[reviewed] = "reviewed"
-    status[settled & ~reviewed] = "needs_review"
-    columns["status"] = status
+    status = np.where(columns["n_sources"] > 1, 1, 2)  # codes into STATUS
+    status[reviewed] = 0
+    status[settled & ~reviewed] = 3
+    columns["status"] = Text._sorted(status, np.array(STATUS, dtype=object))
     columns["conflict"] = np.where(settled, reviewed & (reviewed_in_cell > 1), size > 1)
     shared = size > 1
     if re.search(r"\s", "".join(doc_values)):  # ids that a space-split would cut: word by word, as before
-        columns["disagrees_with"] = _disagrees_by_text(cell, columns["doc_ids"], shared)
+        columns["disagrees_with"] = _disagrees_by_text(cell, python_strings(columns["doc_ids"]), shared)
     else:
         columns["disagrees_with"] = _disagrees_with(cell, shared, groups.doc_group, groups.doc_code, doc_values)
 
@@ -332,7 +370,7 @@ def _disagrees_with(cell: np.ndarray, shared: np.ndarray, pair_group: np.ndarray
     span = len(doc_values) + 1
     mine = shared[pair_group]
     pair_group, pair_doc = pair_group[mine], pair_doc[mine]
-    union = np.unique(cell[pair_group] * span + pair_doc)  # each cell's articles, sorted
+    union = distinct(cell[pair_group] * span + pair_doc)  # each cell's articles, sorted
     union_cell, union_doc = union // span, union % span
     start = np.searchsorted(union_cell, np.arange(cell.max() + 1))
     total = np.bincount(union_cell, minlength=cell.max() + 1)[cell[obs]]
@@ -352,7 +390,7 @@ def _disagrees_with(cell: np.ndarray, shared: np.ndarray, pair_group: np.ndarray
     kept = np.cumsum(keep)
     before = np.where(at > 0, kept[np.maximum(at - 1, 0)], 0)
     keep &= kept - before <= MAX_NAMED
-    names = pa.array(doc_values[candidate[keep]], pa.string())
+    names = pa.array(doc_values, pa.string()).take(pa.array(candidate[keep]))
     text = python_strings(joined(names, np.repeat(np.arange(len(obs)), window)[keep], len(obs)))
     named = np.where(others == 0, total, others)
     more = named > MAX_NAMED
@@ -378,7 +416,7 @@ def _some(ids: list[str]) -> str:
     return " ".join(ids[:MAX_NAMED]) + (f" (+{len(ids) - MAX_NAMED})" if len(ids) > MAX_NAMED else "")
 
 
-def changes(f: Figures) -> pd.DataFrame:
+def changes(f: Figures) -> pa.Table | pd.DataFrame:
     """Changes, shares of plan and contributions: one row per figure reported, with its sources."""
     rows = f.take(np.flatnonzero(~f.value_kind.eq("level")))
     if not len(rows):
@@ -389,4 +427,4 @@ def changes(f: Figures) -> pd.DataFrame:
     columns["change_id"] = _stable_id(_key_strings(rows, first, keys, rows.value_key, rows.value_max_key))
     order = _sort_codes(rows, first, SERIES_KEYS + ["value_kind"] + TIME_KEYS + ["value"], columns,
                         columns["change_id"])
-    return pd.DataFrame({name: columns[name][order] for name in CHANGE_COLUMNS})
+    return _table(columns, CHANGE_COLUMNS, order)

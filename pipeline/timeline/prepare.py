@@ -106,29 +106,51 @@ class Figures:
         return column.take(rows) if isinstance(column, Text) else column[rows]
 
 
-def fact_columns(facts: pd.DataFrame | pa.Table) -> tuple[int, dict]:
-    """(rows, the timeline's input columns) of a DataFrame or an Arrow table: fact_id as an Arrow
-    string array, other text as Text ("" for missing), numbers as float64 (NaN for missing or
-    unreadable)."""
-    arrow = isinstance(facts, pa.Table)
-    n = facts.num_rows if arrow else len(facts)
-    names = set(facts.column_names if arrow else facts.columns)
-    out: dict = {}
-    for name in FACT_INPUT:
-        column = (facts.column(name) if arrow else facts[name]) if name in names else None
-        if name in NUMBERS:
-            if column is None:
-                out[name] = np.full(n, np.nan)
-            elif arrow and (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
-                out[name] = np.asarray(column.cast(pa.float64()).to_numpy(), dtype=np.float64).copy()
-            else:
-                values = column.to_pandas() if arrow else column
-                out[name] = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy().copy()
-        elif name == "fact_id":
-            out[name] = arrow_text(column if column is not None else [""] * n)
-        else:
-            out[name] = Text.of(column if column is not None else pa.array([""] * n, pa.string()))
-    return n, out
+@dataclass(frozen=True, slots=True)
+class FactColumns:
+    """The timeline's input columns of the facts, coded: fact_id as an Arrow string array, other
+    text as Text ("" for missing), numbers as float64 (NaN for missing or unreadable). A tenth of
+    the memory of the same columns as Python objects, and a third of them as Arrow strings."""
+
+    n: int
+    columns: dict
+
+    @classmethod
+    def of(cls, facts: pd.DataFrame | pa.Table | FactColumns) -> FactColumns:
+        if isinstance(facts, FactColumns):
+            return facts
+        arrow = isinstance(facts, pa.Table)
+        names = set(facts.column_names if arrow else facts.columns)
+        get = (lambda name: facts.column(name)) if arrow else (lambda name: facts[name])
+        n = facts.num_rows if arrow else len(facts)
+        return cls(n, {name: _coded(name, get(name) if name in names else None, n) for name in FACT_INPUT})
+
+    @classmethod
+    def read_parquet(cls, path, names: list[str] | None = None) -> FactColumns:
+        """From facts.parquet, one column at a time (never the whole table in memory as strings);
+        columns not in `names` or not in the file are empty."""
+        import pyarrow.parquet as pq
+
+        source = pq.ParquetFile(path)
+        present = set(source.schema_arrow.names) & set(names if names is not None else FACT_INPUT)
+        n = source.metadata.num_rows
+        return cls(n, {name: _coded(name, source.read(columns=[name]).column(0) if name in present else None, n)
+                       for name in FACT_INPUT})
+
+
+def _coded(name: str, column, n: int):
+    """One input column coded (see FactColumns); `column` None when the facts lack it."""
+    arrow = isinstance(column, (pa.Array, pa.ChunkedArray))
+    if name in NUMBERS:
+        if column is None:
+            return np.full(n, np.nan)
+        if arrow and (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+            return np.asarray(column.cast(pa.float64()).to_numpy(), dtype=np.float64).copy()
+        values = column.to_pandas() if arrow else column
+        return pd.to_numeric(values, errors="coerce").astype("float64").to_numpy().copy()
+    if name == "fact_id":
+        return arrow_text(column if column is not None else [""] * n)
+    return Text.of(column if column is not None else pa.array([""] * n, pa.string()))
 
 
 def _verdicts(ids: pa.Array, decisions: Mapping[str, object]) -> np.ndarray:
@@ -146,7 +168,7 @@ def _corrected(ids: np.ndarray, decisions: Mapping[str, object]) -> np.ndarray:
     return pd.to_numeric(pd.Series(ids, dtype=object).map(corrected), errors="coerce").astype("float64").to_numpy()
 
 
-def prepare(facts: pd.DataFrame | pa.Table, decisions: Mapping[str, object] | None = None,
+def prepare(facts: pd.DataFrame | pa.Table | FactColumns, decisions: Mapping[str, object] | None = None,
             documents: pd.DataFrame | None = None, labels: Mapping[str, str] | None = None,
             context: pd.DataFrame | pa.Table | None = None) -> tuple[Figures, dict[str, int]]:
     """One row per usable figure (levels and changes) with its series, period, source and review state.
@@ -155,10 +177,12 @@ def prepare(facts: pd.DataFrame | pa.Table, decisions: Mapping[str, object] | No
     them, else from `context` (fact_id + those columns, for the changes at least).
     """
     decisions, labels = decisions or {}, labels or {}
-    present = facts.column_names if isinstance(facts, pa.Table) else list(facts.columns)
+    present = [] if isinstance(facts, FactColumns) else (
+        facts.column_names if isinstance(facts, pa.Table) else list(facts.columns))
     if context is None and all(c in present for c in CONTEXT):
         context = facts.select(["fact_id", *CONTEXT]) if isinstance(facts, pa.Table) else facts[["fact_id", *CONTEXT]]
-    n, cols = fact_columns(facts)
+    coded = FactColumns.of(facts)
+    cols = coded.columns
     figure = cols["kind"].isin(FIGURE_KINDS)
     skipped: dict[str, int] = {"not_a_figure": int((~figure).sum())}
     verdicts = _verdicts(cols["fact_id"], decisions)
