@@ -50,6 +50,22 @@ def write_csv(path: Path, frame: pd.DataFrame | pa.Table) -> None:
     atomic_write_bytes(Path(path), csv_bytes(frame))
 
 
+def write_csvs(files: list[tuple[Path, pd.DataFrame | pa.Table]]) -> None:
+    """Several write_csv() in order; each file's bytes are built while the one before goes to disk
+    (its fsync), and a write that fails stops the ones after it, as one after the other would."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chitieu-write") as disk:
+        writing = None
+        for path, frame in files:
+            data = csv_bytes(frame)
+            if writing is not None:
+                writing.result()
+            writing = disk.submit(atomic_write_bytes, Path(path), data)
+        if writing is not None:
+            writing.result()
+
+
 def csv_bytes(frame: pd.DataFrame | pa.Table) -> bytes:
     """The bytes `write_csv` writes: what pandas' to_csv(index=False, lineterminator="\r\n") gives for
     the frame with safe_cell() applied to its text, encoded UTF-8 with BOM. Built column by column
@@ -165,7 +181,8 @@ def _object_cell(value: object, missing: bool) -> str:
 def _quoted(text: pa.Array) -> pa.Array:
     """In double quotes (doubled inside) where the csv module would quote the cell."""
     data = text.buffers()[2]
-    if data is None or not any(memoryview(data).tobytes().find(c.encode()) >= 0 for c in SPECIAL):
+    data = data.to_pybytes() if data is not None else b""
+    if not any(c.encode() in data for c in SPECIAL):
         return text  # no cell holds a special character (a quick look at all the bytes at once)
     special = None
     for char in SPECIAL:

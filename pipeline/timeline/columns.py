@@ -45,52 +45,67 @@ def arrow_text(column) -> pa.Array:
 class Text:
     """A text column: `values[codes]` is the column, `values` sorted, so code order is string order."""
 
-    __slots__ = ("codes", "values")
+    __slots__ = ("codes", "values", "_dictionary")
 
-    def __init__(self, codes: np.ndarray, values: np.ndarray):
+    def __init__(self, codes: np.ndarray, values: np.ndarray, dictionary: pa.Array | None = None):
         self.codes = codes
         self.values = values  # object array of distinct str, sorted
+        self._dictionary = dictionary  # the same values as Arrow strings, made once when needed
+
+    @property
+    def dictionary(self) -> pa.Array:
+        """The values as an Arrow string array."""
+        if self._dictionary is None:
+            self._dictionary = pa.array(self.values, pa.string())
+        return self._dictionary
 
     @classmethod
     def of(cls, column) -> Text:
-        """From any column of strings (Arrow, chunked or not, pandas, numpy, a list); nulls are ""."""
+        """From any column of strings (Arrow, chunked or not, plain or dictionary-encoded, pandas,
+        numpy, a list); nulls are ""."""
         if not isinstance(column, (pa.Array, pa.ChunkedArray)):
             column = arrow_text(column)
-        if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
-        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-            column = column.cast(pa.string())
-        chunks = pc.dictionary_encode(column)
-        chunks = chunks.chunks if isinstance(chunks, pa.ChunkedArray) else [chunks]
+        unique = not pa.types.is_dictionary(column.type)
+        if unique:
+            if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+                column = column.cast(pa.string())
+            column = pc.dictionary_encode(column)  # one memo table for every chunk
+        elif isinstance(column, pa.ChunkedArray):
+            column = column.unify_dictionaries()
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
         chunks = [c for c in chunks if len(c)]
         if not chunks:
             return cls(np.zeros(0, np.int32), np.array([], dtype=object))
-        dictionary = chunks[-1].dictionary  # one memo table for every chunk: the last holds them all
+        dictionary = chunks[-1].dictionary  # shared by every chunk (the last holds them all)
+        if not pa.types.is_string(dictionary.type):
+            dictionary = dictionary.cast(pa.string())
         parts = [(pc.fill_null(c.indices, -1) if c.null_count else c.indices).to_numpy() for c in chunks]
         indices = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        missing = indices < 0
-        if missing.any():  # missing: the empty string
-            if pc.any(pc.equal(dictionary, "")).as_py():
-                indices = np.where(missing, pc.index(dictionary, "").as_py(), indices)
-            else:
-                dictionary = pa.concat_arrays([dictionary.cast(pa.string()), pa.array([""], pa.string())])
-                indices = np.where(missing, len(dictionary) - 1, indices)
-        order = pc.array_sort_indices(dictionary).to_numpy()  # distinct already: only sorted here
-        rank = np.empty(len(order), dtype=np.int32)
-        rank[order] = np.arange(len(order), dtype=np.int32)
-        values = np.asarray(dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False), dtype=object)
-        return cls(rank[indices], values)
+        if (indices < 0).any():  # missing: the empty string
+            dictionary = pa.concat_arrays([dictionary, pa.array([""], pa.string())])
+            indices = np.where(indices < 0, len(dictionary) - 1, indices)
+            unique = False
+        return cls.of_dictionary(indices, dictionary, unique)
 
     @classmethod
-    def _sorted(cls, indices: np.ndarray, values: np.ndarray) -> Text:
-        """Codes of `indices` into possibly repeated, unsorted `values`, renumbered in string order."""
-        encoded = pc.dictionary_encode(pa.array(values, pa.string()))
-        distinct = encoded.dictionary
-        order = pc.array_sort_indices(distinct).to_numpy()
+    def of_dictionary(cls, indices: np.ndarray, dictionary: pa.Array, unique: bool = False) -> Text:
+        """From indices into an Arrow dictionary of strings (its values repeated unless `unique`)."""
+        remap = None
+        if not unique:
+            encoded = pc.dictionary_encode(dictionary)
+            dictionary, remap = encoded.dictionary, encoded.indices.to_numpy()
+        order = pc.array_sort_indices(dictionary).to_numpy()
         rank = np.empty(len(order), dtype=np.int32)
         rank[order] = np.arange(len(order), dtype=np.int32)
-        remap = rank[encoded.indices.to_numpy()]
-        return cls(remap[indices], np.asarray(distinct.take(order).to_numpy(zero_copy_only=False), dtype=object))
+        if remap is not None:
+            rank = rank[remap]
+        dictionary = dictionary.take(pa.array(order))
+        return cls(rank[indices], np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=object), dictionary)
+
+    @classmethod
+    def coded(cls, indices: np.ndarray, values) -> Text:
+        """Codes `indices` into `values` (str, possibly repeated, unsorted), renumbered in string order."""
+        return cls.of_dictionary(np.asarray(indices), pa.array(np.asarray(values, dtype=object), pa.string()))
 
     @classmethod
     def from_strings(cls, strings) -> Text:
@@ -98,13 +113,13 @@ class Text:
         strings = np.asarray(strings, dtype=object)
         if not len(strings):
             return cls(np.zeros(0, np.int32), np.array([], dtype=object))
-        return cls._sorted(np.arange(len(strings)), strings)
+        return cls.coded(np.arange(len(strings)), strings)
 
     def __len__(self) -> int:
         return len(self.codes)
 
     def take(self, rows) -> Text:
-        return Text(self.codes[rows], self.values)
+        return Text(self.codes[rows], self.values, self._dictionary)
 
     def strings(self, rows=None) -> np.ndarray:
         """The column (or its `rows`) as an object array of str."""
@@ -115,8 +130,7 @@ class Text:
         codes = self.codes if rows is None else self.codes[rows]
         if not len(self.values):
             return pa.array([""] * len(codes), pa.string()) if len(codes) else pa.array([], pa.string())
-        indices = pa.array(codes, pa.int64())
-        return pa.DictionaryArray.from_arrays(indices, pa.array(self.values, pa.string())).dictionary_decode()
+        return self.dictionary.take(pa.array(codes, pa.int64()))
 
     def code(self, value: str) -> int:
         """The code of `value`, -1 when absent."""

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.documents import read_documents
-from pipeline.factstore import read_facts, write_csv
+from pipeline.factstore import read_facts, write_csvs
 from pipeline.rules import indicator_labels
 from pipeline.timeline import Timeline, build_timeline
 from pipeline.timeline.prepare import CHANGE_KINDS, CONTEXT, FACT_INPUT, FactColumns
@@ -91,8 +91,7 @@ def write_timeline(out_dir: Path, timeline: Timeline) -> dict[str, Path]:
     """timeline.csv, timeline_wide.csv, latest.csv and changes.csv in `out_dir`, written atomically."""
     out_dir = Path(out_dir)
     paths = {name: out_dir / f"{name}.csv" for name in TIMELINE_FILES}
-    write_csv(paths["timeline"], timeline.arrow("observations"))  # as built: no Python object per cell
-    write_csv(paths["timeline_wide"], timeline.wide)
-    write_csv(paths["latest"], timeline.latest)
-    write_csv(paths["changes"], timeline.arrow("changes"))
+    write_csvs([(paths["timeline"], timeline.arrow("observations")),  # as built: no Python object per cell
+                (paths["timeline_wide"], timeline.wide), (paths["latest"], timeline.latest),
+                (paths["changes"], timeline.arrow("changes"))])
     return paths

@@ -195,7 +195,7 @@ def aggregate(f: Figures, keys: list[np.ndarray]) -> Groups:
         text: Text = getattr(f, name)
         ranks = np.array([BASIS_RANK.get(v, len(BASIS_RANK)) for v in text.values], dtype=np.int64)
         best = np.minimum.reduceat(ranks[text.codes[order]], starts) if n else np.zeros(0, np.int64)
-        out[name] = Text._sorted(best, basis_of_rank)
+        out[name] = Text.coded(best, basis_of_rank)
     seen = f.seen[order]
     known = seen != NO_DAY
     low = np.minimum.reduceat(np.where(known, seen, np.iinfo(np.int64).max), starts) if n else seen
@@ -247,8 +247,7 @@ def _table(columns: dict, names: list[str], order: np.ndarray) -> pa.Table:
     for name in names:
         value = columns[name]
         if isinstance(value, Text):
-            out[name] = pa.DictionaryArray.from_arrays(pa.array(value.codes[order], pa.int32()),
-                                                       pa.array(value.values, pa.string()))
+            out[name] = pa.DictionaryArray.from_arrays(pa.array(value.codes[order], pa.int32()), value.dictionary)
         elif isinstance(value, pa.Array):
             out[name] = value.take(take).cast(pa.string())
         elif value.dtype == object:
@@ -261,7 +260,7 @@ def _table(columns: dict, names: list[str], order: np.ndarray) -> pa.Table:
 def _days(days: np.ndarray) -> Text:
     """Days since 1970 as YYYY-MM-DD ("" for NO_DAY), formatted once per distinct day."""
     codes, distinct = pd.factorize(days)
-    return Text._sorted(codes, np.array(["" if d == NO_DAY else str(np.datetime64(int(d), "D")) for d in distinct],
+    return Text.coded(codes, np.array(["" if d == NO_DAY else str(np.datetime64(int(d), "D")) for d in distinct],
                                         dtype=object))
 
 
@@ -326,7 +325,7 @@ def observations(f: Figures) -> pa.Table | pd.DataFrame:
     columns, first = groups.columns, groups.first
     columns["observation_id"] = _stable_id(_key_strings(levels, first, keys, value_key, value_max_key))
     columns["series_id"] = _series_id(levels, first)
-    _settle(columns, cell[first], groups, levels.doc.values)
+    _settle(columns, cell[first], groups, levels.doc)
     order = _sort_codes(levels, first, SERIES_KEYS + TIME_KEYS + ["dated", "value", "value_max"], columns,
                         columns["observation_id"])
     return _table(columns, TIMELINE_COLUMNS, order)
@@ -337,10 +336,10 @@ def _series_id(f: Figures, first: np.ndarray) -> Text:
     series, at = group(*[getattr(f, k).codes[first] for k in SERIES_KEYS])
     text = np.array(["|".join(getattr(f, k).values[getattr(f, k).codes[first[a]]] for k in SERIES_KEYS)
                      for a in at], dtype=object)
-    return Text._sorted(series, text)
+    return Text.coded(series, text)
 
 
-def _settle(columns: dict, cell: np.ndarray, groups: Groups, doc_values: np.ndarray) -> None:
+def _settle(columns: dict, cell: np.ndarray, groups: Groups, docs: Text) -> None:
     """Conflict flags, review precedence and which articles disagree, per cell (in place)."""
     cell = dense(cell)
     size = np.bincount(cell)[cell]
@@ -350,24 +349,24 @@ def _settle(columns: dict, cell: np.ndarray, groups: Groups, doc_values: np.ndar
     status = np.where(columns["n_sources"] > 1, 1, 2)  # codes into STATUS
     status[reviewed] = 0
     status[settled & ~reviewed] = 3
-    columns["status"] = Text._sorted(status, np.array(STATUS, dtype=object))
+    columns["status"] = Text.coded(status, np.array(STATUS, dtype=object))
     columns["conflict"] = np.where(settled, reviewed & (reviewed_in_cell > 1), size > 1)
     shared = size > 1
-    if re.search(r"\s", "".join(doc_values)):  # ids that a space-split would cut: word by word, as before
+    if re.search(r"\s", "".join(docs.values)):  # ids that a space-split would cut: word by word, as before
         columns["disagrees_with"] = _disagrees_by_text(cell, python_strings(columns["doc_ids"]), shared)
     else:
-        columns["disagrees_with"] = _disagrees_with(cell, shared, groups.doc_group, groups.doc_code, doc_values)
+        columns["disagrees_with"] = _disagrees_with(cell, shared, groups.doc_group, groups.doc_code, docs)
 
 
 def _disagrees_with(cell: np.ndarray, shared: np.ndarray, pair_group: np.ndarray, pair_doc: np.ndarray,
-                    doc_values: np.ndarray) -> np.ndarray:
+                    docs: Text) -> np.ndarray:
     """For each observation of a shared cell, the articles giving the cell's other figures (sorted,
     at most MAX_NAMED and how many more), or all the cell's articles when none is another's."""
     out = np.full(len(cell), "", dtype=object)
     obs = np.flatnonzero(shared)
     if not len(obs):
         return out
-    span = len(doc_values) + 1
+    span = len(docs.values) + 1
     mine = shared[pair_group]
     pair_group, pair_doc = pair_group[mine], pair_doc[mine]
     union = distinct(cell[pair_group] * span + pair_doc)  # each cell's articles, sorted
@@ -390,7 +389,7 @@ def _disagrees_with(cell: np.ndarray, shared: np.ndarray, pair_group: np.ndarray
     kept = np.cumsum(keep)
     before = np.where(at > 0, kept[np.maximum(at - 1, 0)], 0)
     keep &= kept - before <= MAX_NAMED
-    names = pa.array(doc_values, pa.string()).take(pa.array(candidate[keep]))
+    names = docs.dictionary.take(pa.array(candidate[keep]))
     text = python_strings(joined(names, np.repeat(np.arange(len(obs)), window)[keep], len(obs)))
     named = np.where(others == 0, total, others)
     more = named > MAX_NAMED

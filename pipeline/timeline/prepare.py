@@ -131,7 +131,8 @@ class FactColumns:
         columns not in `names` or not in the file are empty."""
         import pyarrow.parquet as pq
 
-        source = pq.ParquetFile(path)
+        text = [c for c in FACT_INPUT if c not in NUMBERS and c != "fact_id"]
+        source = pq.ParquetFile(path, read_dictionary=text)  # codes straight from Parquet's dictionaries
         present = set(source.schema_arrow.names) & set(names if names is not None else FACT_INPUT)
         n = source.metadata.num_rows
         return cls(n, {name: _coded(name, source.read(columns=[name]).column(0) if name in present else None, n)
@@ -355,7 +356,7 @@ def _place(whole: Text, rows: np.ndarray, part: Text) -> Text:
     """`whole` with its `rows` given by `part` (one Text over both)."""
     codes = whole.codes.astype(np.int64)
     codes[rows] = len(whole.values) + part.codes
-    return Text._sorted(codes, np.concatenate([whole.values, part.values]))
+    return Text.coded(codes, np.concatenate([whole.values, part.values]))
 
 
 def _seen(published: Text) -> np.ndarray:
