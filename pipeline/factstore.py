@@ -111,6 +111,7 @@ def _arrow_cells(column: pa.Array) -> pa.Array | None:
 CSV_CHUNK_ROWS = 100_000
 FORMULA_CELLS = pa.array(FORMULA_PREFIXES)
 SPECIAL = (",", '"', "\r", "\n")  # what the csv module (QUOTE_MINIMAL, \r\n) puts in quotes
+SPECIAL_BYTES = "".join(SPECIAL).encode()
 
 
 def _pandas_csv(frame: pd.DataFrame) -> str:
@@ -180,9 +181,7 @@ def _object_cell(value: object, missing: bool) -> str:
 
 def _quoted(text: pa.Array) -> pa.Array:
     """In double quotes (doubled inside) where the csv module would quote the cell."""
-    data = text.buffers()[2]
-    data = data.to_pybytes() if data is not None else b""
-    if not any(c.encode() in data for c in SPECIAL):
+    if not bytes_present(text, SPECIAL_BYTES):
         return text  # no cell holds a special character (a quick look at all the bytes at once)
     special = None
     for char in SPECIAL:
@@ -190,6 +189,26 @@ def _quoted(text: pa.Array) -> pa.Array:
         special = found if special is None else pc.or_(special, found)
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
     return pc.if_else(special, quoted, text)
+
+
+def string_bytes(text: pa.Array) -> np.ndarray:
+    """The bytes of the strings of an Arrow string array (only its own, if it is a slice)."""
+    data = text.buffers()[2]
+    if data is None or not len(text):
+        return np.zeros(0, np.uint8)
+    wide = pa.types.is_large_string(text.type) or pa.types.is_large_binary(text.type)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64 if wide else np.int32)
+    first, last = int(offsets[text.offset]), int(offsets[text.offset + len(text)])
+    return np.frombuffer(data, dtype=np.uint8)[first:last]
+
+
+def bytes_present(text: pa.Array, wanted: bytes) -> set[int]:
+    """Which of the (ASCII) bytes `wanted` occur in the strings: one pass over their bytes."""
+    boring = _BORING.setdefault(wanted, bytes(b for b in range(256) if b not in wanted))
+    return set(string_bytes(text).tobytes().translate(None, boring))
+
+
+_BORING: dict[bytes, bytes] = {}
 
 
 def _lines(cells: list[pa.Array]) -> memoryview:
