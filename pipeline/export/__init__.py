@@ -21,7 +21,8 @@ import pyarrow.parquet as pq
 from pipeline.corpus import atomic_write_text
 from pipeline.documents import DOCUMENT_COLUMNS, url_host
 from pipeline.errors import PipelineError
-from pipeline.export.files import Disk, datapackage, resource, typed, typed_arrow, write_formats, write_tool_csv
+from pipeline.export.files import (Disk, datapackage, plain, resource, typed, typed_arrow, write_formats,
+                                   write_tool_csv)
 from pipeline.export.schema import (ARTICLES, CHANGES, FACTS, LATEST, OBSERVATION_FACTS, TABLES, TIMELINE, Field,
                                     Table)
 from pipeline.export.sdmx import SDMX, sdmx_frame, sdmx_table
@@ -38,8 +39,9 @@ __all__ = ["EXPORT_DIR", "SQLITE_NAME", "TABLES", "Field", "Table", "export_all"
 def facts_table(out_dir: Path) -> pa.Table:
     """Every column of the facts as an Arrow table (Parquet read as is, JSON Lines as a fallback)."""
     path = Path(out_dir) / "facts.parquet"
-    if path.exists():
-        return pq.read_table(path)
+    if path.exists():  # text as dictionaries: each distinct value made (and later written) once
+        text = [f.name for f in pq.read_schema(path) if pa.types.is_string(f.type) and f.name != "fact_id"]
+        return pq.read_table(path, read_dictionary=text)
     return pa.Table.from_pandas(read_facts(out_dir), preserve_index=False)
 
 
@@ -49,7 +51,7 @@ def facts_with_verdicts(facts: pa.Table | pd.DataFrame, decisions: Mapping[str, 
         facts = pa.Table.from_pandas(facts, preserve_index=False)
     ids = facts.column("fact_id")
     if pc.count_distinct(ids).as_py() < facts.num_rows:
-        frame = facts.to_pandas().sort_values(["fact_id", "doc_id"], kind="stable").drop_duplicates("fact_id")
+        frame = plain(facts).to_pandas().sort_values(["fact_id", "doc_id"], kind="stable").drop_duplicates("fact_id")
         log.warning("%d facts share a fact_id with another fact; kept the first", facts.num_rows - len(frame))
         facts, ids = pa.Table.from_pandas(frame, preserve_index=False), pa.array(frame["fact_id"])
     decided = pa.array(list(decisions), type=pa.string())
@@ -65,7 +67,7 @@ def articles_frame(documents: pd.DataFrame | None, facts: pa.Table) -> pd.DataFr
     docs = documents if documents is not None else pd.DataFrame(columns=list(DOCUMENT_COLUMNS))
     ids = facts.column("doc_id").combine_chunks()
     if ids.null_count:  # an article without an id: as pandas would treat it
-        seen = facts.select(["doc_id", "url", "published"]).to_pandas().drop_duplicates("doc_id")
+        seen = plain(facts.select(["doc_id", "url", "published"])).to_pandas().drop_duplicates("doc_id")
         missing = seen[~seen["doc_id"].isin(set(docs["doc_id"]))]
     else:
         encoded = pc.dictionary_encode(ids)  # in order of first appearance
@@ -73,7 +75,7 @@ def articles_frame(documents: pd.DataFrame | None, facts: pa.Table) -> pd.DataFr
         np.minimum.at(first, encoded.indices.to_numpy().astype(np.intp), np.arange(len(ids), dtype=np.int64))
         known = pc.is_in(encoded.dictionary, value_set=pa.array(list(set(docs["doc_id"].dropna())), pa.string()))
         rows = first[np.flatnonzero(~known.to_numpy(zero_copy_only=False))]
-        missing = facts.select(["doc_id", "url", "published"]).take(pa.array(rows)).to_pandas()
+        missing = plain(facts.select(["doc_id", "url", "published"]).take(pa.array(rows))).to_pandas()
     if len(missing):
         extra = missing.assign(source=missing["url"].map(url_host), home_area="", title="", content_hash="")
         docs = pd.concat([docs, extra.reindex(columns=list(DOCUMENT_COLUMNS))], ignore_index=True)

@@ -254,7 +254,7 @@ def write_tool_csv(path: Path, table: pa.Table, disk: Disk | None = None) -> Non
 
 def write_table_parquet(path: Path, table: pa.Table, disk: Disk | None = None) -> None:
     with _output(path, disk) as out:
-        pq.write_table(table, out)
+        pq.write_table(plain(table), out)
 
 
 def jsonl_frame(table: pa.Table) -> pd.DataFrame:
@@ -279,8 +279,12 @@ def write_table_jsonl(path: Path, table: pa.Table, disk: Disk | None = None) -> 
 
 
 def write_formats(dest: Path, name: str, table: pa.Table, disk: Disk | None = None) -> None:
-    write_tool_csv(dest / f"{name}.csv", table, disk)
-    write_table_parquet(dest / f"{name}.parquet", table, disk)
+    """name.csv and name.parquet from the table's plain values, name.jsonl from it as it is (its
+    dictionaries, when it has some: each distinct value encoded once)."""
+    flat = plain(table)
+    write_tool_csv(dest / f"{name}.csv", flat, disk)
+    write_table_parquet(dest / f"{name}.parquet", flat, disk)
+    del flat
     write_table_jsonl(dest / f"{name}.jsonl", table, disk)
 
 
@@ -311,21 +315,43 @@ def datapackage(resources: list[dict]) -> dict:
 
 
 def typed_arrow(data: pa.Table, table: Table) -> pa.Table:
-    """Like `typed`, for an Arrow table (the facts, read straight from Parquet): no pandas round trip."""
-    import pyarrow.compute as pc
+    """Like `typed`, for an Arrow table (the facts, read straight from Parquet): no pandas round trip.
 
-    arrays = []
+    Text read as a dictionary stays one (each distinct value converted once, the CSV and JSON Lines
+    writers use it as it is); `plain()` gives the declared types, for Parquet."""
+    schema = table.arrow_schema()
+    arrays, fields = [], []
     for f in table.fields:
+        field = schema.field(f.name)
         if f.name not in data.column_names:
-            arrays.append(pa.nulls(data.num_rows, type=table.arrow_schema().field(f.name).type))
+            arrays.append(pa.nulls(data.num_rows, type=field.type))
+            fields.append(field)
             continue
-        column = data.column(f.name)
-        if f.type == "date":
-            text = pc.utf8_slice_codeunits(column.cast(pa.string()), 0, 10)
-            column = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True).cast(pa.date32())
+        column = data.column(f.name).combine_chunks()
+        coded = pa.types.is_dictionary(column.type)
+        if f.type == "date" and coded:
+            arrays.append(_arrow_day(column.dictionary).take(column.indices))
+        elif f.type == "date":
+            arrays.append(_arrow_day(column))
         elif f.type == "boolean" and not pa.types.is_boolean(column.type):
-            column = pc.is_in(pc.utf8_lower(column.cast(pa.string())), pa.array(["true", "1"]))
+            arrays.append(pc.is_in(pc.utf8_lower(column.cast(pa.string())), pa.array(["true", "1"])))
+        elif coded and pa.types.is_string(field.type) and pa.types.is_string(column.type.value_type):
+            arrays.append(column)
+            field = field.with_type(column.type)
         else:
-            column = column.cast(table.arrow_schema().field(f.name).type)
-        arrays.append(column)
-    return pa.Table.from_arrays(arrays, schema=table.arrow_schema())
+            arrays.append(column.cast(field.type))
+        fields.append(field)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _arrow_day(column: pa.Array) -> pa.Array:
+    text = pc.utf8_slice_codeunits(column.cast(pa.string()), 0, 10)
+    return pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True).cast(pa.date32())
+
+
+def plain(table: pa.Table) -> pa.Table:
+    """Dictionary columns as their plain values (the declared types): what Parquet is written from."""
+    if not any(pa.types.is_dictionary(t) for t in table.schema.types):
+        return table
+    return table.cast(pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+                                 for f in table.schema], metadata=table.schema.metadata))
