@@ -11,6 +11,7 @@ import queue
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -133,14 +134,14 @@ class Disk:
     @contextmanager
     def open(self, path: Path) -> Iterator[_Sink]:
         """A file-like object (write, tell) for `path`; it replaces `path` when the block succeeds."""
-        self._put(("open", Path(path)))
         sink = _Sink(self)
+        self._put(("open", sink, Path(path)))
         try:
             yield sink
         except BaseException:
-            self._put(("abort", None), check=False)
+            self._put(("abort", sink), check=False)
             raise
-        self._put(("close", None))
+        self._put(("close", sink))
 
     def close(self, raise_error: bool = True) -> None:
         self._queue.put(("stop", None))
@@ -151,7 +152,7 @@ class Disk:
     def _put(self, item: tuple, check: bool = True) -> None:
         if check and self.error is not None:
             raise self.error
-        size = memoryview(item[1]).nbytes if item[0] == "data" else 0
+        size = memoryview(item[2]).nbytes if item[0] == "data" else 0
         with self._room:  # wait while too much is waiting for the disk (memory stays bounded)
             self._room.wait_for(lambda: self._queued + size <= self._max_bytes or not self._queued
                                 or self.error is not None)
@@ -159,49 +160,48 @@ class Disk:
         self._queue.put(item)
 
     def _run(self) -> None:
-        handle, temp, target = None, None, None
+        files: dict[_Sink, tuple] = {}  # open files (several writers may be encoding at once)
         while True:
-            op, arg = self._queue.get()
+            op, sink, arg = (self._queue.get() + (None,))[:3]
             if op == "stop":
                 break
             try:
                 if self.error is not None:
                     continue  # a write failed: the rest is not written
                 if op == "open":
-                    target = arg
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-                    handle, temp = os.fdopen(fd, "wb"), Path(name)
+                    arg.parent.mkdir(parents=True, exist_ok=True)
+                    fd, name = tempfile.mkstemp(prefix=f".{arg.name}.", suffix=".tmp", dir=arg.parent)
+                    files[sink] = (os.fdopen(fd, "wb"), Path(name), arg)
                 elif op == "data":
+                    handle = files[sink][0]
                     start = handle.tell()
                     handle.write(arg)
                     handle.flush()
                     if hasattr(os, "posix_fadvise"):  # start writing this chunk back now: fsync waits less
                         os.posix_fadvise(handle.fileno(), start, handle.tell() - start, os.POSIX_FADV_DONTNEED)
                 elif op == "close":
+                    handle, temp, target = files.pop(sink)
                     handle.flush()
                     os.fsync(handle.fileno())
                     handle.close()
                     os.chmod(temp, 0o666 & ~_umask())
                     os.replace(temp, target)
-                    handle = temp = None
-                elif op == "abort" and handle is not None:
+                elif op == "abort" and sink in files:
+                    handle, temp, _ = files.pop(sink)
                     handle.close()
                     temp.unlink(missing_ok=True)
-                    handle = temp = None
-            except BaseException as exc:  # kept for the caller's thread; the file is not left behind
+            except BaseException as exc:  # kept for the callers' threads; no file is left behind
                 self.error = exc
-                if handle is not None:
+                for handle, temp, _ in files.values():
                     handle.close()
-                if temp is not None:
                     temp.unlink(missing_ok=True)
-                handle = temp = None
+                files.clear()
             finally:
                 if op == "data":
                     with self._room:
                         self._queued -= memoryview(arg).nbytes
                         self._room.notify_all()
-        if handle is not None:  # stopped in the middle of a file (the caller failed): no trace of it
+        for handle, temp, _ in files.values():  # stopped in the middle of a file (a caller failed): no trace
             handle.close()
             temp.unlink(missing_ok=True)
 
@@ -218,7 +218,7 @@ class _Sink:
         if not isinstance(data, (bytes, memoryview)):  # a writer's buffer it may reuse: copy it now
             data = memoryview(data).tobytes()
         size = memoryview(data).nbytes
-        self._disk._put(("data", data))
+        self._disk._put(("data", self, data))
         self._written += size
         return size
 
@@ -281,11 +281,13 @@ def write_table_jsonl(path: Path, table: pa.Table, disk: Disk | None = None) -> 
 def write_formats(dest: Path, name: str, table: pa.Table, disk: Disk | None = None) -> None:
     """name.csv and name.parquet from the table's plain values, name.jsonl from it as it is (its
     dictionaries, when it has some: each distinct value encoded once)."""
-    flat = plain(table)
-    write_tool_csv(dest / f"{name}.csv", flat, disk)
-    write_table_parquet(dest / f"{name}.parquet", flat, disk)
-    del flat
-    write_table_jsonl(dest / f"{name}.jsonl", table, disk)
+    with ThreadPoolExecutor(1, thread_name_prefix="chitieu-export-jsonl") as pool:  # pyarrow lets go of the
+        jsonl_done = pool.submit(write_table_jsonl, dest / f"{name}.jsonl", table, disk)  # GIL: two cores work
+        flat = plain(table)
+        write_tool_csv(dest / f"{name}.csv", flat, disk)
+        write_table_parquet(dest / f"{name}.parquet", flat, disk)
+        del flat
+        jsonl_done.result()
 
 
 def resource(table: Table, path: str | None = None, formats: tuple[str, ...] = FORMATS) -> dict:
