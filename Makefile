@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv run demo test bench clean
+.PHONY: venv run demo test bench clean install-check
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3)"; exit 1; }
@@ -28,6 +28,18 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# A plain, non-editable install in a fresh venv outside the checkout (needs PyPI): the wheel must
+# carry the rules and the demo site. `make install-check PYTHON=python3.13` for another Python.
+CHECK_DIR ?= /tmp/chitieu-install-check
+install-check:
+	rm -rf $(CHECK_DIR) && mkdir -p $(CHECK_DIR)/wheel
+	$(PYTHON) -m pip wheel --no-deps -q -w $(CHECK_DIR)/wheel .
+	$(PYTHON) -m venv $(CHECK_DIR)/venv
+	$(CHECK_DIR)/venv/bin/python -m pip install -q $(CHECK_DIR)/wheel/*.whl
+	cd $(CHECK_DIR) && venv/bin/chitieu --version && venv/bin/chitieu init project \
+	  && cd project && ../venv/bin/chitieu config check && ../venv/bin/chitieu demo --workdir ../demo --quiet \
+	  && test -s ../demo/extracted/facts.csv && echo "install-check: ok"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

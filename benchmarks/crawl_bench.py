@@ -196,7 +196,9 @@ def main() -> None:
             for tool in ("chitieu", "scrapy"):
                 result = best.get((tool, per_host), {})
                 cells.append(f"{tool} {result['rate']:.1f}" if "rate" in result else f"{tool} skipped ({result.get('skipped', 'failed')})")
-            print(f"  per-host concurrency {per_host}: " + " | ".join(cells))
+            rates = [best.get((tool, per_host), {}).get("rate") for tool in ("chitieu", "scrapy")]
+            ratio = f" ({rates[0] / rates[1]:.2f}x Scrapy)" if all(rates) else ""
+            print(f"  per-host concurrency {per_host}: " + " | ".join(cells) + ratio)
     finally:
         server.terminate()
         shutil.rmtree(work, ignore_errors=True)

@@ -46,3 +46,15 @@ def main() -> None:
         r = results[name]
         print(f"{name}: {r['documents']} passages, {r['overall']['tp'] + r['overall']['fn']} figures, "
               f"{r['seconds']:.1f} s")
+    timeline_truth()
+
+
+def timeline_truth() -> None:
+    """The timeline built from the annotated passages, every observation checked against them."""
+    from pipeline.evaluation_timeline import evaluate_timeline, format_timeline_report
+
+    book = load_rulebook()
+    lexicon = [ind.id for ind in book.indicators]
+    for name in ("dev", "heldout"):
+        result = evaluate_timeline(extract_fn(book), PASSAGES, EVAL_DIR / f"govnews_{name}_gold.jsonl", lexicon)
+        print(f"timeline from {name}: {format_timeline_report(result)}")

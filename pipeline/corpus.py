@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from pipeline.atomic import atomic_write_bytes, atomic_write_text, dumps_json  # noqa: F401 (re-exported)
 from pipeline.errors import CorpusError, InputError
 from pipeline.records import Article
 
@@ -23,28 +22,6 @@ def safe_name(name: str) -> str:
     """A file-name component that cannot climb out of its directory."""
     cleaned = _SAFE_NAME.sub("_", name).strip("._")
     return cleaned[:120] or "unknown"
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    atomic_write_bytes(path, text.encode(encoding))
 
 
 def article_path(corpus_dir: Path, article: Article) -> Path:
@@ -59,10 +36,43 @@ def write_article(corpus_dir: Path, article: Article, html: bytes | None = None)
     means the document is complete."""
     path = article_path(corpus_dir, article)
     if html is not None:
-        atomic_write_bytes(path.with_suffix("").with_suffix(".html.gz"), gzip.compress(html, mtime=0))
-    payload = json.dumps(article.as_dict(), ensure_ascii=False, indent=1) + "\n"
+        # same directory as the JSON: the JSON's directory fsync makes both renames durable
+        atomic_write_bytes(path.with_suffix("").with_suffix(".html.gz"), gzip.compress(html, mtime=0),
+                           sync_directory=False)
+    payload = dumps_json(article.as_dict(), indent=1) + "\n"
     atomic_write_text(path, payload)
     return path
+
+
+def decode_document(raw: bytes, source: str, line: int | None = None) -> Article:
+    """One JSON document → Article; anything wrong with it (encoding, syntax, nesting too deep
+    for the parser, wrong fields) is an InputError naming `source` and `line`, never another
+    exception: one bad document must not stop the documents after it."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 (byte {exc.start})", source=source, line=line) from None
+    except json.JSONDecodeError as exc:
+        column = f" (column {exc.colno})" if line is not None else ""
+        raise InputError(f"invalid JSON: {exc.msg}{column}", source=source,
+                         line=line if line is not None else exc.lineno) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to parse", source=source, line=line) from None
+    except (MemoryError, ValueError) as exc:
+        raise InputError(f"unreadable JSON: {type(exc).__name__}: {exc}", source=source, line=line) from None
+    try:
+        article = Article.from_dict(data, source=source, line=line)
+    except InputError:
+        raise
+    except Exception as exc:  # a validator bug on a strange value: still this document's problem
+        raise InputError(f"invalid document: {type(exc).__name__}: {exc}", source=source, line=line) from None
+    for name, value in article.as_dict().items():  # JSON allows "\ud800"; no UTF-8 file can hold it
+        try:
+            value is None or value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(f"field '{name}' holds an unpaired surrogate (character {exc.start})",
+                             source=source, line=line) from None
+    return article
 
 
 def read_article(path: Path) -> Article:
@@ -74,13 +84,7 @@ def read_article(path: Path) -> Article:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 (byte {exc.start})", source=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", source=str(path), line=exc.lineno) from None
-    return Article.from_dict(data, source=str(path))
+    return decode_document(raw, str(path))
 
 
 def iter_corpus_files(corpus_dir: Path) -> Iterator[Path]:
@@ -96,9 +100,32 @@ def iter_corpus_files(corpus_dir: Path) -> Iterator[Path]:
         yield path
 
 
-def iter_jsonl(path: Path, on_error: Callable[[InputError], None], *, start: int = 0, end: int | None = None,
-               first_line: int = 1) -> Iterator[Article]:
-    """Articles from a JSON Lines file; a bad line is reported through `on_error` and skipped.
+def line_spans(handle, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple[int, bytes | None, int]]:
+    """(offset, line, length) for each line of a binary file from its current position; `line` is
+    None for a line longer than `limit`, which is skipped in small reads, never held whole."""
+    offset = handle.tell()
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        length = len(raw)
+        if length > limit and not raw.endswith(b"\n"):
+            del raw
+            while True:
+                chunk = handle.readline(1 << 20)
+                length += len(chunk)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            yield offset, None, length
+        else:
+            yield offset, raw, length
+        offset += length
+
+
+def jsonl_documents(path: Path, on_error: Callable[[InputError], None], *, start: int = 0,
+                    end: int | None = None, first_line: int = 1) -> Iterator[tuple[Article, int]]:
+    """(article, line number) from a JSON Lines file; a bad line is reported through `on_error`
+    and skipped. A line longer than MAX_DOCUMENT_BYTES is rejected without being read into memory.
 
     `start`/`end` (byte offsets of line starts) and `first_line` (the line number at `start`)
     read one slice of the file, as the Dask executor's partitions do.
@@ -110,26 +137,35 @@ def iter_jsonl(path: Path, on_error: Callable[[InputError], None], *, start: int
         raise CorpusError(f"{path}: cannot open: {exc.strerror}") from None
     with handle:
         handle.seek(start)
-        position = start
-        for lineno, raw in enumerate(handle, start=first_line):
+        for lineno, (position, raw, length) in enumerate(line_spans(handle), start=first_line):
             if end is not None and position >= end:
                 break
-            position += len(raw)
-            if not raw.strip():
+            if raw is not None and not raw.strip():
                 continue
             try:
-                if len(raw) > MAX_DOCUMENT_BYTES:
-                    raise InputError(f"line longer than {MAX_DOCUMENT_BYTES} bytes", source=str(path), line=lineno)
-                try:
-                    data = json.loads(raw.decode("utf-8"))
-                except UnicodeDecodeError as exc:
-                    raise InputError(f"not UTF-8 (byte {exc.start})", source=str(path), line=lineno) from None
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})",
-                                     source=str(path), line=lineno) from None
-                yield Article.from_dict(data, source=str(path), line=lineno)
+                if raw is None or len(raw) > MAX_DOCUMENT_BYTES:
+                    raise InputError(f"line longer than {MAX_DOCUMENT_BYTES} bytes ({length} bytes)",
+                                     source=str(path), line=lineno)
+                article = decode_document(raw, str(path), lineno)
             except InputError as exc:
                 on_error(exc)
+                continue
+            yield article, lineno
+
+
+def iter_jsonl(path: Path, on_error: Callable[[InputError], None], **slice_options) -> Iterator[Article]:
+    """Articles from a JSON Lines file (see jsonl_documents)."""
+    for article, _ in jsonl_documents(path, on_error, **slice_options):
+        yield article
+
+
+def corpus_documents(paths: Iterable[Path | str], on_error: Callable[[InputError], None]) -> Iterator[tuple[Article, str]]:
+    """(article, its file) for corpus document paths; a bad document is reported and skipped."""
+    for path in paths:
+        try:
+            yield read_article(Path(path)), str(path)
+        except InputError as exc:
+            on_error(exc)
 
 
 def iter_articles(corpus_dir: Path, on_error: Callable[[InputError], None]) -> Iterator[Article]:

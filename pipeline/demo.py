@@ -24,10 +24,10 @@ from pipeline.config import Settings
 from pipeline.corpus import atomic_write_text
 from pipeline.run import run_nightly
 from pipeline.runsummary import RunSummary
-from pipeline.settings import PROJECT_ROOT
+from pipeline.settings import DEMO_SITE_DIR
 
 log = logging.getLogger(__name__)
-DEMO_SITE = PROJECT_ROOT / "corpora" / "_demo_site"
+DEMO_SITE = DEMO_SITE_DIR  # corpora/_demo_site in a checkout, pipeline/_demo_site when installed
 DEMO_SOURCE = "tintuc-thudo.demo"
 PLACEHOLDER = b"__SITE__"
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
@@ -78,7 +78,9 @@ class SiteHandler(BaseHTTPRequestHandler):
     def do_GET(self, body: bool = True) -> None:
         found = self._file()
         if found is None:
-            self.send_error(404, "Không tìm thấy trang")
+            # the reason phrase goes into the status line, which is Latin-1: the Vietnamese text
+            # goes into the page (a non-ASCII reason made http.server send an empty reply)
+            self.send_error(404, "Not Found", "Không tìm thấy trang")
             return
         base = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}".encode()
         data = found.read_bytes().replace(PLACEHOLDER, base)

@@ -6,7 +6,6 @@ JSON Lines are for tools. All three are written atomically so a crash leaves the
 from __future__ import annotations
 
 import io
-import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.corpus import atomic_write_bytes
+from pipeline.atomic import atomic_write_bytes, dumps_json
 from pipeline.errors import PipelineError
 from pipeline.records import FACT_COLUMNS, Fact
 
@@ -223,21 +222,29 @@ def _lines(cells: list[pa.Array]) -> memoryview:
     return memoryview(rows.buffers()[2])[first:end]
 
 
-def write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema | None = None) -> None:
+GENERATION_KEY = b"chitieu.generation"
+
+
+def write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema | None = None,
+                  metadata: dict[bytes, bytes] | None = None) -> None:
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    if metadata:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     atomic_write_bytes(Path(path), sink.getvalue().to_pybytes())
 
 
 def _json_ready(value: object) -> object:
-    if isinstance(value, float) and math.isnan(value):
+    """A missing number (NaN) and a number JSON cannot hold (±inf, e.g. a progress ratio over a
+    target of 0) become null: the file stays JSON, and allow_nan=False guards the rest."""
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
 
 def write_jsonl(path: Path, records: Iterable[dict]) -> None:
-    lines = (json.dumps({k: _json_ready(v) for k, v in r.items()}, ensure_ascii=False) for r in records)
+    lines = (dumps_json({k: _json_ready(v) for k, v in r.items()}) for r in records)
     atomic_write_bytes(Path(path), ("\n".join(lines) + "\n").encode("utf-8"))
 
 
@@ -251,12 +258,16 @@ def facts_frame(facts: Iterable[Fact]) -> pd.DataFrame:
     return frame
 
 
-def write_facts(out_dir: Path, facts: Iterable[Fact]) -> pd.DataFrame:
-    """Write facts.csv, facts.parquet and facts.jsonl into `out_dir`; returns the frame written."""
+def write_facts(out_dir: Path, facts: Iterable[Fact], generation: str | None = None) -> pd.DataFrame:
+    """Write facts.parquet, facts.jsonl and facts.csv into `out_dir`; returns the frame written.
+
+    `generation` (the run's token, also in manifest.json) is stored in facts.parquet's metadata,
+    so a reader can tell whether the facts and the manifest belong together."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = facts_frame(facts)
-    write_parquet(out_dir / "facts.parquet", frame, FACT_SCHEMA)
+    metadata = {GENERATION_KEY: generation.encode()} if generation else None
+    write_parquet(out_dir / "facts.parquet", frame, FACT_SCHEMA, metadata)
     write_jsonl(out_dir / "facts.jsonl", frame.to_dict("records"))
     write_csv(out_dir / "facts.csv", frame)
     return frame
@@ -276,6 +287,19 @@ def read_fact_table(out_dir: Path, columns: list[str] | None = None) -> pa.Table
         if name not in present:
             table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
     return table.select(list(columns))
+
+
+def facts_generation(out_dir: Path) -> str | None:
+    """The generation token stored in facts.parquet by write_facts, or None."""
+    path = Path(out_dir) / "facts.parquet"
+    if not path.exists():
+        return None
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, pa.ArrowException) as exc:
+        raise PipelineError(f"{path}: unreadable Parquet ({exc})") from None
+    value = metadata.get(GENERATION_KEY)
+    return value.decode() if value else None
 
 
 def read_facts(out_dir: Path, columns: list[str] | None = None) -> pd.DataFrame:

@@ -6,6 +6,11 @@ The file's content (pid, host, start time, run id) is only information, for the 
 second run prints and for noticing that the previous run did not finish. A lock file found
 unlocked is therefore stale by definition and is simply taken over. (flock does not work across
 NFS clients; keep the extracted-data directory on a local disk.)
+
+One catch: an flock belongs to the open file, and a forked child (an extraction worker) shares
+it. Were the run SIGKILLed, its orphaned workers would go on holding the lock and the next run
+would be refused, naming the dead pid. So a forked child drops its copy of every lock this
+process holds, at once (os.register_at_fork): the lock lives exactly as long as the run itself.
 """
 from __future__ import annotations
 
@@ -20,6 +25,27 @@ from pipeline.errors import PipelineError
 
 log = logging.getLogger(__name__)
 LOCK_NAME = ".chitieu-run.lock"
+_HELD: set[int] = set()  # file descriptors of the locks this process holds
+
+
+def _drop_locks_in_child() -> None:
+    """In a freshly forked child: point each held lock's descriptor at /dev/null, so the child
+    shares no lock with its parent (dup2 keeps the number valid for the file object that owns it)."""
+    if not _HELD:
+        return
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in _HELD:
+            try:
+                os.dup2(devnull, fd)
+            except OSError:
+                pass
+    finally:
+        os.close(devnull)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
 
 
 class RunLocked(PipelineError):
@@ -71,10 +97,12 @@ class RunLock:
         handle.write(json.dumps(self.info) + "\n")
         handle.flush()
         self._handle = handle
+        _HELD.add(handle.fileno())
         return self
 
     def __exit__(self, *exc) -> None:
         # empty the file before unlocking: an empty unlocked file means "finished cleanly"
+        _HELD.discard(self._handle.fileno())
         try:
             self._handle.seek(0)
             self._handle.truncate()

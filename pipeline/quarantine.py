@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import logging
 import os
-import re
+from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.atomic import fsync_directory
 from pipeline.corpus import read_article
 from pipeline.crawl.state import CrawlState, verify_state
 from pipeline.errors import InputError
 
 log = logging.getLogger(__name__)
 QUARANTINE = "quarantine"
-# InputError messages start with "<path>:<line>: " or "<path>: " (pipeline.errors.InputError)
-_ERROR_PATH = re.compile(r"^(?P<path>.+?\.json)(?::\d+)?: ")
+EXTRACTOR_FAILURES = ("extraction failed", "worker process died")  # Skip.reason of a readable document
 
 
 def _free(target: Path) -> Path:
@@ -41,35 +41,60 @@ def move_aside(corpus_dir: Path, path: Path) -> Path:
     target = _free(corpus_dir / QUARANTINE / rel.parent / rel.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(path, target)
+    fsync_directory(path.parent)
+    fsync_directory(target.parent)
     return target
 
 
-def quarantine_documents(corpus_dir: Path, errors: list[str]) -> list[tuple[Path, str]]:
-    """Move the corpus documents named in extraction errors that still do not read.
+def quarantine_documents(corpus_dir: Path, skips: Iterable, tried: int = 0) -> list[tuple[Path, str]]:
+    """Move aside the corpus documents extraction had to skip (pipeline.extract.runner.Skip records).
 
-    Only files that fail again when re-read are moved: an error about something else (a
-    duplicate id, an extractor bug) leaves the document where it is. Returns (new path, reason).
+    A document that could not be read is moved only if it still fails when read again, and its
+    page is made pending so the next crawl fetches it again. A document that reads but broke the
+    extractor or killed its worker is moved too (it would fail every night), but not re-fetched: the
+    page is not damaged; move it back to extract it again. When the extractor failed on many of the
+    `tried` documents, the fault is chitieu's, not the documents': nothing is moved then. A
+    duplicate id leaves the document where it is. Returns (new path, reason).
     """
     corpus_dir = Path(corpus_dir)
+    skips = [s for s in skips if s.source and s.source.endswith(".json")]
+    broke = [s for s in skips if s.readable and s.reason in EXTRACTOR_FAILURES]
+    if len(broke) > max(3, tried // 10):
+        log.error("the extractor failed on %d of %d documents: a fault in chitieu or its rules, not in the "
+                  "documents; none moved to quarantine", len(broke), tried)
+        broke = []
     moved = []
-    for message in errors:
-        match = _ERROR_PATH.match(message)
-        path = Path(match["path"]) if match else None
-        if path is None or not path.is_file() or QUARANTINE in path.parts:
+    for skip in [s for s in skips if not s.readable] + broke:
+        path = Path(skip.source)
+        if not path.is_file() or not _inside(path, corpus_dir, QUARANTINE):
             continue
-        try:
-            read_article(path)
-            continue
-        except InputError as exc:
-            reason = exc.reason
+        reason = skip.message.removeprefix(f"{path}: ")
+        if not skip.readable:
+            try:
+                read_article(path)
+                continue
+            except InputError as exc:
+                reason = exc.reason
         target = move_aside(corpus_dir, path)
         raw = path.with_suffix("").with_suffix(".html.gz")
         if raw.exists():  # the raw page goes with it, for whoever looks into it
             move_aside(corpus_dir, raw)
-        log.error("%s: %s; moved to %s, the page will be fetched again", path, reason, target)
-        _requeue(corpus_dir, path.stem)
+        if skip.readable:
+            log.error("%s: %s; moved to %s (move it back to extract it again)", path, reason, target)
+        else:
+            log.error("%s: %s; moved to %s, the page will be fetched again", path, reason, target)
+            _requeue(corpus_dir, path.stem)
         moved.append((target, reason))
     return moved
+
+
+def _inside(path: Path, directory: Path, excluded: str) -> bool:
+    """Whether `path` lies below `directory`, outside its `excluded` subfolder."""
+    try:
+        rel = path.resolve().relative_to(directory.resolve())
+    except ValueError:
+        return False
+    return rel.parts[:1] != (excluded,)
 
 
 def _requeue(corpus_dir: Path, doc_id: str) -> None:

@@ -45,6 +45,37 @@ def line_of(text: str, needle: str, occurrence: int) -> int | None:
     return text.count("\n", 0, pos) + 1
 
 
+_HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*(?P<name>[A-Za-z0-9_.\-\" ]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$", re.M)
+
+
+def table_lines(text: str, name: str) -> list[int]:
+    """1-based lines of the `[[name]]` headers of a TOML file, in order: real headers only, not
+    the same words in a comment ("# Each [[rule]]: …")."""
+    return [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)
+            if m.group(0).strip().startswith("[[") and m.group("name") == name]
+
+
+def table_line(text: str, name: str) -> int | None:
+    """1-based line of the `[name]` table header, or None."""
+    return next((text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)
+                 if not m.group(0).strip().startswith("[[") and m.group("name") == name), None)
+
+
+def key_line(text: str, table: int | None, key: str) -> int | None:
+    """1-based line of `key = …` in the table whose header is on line `table` (the header's own
+    line when the key is not found before the next header): errors point at the value."""
+    if table is None:
+        return None
+    assignment = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=")
+    lines = text.splitlines()
+    for number in range(table, len(lines)):
+        if _HEADER.match(lines[number]):
+            break
+        if assignment.match(lines[number]):
+            return number + 1
+    return table
+
+
 def load_toml(path: Path) -> tuple[dict, str]:
     """Parse a TOML rule file; RuleError carries the parser's line number."""
     path = Path(path)
@@ -97,8 +128,9 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
         raise RuleError("expected one or more [[indicator]] tables", path=str(path))
     seen: set[str] = set()
     result = []
+    headers = table_lines(text, "indicator")
     for n, entry in enumerate(entries):
-        line = line_of(text, "[[indicator]]", n)
+        line = headers[n] if n < len(headers) else None
         unknown = set(entry) - INDICATOR_KEYS
         if unknown:
             raise RuleError(f"unknown key(s) {sorted(unknown)}", path=str(path), line=line)
@@ -109,16 +141,17 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
             raise RuleError(f"duplicate indicator id {ident!r}", path=str(path), line=line)
         seen.add(ident)
 
-        def fail(message: str):
-            raise RuleError(f"indicator {ident!r}: {message}", path=str(path), line=line)
+        def fail(message: str, key: str | None = None):  # at the line of `key = …` when given
+            raise RuleError(f"indicator {ident!r}: {message}", path=str(path),
+                            line=key_line(text, line, key) if key else line)
 
         def phrases(key: str, required: bool = False, allowed: tuple[str, ...] = ()) -> tuple[str, ...]:
             value = entry.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value) \
                     or (required and not value):
-                fail(f"'{key}' must be a {'non-empty ' if required else ''}list of strings, got {value!r}")
+                fail(f"'{key}' must be a {'non-empty ' if required else ''}list of strings, got {value!r}", key)
             if allowed and not set(value) <= set(allowed):
-                fail(f"'{key}' may only contain {list(allowed)}, got {value!r}")
+                fail(f"'{key}' may only contain {list(allowed)}, got {value!r}", key)
             return tuple(value)
 
         terms = phrases("terms", required=True)

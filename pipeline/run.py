@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 import logging.handlers
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.atomic import os_error_text, remove_leftovers  # noqa: F401 (os_error_text: part of this API)
 from pipeline.config import Settings, check_settings
+from pipeline.crawl.record import NOTHING_FOUND
 from pipeline.errors import PipelineError
 from pipeline.lock import RunLock
 from pipeline.runsummary import RunSummary, StageResult, new_run_id, utc_now
@@ -31,25 +32,6 @@ STAGES = ("check", "crawl", "extract", "timeline", "report", "export")
 NEEDS = {"crawl": ("check",), "extract": ("check",), "timeline": ("extract",), "report": ("timeline",),
          "export": ("timeline",)}
 CONFLICT_KEY = ["indicator", "area", "area_part", "unit", "modality", "time_period", "time_basis"]
-_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[^./]+\.tmp$")  # pipeline.corpus.atomic_write_bytes' temp files
-
-
-def _reason(message: str) -> str:
-    """'corpora/a/2024/x.json:3: invalid JSON: Expecting value' → 'invalid JSON'."""
-    text = re.sub(r"^\S+?(?::\d+)?: ", "", message)
-    text = re.split(r"[:(]", text, maxsplit=1)[0].strip()
-    return re.sub(r"\b[0-9a-f]{8,}\b|\d+", "N", text)[:60] or "error"
-
-
-def os_error_text(exc: OSError, directory: Path) -> str:
-    """A disk error naming the file (the real one, not its temporary twin) or else the directory."""
-    name = exc.filename2 or exc.filename
-    why = exc.strerror or str(exc)
-    if name:
-        path = Path(os.fsdecode(name))
-        match = _TEMP_NAME.match(path.name)
-        return f"{path.with_name(match['name']) if match else path}: {why}"
-    return f"{directory}: {why} (while writing there)"
 
 
 def conflict_keys(frame: pd.DataFrame) -> set[str]:
@@ -201,6 +183,7 @@ class NightlyRun:
         from pipeline.crawl.fetch import FetchConfig
         from pipeline.crawl.runner import CrawlOptions, crawl
         from pipeline.crawl.sources import load_sources
+        from pipeline.progress import bar_logging
         from pipeline.quarantine import quarantine_bad_state
 
         s = self.settings
@@ -221,18 +204,22 @@ class NightlyRun:
             bar.refresh()
 
         try:
-            report = crawl(self.sources, options, progress=progress)
+            with bar_logging(not bar.disable):
+                report = crawl(self.sources, options, progress=progress)
         finally:
             bar.close()
         result.counts = report.as_dict()["counts"]
         for reason, n in report.failed_by_reason().items():
             result.failures[reason] = result.failures.get(reason, 0) + n
+        result.counts["failed"] = sum(result.failures.values())  # agrees with failures by reason
         result.messages += [f"{f['url']}: {f['reason']}" + (f" ({f['detail']})" if f["detail"] else "")
                             for f in report.failures[:20]]
         result.line = report.summary().removeprefix("crawl: ")
         self.summary.new_articles = report.counts.get("new", 0)
         if report.exit_code == 2:
-            result.status, result.error = "failed", f"no page could be fetched: {result.line}"
+            nothing_found = any(f["reason"] == NOTHING_FOUND for f in report.failures)
+            why = "no article found on the sources' pages" if nothing_found else "no page could be fetched"
+            result.status, result.error = "failed", f"{why}: {result.line}"
         elif report.exit_code == 1 or damaged:
             result.status = "partial"
 
@@ -244,15 +231,16 @@ class NightlyRun:
         summary = run_extraction(corpus_dir=s.corpus_dir, out_dir=s.out_dir, rules_dir=s.rules_dir,
                                  workers=s.workers, incremental=True, progress=self.progress,
                                  sources_file=s.sources_file)
-        moved = quarantine_documents(s.corpus_dir, summary.errors)
+        moved = quarantine_documents(s.corpus_dir, summary.skips, tried=summary.extracted + summary.skipped)
         self.summary.quarantined += [{"path": str(path), "reason": reason} for path, reason in moved]
-        for message in summary.errors:
-            reason = _reason(message)
-            result.failures[reason] = result.failures.get(reason, 0) + 1
+        result.failures = dict(summary.failed_by_reason)
         result.messages = summary.errors[:20] + [f"quarantined: {path} ({reason})" for path, reason in moved]
         result.counts = {"documents": summary.documents, "extracted": summary.extracted, "unchanged": summary.reused,
                          "facts": summary.facts, "new_facts": summary.new_facts, "skipped": summary.skipped,
-                         "quarantined": len(moved), "rules_version": summary.rules_version}
+                         "failed": summary.skipped, "quarantined": len(moved),
+                         "facts_left_out": dict(summary.dropped), "rules_version": summary.rules_version}
+        if summary.full_rerun:
+            result.messages.append(f"every document extracted again: {summary.full_rerun}")
         result.line = summary.line().removeprefix("extract: ") + (f", {len(moved)} quarantined" if moved else "")
         self.summary.new_facts = summary.new_facts
         if summary.exit_code == 2:
@@ -275,8 +263,12 @@ class NightlyRun:
                          "conflicts": len(now), "new_conflicts": len(now - before),
                          "reviewed": int(obs["reviewed"].sum()), "indicators": int(obs["indicator"].nunique()),
                          "skipped": {k: v for k, v in self.timeline.skipped.items() if v}}
-        result.line = (f"{len(obs)} observations, {len(now)} conflicts ({len(now - before)} new), "
-                       f"{result.counts['reviewed']} reviewed → {s.out_dir / 'timeline.csv'}")
+        parts = [f"{len(obs)} observations"]
+        if now:
+            parts.append(f"{len(now)} conflicts" + (f" ({len(now - before)} new)" if now - before else ""))
+        if result.counts["reviewed"]:
+            parts.append(f"{result.counts['reviewed']} reviewed")
+        result.line = ", ".join(parts) + f" → {s.out_dir / 'timeline.csv'}"
 
     def report(self, result: StageResult) -> None:
         from pipeline.report import write_report
@@ -290,16 +282,17 @@ class NightlyRun:
     def export(self, result: StageResult) -> None:
         import json
 
-        from pipeline.corpus import atomic_write_text
+        from pipeline.atomic import atomic_write_text, dumps_json, replace_directory
         from pipeline.export import EXPORT_DIR, export_all, facts_table
 
         dest = self.settings.out_dir / EXPORT_DIR
-        counts = export_all(dest, facts_table(self.settings.out_dir), self.timeline, self.inputs.decisions,
-                            self.inputs.documents, sqlite=self.settings.sqlite)
-        package_path = dest / "datapackage.json"
-        package = json.loads(package_path.read_text(encoding="utf-8"))
-        package["x-chitieu-run"] = {"run_id": self.run_id, "started": self.summary.started}
-        atomic_write_text(package_path, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
+        with replace_directory(dest, replaceable=is_export_dir) as staging:  # export/ swapped in whole
+            counts = export_all(staging, facts_table(self.settings.out_dir), self.timeline, self.inputs.decisions,
+                                self.inputs.documents, sqlite=self.settings.sqlite)
+            package_path = staging / "datapackage.json"
+            package = json.loads(package_path.read_text(encoding="utf-8"))
+            package["x-chitieu-run"] = {"run_id": self.run_id, "started": self.summary.started}
+            atomic_write_text(package_path, dumps_json(package, indent=2) + "\n")
         result.counts = counts
         result.line = (f"{counts['facts']} facts, {counts['timeline']} observations, {counts['latest']} latest rows "
                        f"→ {dest}")
@@ -337,12 +330,15 @@ class NightlyRun:
         return self.summary
 
 
+def is_export_dir(path: Path) -> bool:
+    """An earlier `chitieu export` (it has a datapackage.json): safe to replace as a whole."""
+    return (Path(path) / "datapackage.json").is_file()
+
+
 def _remove_temp_files(out_dir: Path) -> None:
-    """Temporary files of a run killed mid-write (never complete outputs); we hold the lock."""
-    for leftover in Path(out_dir).rglob(".*.tmp"):
-        if _TEMP_NAME.match(leftover.name):
-            log.info("%s: removing a temporary file left by an interrupted run", leftover)
-            leftover.unlink(missing_ok=True)
+    """Temporary files and staging directories of a run killed mid-write (never complete
+    outputs); we hold the lock."""
+    remove_leftovers(out_dir, lambda p: log.info("%s: removing what an interrupted run left", p))
 
 
 def run_nightly(settings: Settings, progress: bool | None = None) -> RunSummary:

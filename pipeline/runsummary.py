@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline.corpus import atomic_write_text
+from pipeline.atomic import atomic_write_json
 
 RUNS_DIR = "runs"
 STATUS_EXIT = {"ok": 0, "partial": 1, "failed": 2}
@@ -75,8 +74,10 @@ class RunSummary:
 
     def total_line(self) -> str:
         record = f" → {self.path}" if self.path else ""
-        return (f"{'total':<9} {self.status:<8} {self.seconds:6.1f} s  run {self.run_id}: {self.new_articles} new "
-                f"articles, {self.new_facts} new facts, {len(self.new_conflicts)} new conflicts; "
+        news = [(self.new_articles, "new articles"), (self.new_facts, "new facts"),
+                (len(self.new_conflicts), "new conflicts"), (len(self.quarantined), "quarantined")]
+        what = ", ".join(f"{n} {label}" for n, label in news if n) or "nothing new"
+        return (f"{'total':<9} {self.status:<8} {self.seconds:6.1f} s  run {self.run_id}: {what}; "
                 f"exit {self.exit_code}{record}")
 
     def lines(self) -> list[str]:
@@ -97,8 +98,8 @@ class RunSummary:
         """OUT/runs/<run id>.json (atomically) and OUT/run.json, the last run's id and outcome."""
         out_dir = Path(out_dir)
         self.path = out_dir / RUNS_DIR / f"{self.run_id}.json"
-        atomic_write_text(self.path, json.dumps(self.as_dict(), ensure_ascii=False, indent=1) + "\n")
+        atomic_write_json(self.path, self.as_dict())
         latest = {"run_id": self.run_id, "finished": self.finished, "status": self.status,
                   "exit_code": self.exit_code, "summary": str(self.path)}
-        atomic_write_text(out_dir / "run.json", json.dumps(latest, ensure_ascii=False, indent=1) + "\n")
+        atomic_write_json(out_dir / "run.json", latest)
         return self.path

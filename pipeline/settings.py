@@ -1,16 +1,35 @@
-"""One place for defaults; CLI flags and the config file override them."""
+"""One place for defaults; CLI flags and the config file override them.
+
+rules/ and the demo site live at the top of the repository; an installed package (a wheel from
+`pip install .` or `pipx install`) carries the same files as pipeline/_rules and
+pipeline/_demo_site (pyproject.toml). Either way RULES_DIR and DEMO_SITE_DIR name real directories.
+"""
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RULES_DIR = PROJECT_ROOT / "rules"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent  # the checkout (meaningless in an installed package)
+
+
+def _bundled(inside_package: str, in_checkout: Path) -> Path:
+    """A data directory shipped inside the installed package, or else the checkout's own."""
+    packaged = PACKAGE_DIR / inside_package
+    return packaged if packaged.is_dir() else in_checkout
+
+
+RULES_DIR = _bundled("_rules", PROJECT_ROOT / "rules")
+DEMO_SITE_DIR = _bundled("_demo_site", PROJECT_ROOT / "corpora" / "_demo_site")
 CORPUS_DIR = Path("corpora")
 OUT_DIR = Path("extracted")
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 
 USER_AGENT = "chitieu/0.1 (+https://github.com/chitieu/chitieu; news indicators research crawler)"
+# what `chitieu --version` reports beside chitieu itself
+MAIN_LIBRARIES = ("underthesea", "spacy", "pandas", "pyarrow", "requests", "trafilatura", "lxml",
+                  "beautifulsoup4", "click", "tqdm", "matplotlib", "vietnam-provinces")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,3 +41,23 @@ class Defaults:
 
 
 DEFAULTS = Defaults()
+
+
+def version_report(rules_dir: Path | None = None) -> str:
+    """chitieu's version, the rules' version (the hash facts are stamped with) and the versions
+    of Python and the main libraries, one line each."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipeline.extract.rulebook import rules_version
+
+    def of(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    rules_dir = Path(rules_dir or RULES_DIR)
+    rules = rules_version(rules_dir) if rules_dir.is_dir() else "missing"
+    libraries = ", ".join(f"{name} {of(name)}" for name in MAIN_LIBRARIES)
+    return (f"chitieu {of('chitieu')}\nrules {rules} ({rules_dir})\n"
+            f"python {sys.version.split()[0]}\n{libraries}")

@@ -1,8 +1,10 @@
 """A small HTTP server on 127.0.0.1 for the crawler tests (never the network).
 
 Routes map a path to a handler returning (status, headers, body); the body may be an iterator
-of chunks to stream. Every request is logged (time, path, headers) so tests can check what the
-crawler asked for and when.
+of chunks to stream, or the handler may return `Raw(write)` to put arbitrary bytes on the wire
+(a server dribbling its headers, one closing the connection unanswered). Paths without a route
+go to `fallback` when set. Every request is logged (time, path, headers) so tests can check
+what the crawler asked for and when.
 """
 from __future__ import annotations
 
@@ -21,7 +23,53 @@ from pipeline.settings import SHARED_DIR
 
 REALWEB = SHARED_DIR / "realweb"
 
-Handler = Callable[["Request"], tuple[int, dict[str, str], bytes | Iterable[bytes]]]
+Handler = Callable[["Request"], "tuple[int, dict[str, str], bytes | Iterable[bytes]] | Raw"]
+
+
+@dataclass
+class Raw:
+    """A response written by hand: `write(wfile, stop)` sends what it likes (and gives up once
+    the `stop` event is set, when the test ends); then the connection closes."""
+
+    write: Callable[[object, threading.Event], None]
+
+
+def dribble(head: bytes = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: ", every: float = 0.3,
+            limit: float = 120.0) -> Raw:
+    """Sends `head`, then one more header byte every `every` seconds, never ending the headers
+    (until the client goes away, the test ends or `limit` seconds pass)."""
+    def write(wfile, stop: threading.Event) -> None:
+        wfile.write(head)
+        end = time.monotonic() + limit
+        while time.monotonic() < end and not stop.wait(every):
+            wfile.write(b"a")
+    return Raw(write)
+
+
+def hang_up() -> Raw:
+    """Closes the connection without a byte of response (the client sees a connection error)."""
+    return Raw(lambda wfile, stop: None)
+
+
+def bounded(fn: Callable[[], object], limit: float) -> tuple[object, float]:
+    """(fn(), seconds taken), run in a thread; fails the test when it is still running after
+    `limit` seconds, so code that hangs for ever fails instead of hanging the suite."""
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed back to the test thread
+            box["error"] = exc
+    thread = threading.Thread(target=target, daemon=True)
+    started = time.monotonic()
+    thread.start()
+    thread.join(limit)
+    if thread.is_alive():
+        pytest.fail(f"still running after {limit:g}s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"], time.monotonic() - started
 
 
 def realweb_dir() -> Path:
@@ -40,6 +88,8 @@ class Request:
 @dataclass
 class Server:
     routes: dict[str, Handler] = field(default_factory=dict)
+    fallback: Handler | None = None
+    stop: threading.Event = field(default_factory=threading.Event)  # set at teardown: streams end
     log: list[Request] = field(default_factory=list)
     sent_bytes: dict[str, int] = field(default_factory=dict)
     httpd: ThreadingHTTPServer | None = None
@@ -97,14 +147,22 @@ def start_server() -> Server:
         def do_GET(self):
             request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
             server.log.append(request)
-            handler = server.routes.get(self.path)
+            handler = server.routes.get(self.path) or server.fallback
             if handler is None:
                 status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
             else:
-                status, headers, body = handler(request)
+                answer = handler(request)
+                if isinstance(answer, Raw):
+                    self.close_connection = True
+                    try:
+                        answer.write(self.wfile, server.stop)
+                    except OSError:  # the client hung up: what a bounded client does
+                        pass
+                    return
+                status, headers, body = answer
             try:
                 self.send_response(status)
-                for key, value in headers.items():
+                for key, value in headers.items() if isinstance(headers, dict) else headers:  # or (key, value) pairs
                     self.send_header(key, value)
                 if isinstance(body, bytes):
                     self.send_header("Content-Length", str(len(body)))
@@ -116,6 +174,8 @@ def start_server() -> Server:
                     self.end_headers()
                     self.close_connection = True
                     for chunk in body:
+                        if server.stop.is_set():
+                            break
                         self.wfile.write(chunk)
                         server.sent_bytes[self.path] = server.sent_bytes.get(self.path, 0) + len(chunk)
             except (BrokenPipeError, ConnectionResetError):
@@ -131,6 +191,7 @@ def start_server() -> Server:
 def site():
     server = start_server()
     yield server
+    server.stop.set()
     server.httpd.shutdown()
     server.httpd.server_close()
 

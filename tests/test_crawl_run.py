@@ -156,6 +156,7 @@ def test_failures_are_counted_by_reason_logged_and_recorded(site, tmp_path, capl
     assert record["failed_by_reason"] == {"http_500": 1, "http_404": 1, "no_text": 1}
     assert {f["url"] for f in record["failures"]} == {site.url(art_path(n)) for n in (3, 4, 5)}
     assert record["counts"]["skipped_robots"] == 1 and record["exit_code"] == 1
+    assert record["counts"]["failed"] == sum(record["failed_by_reason"].values()) == 3  # the record agrees with itself
     for n in (3, 4, 5):
         assert any(site.url(art_path(n)) in message for message in caplog.messages)
     state = CrawlState(tmp_path / "corpora" / "state.sqlite")
@@ -201,14 +202,17 @@ def test_cli_seed_crawl_summary_and_exit_code(site, tmp_path):  # noqa: F811
     add_articles(site, range(1, 4))
     site.page("/chuyen-muc", listing_html([art_path(1), art_path(2), "/chuyen-muc?p=2", "/lien-he"], next_url="/chuyen-muc?p=2"))
     site.page("/chuyen-muc?p=2", listing_html([art_path(3)]))
+    site.page("/lien-he", "<html><head><title>Liên hệ</title></head><body><h1>Liên hệ</h1><p>Tòa soạn: 12 phố Hàng Bài</p></body></html>")
     result = CliRunner().invoke(cli, ["crawl", "--seed", site.url("/chuyen-muc"), "--corpus", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
-    last = result.output.strip().splitlines()[-1]
-    assert last.startswith("crawl: discovered 3, fetched 3, new 3,") and "failed 0" in last
+    last = result.stdout.strip().splitlines()[-1]  # the summary on stdout, like every command's
+    # every link is a candidate; the contact page shows no sign of an article and is not stored
+    assert last.startswith("crawl: discovered 4, fetched 3, new 3") and "not_article 1" in last
+    assert "failed" not in last  # counters that are zero are left out
     stored = list(iter_articles(tmp_path / "c", on_error=pytest.fail))
     assert sorted(d.title for d in stored) == ["Bài số 1", "Bài số 2", "Bài số 3"]
     assert {d.source for d in stored} == {"127.0.0.1"}
-    assert not site.hits("/lien-he")
+    assert len(site.hits("/lien-he")) == 1
     assert len(list((tmp_path / "c" / "runs").glob("*.json"))) == 1
 
 
@@ -223,3 +227,21 @@ def test_cli_reports_bad_sources_file_with_line(tmp_path):
 def test_cli_nothing_worked(site, tmp_path):  # noqa: F811
     result = CliRunner().invoke(cli, ["crawl", "--seed", site.url("/gone"), "--corpus", str(tmp_path / "c"), "--quiet"])
     assert result.exit_code == 2 and result.output == ""
+
+
+def test_a_corpus_that_cannot_be_written_stops_the_crawl_with_the_error(site, tmp_path, monkeypatch):  # noqa: F811
+    import errno
+    import os
+    add_articles(site, range(1, 6))
+    site.page("/thoi-su", listing_html([art_path(n) for n in range(1, 6)]))
+    real_replace = os.replace
+
+    def full_disk(src, dst, *args, **kwargs):
+        if str(dst).endswith(".html.gz"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+        return real_replace(src, dst, *args, **kwargs)
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError) as info:
+        run(tmp_path, site, [source(site, listing=[{"url": site.url("/thoi-su")}])])
+    assert info.value.errno == errno.ENOSPC and str(tmp_path / "corpora") in info.value.filename
+    assert docs(tmp_path) == [] and not list((tmp_path / "corpora").rglob(".*.tmp"))

@@ -2,7 +2,6 @@
 import pytest
 
 from pipeline.crawl.sources import SOURCES_FILE, load_sources, seed_source
-from pipeline.crawl.urls import path_and_query
 from pipeline.errors import RuleError
 
 REQUIRED = {"baochinhphu.vn", "hanoimoi.vn", "vnexpress.net", "dantri.com.vn", "tuoitre.vn", "nld.com.vn",
@@ -76,7 +75,8 @@ def test_seed_reuses_the_profile_of_a_configured_site():
     assert seed.seeds == ("https://vnexpress.net/kinh-doanh",)
     adhoc = seed_source("https://example.vn/tin-moi", sources)
     assert adhoc.name == "example.vn" and adhoc.profile is None
-    assert adhoc.is_article(path_and_query("https://example.vn/ha-noi-tang-truong-tot-12.html"))
-    assert not adhoc.is_article("/tin-moi")
+    # no patterns for an unknown site: every link is a candidate and the page decides
+    assert adhoc.article_patterns == () and adhoc.checks_pages
+    assert not seed.checks_pages
     with pytest.raises(RuleError):
         seed_source("file:///etc/passwd", sources)

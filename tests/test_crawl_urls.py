@@ -62,3 +62,24 @@ def test_stored_names_cannot_leave_the_corpus(tmp_path, source, doc_id):
     path = article_path(tmp_path, article).resolve()
     assert tmp_path.resolve() in path.parents
     assert len(path.relative_to(tmp_path.resolve()).parts) == 3
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://a.vn/tin/a%2Fb-1.html", "https://a.vn/tin/a%2Fb-1.html"),            # an escaped slash is not a slash
+    ("https://a.vn/tin/a%252Fb-1.html", "https://a.vn/tin/a%252Fb-1.html"),        # never decoded twice
+    ("https://a.vn/tin/a%2fb-1.html", "https://a.vn/tin/a%2Fb-1.html"),            # hex case as urllib3 sends it
+    ("https://a.vn/%7Euser/%41bc", "https://a.vn/~user/Abc"),                      # unreserved: decoded (RFC 3986 6.2.2.2)
+    ("https://a.vn/tin/hà-nội.html", "https://a.vn/tin/h%C3%A0-n%E1%BB%99i.html"),  # not allowed: UTF-8 escapes
+    ("https://a.vn/a b/100%", "https://a.vn/a%20b/100%25"),                        # space and a stray %
+    ("https://a.vn/bai?id=1203&next=%2Fx%3Fy&utm_source=z", "https://a.vn/bai?id=1203&next=%2Fx%3Fy"),
+    ("https://a.vn/s?q=a+b&q2=a%20b", "https://a.vn/s?q=a+b&q2=a%20b"),            # + and %20 as written
+])
+def test_percent_encoding_is_kept_as_the_site_wrote_it(url, expected):
+    assert clean_url(url) == expected
+    assert clean_url(expected) == expected  # idempotent
+
+
+def test_the_url_cleaned_is_the_url_requests_sends():
+    import requests
+    for url in ("https://a.vn/tin/a%2fb%252F-1.html?x=%2f&y=%7e", "https://a.vn/tin/hà nội.html?q=Hà Nội"):
+        assert requests.Request("GET", clean_url(url)).prepare().url == clean_url(url)

@@ -41,7 +41,9 @@ def test_demo_twice_shows_facts_then_nothing_new(tmp_path):
     assert package["x-chitieu-run"]["run_id"] == run["run_id"]
 
     second = demo("work", tmp_path)
-    assert "fetched 0, new 0" in second and "0 new facts" in second and "nothing new" in second, second
+    crawl_line = next(line for line in second.splitlines() if line.startswith("crawl"))
+    assert "fetched" not in crawl_line and "not_modified" in crawl_line, second  # zero counters left out
+    assert "run " in second and ": nothing new; exit 0" in second and "nothing new: every page" in second, second
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["run_id"] != run["run_id"]
     summary = json.loads((out / "runs" / f"{record['run_id']}.json").read_text(encoding="utf-8"))

@@ -176,7 +176,7 @@ def test_sqlite_for_datasette(exported):
 
 def test_export_without_facts_fails_clearly(tmp_path):
     result = CliRunner().invoke(cli, ["export", "--out", str(tmp_path)])
-    assert result.exit_code == 1 and "no facts.parquet" in result.output
+    assert result.exit_code == 2 and "no facts.parquet" in result.output  # nothing could be done
 
 
 # --- JSON Lines built with pyarrow: exactly what pandas' to_json wrote before --------------------

@@ -184,7 +184,7 @@ def test_number_formatting():
 
 def test_report_without_facts_fails_clearly(tmp_path):
     result = CliRunner().invoke(cli, ["report", "--out", str(tmp_path)])
-    assert result.exit_code == 1 and "no facts.parquet" in result.output
+    assert result.exit_code == 2 and "no facts.parquet" in result.output  # nothing could be done
 
 
 def test_vendored_chart_library_matches_its_checksums_and_pins():

@@ -240,7 +240,7 @@ def test_cli_review_export_and_import(tmp_path, monkeypatch):
     rows[1]["verdict"] = "perhaps"
     save_like_excel_vi(sheet, rows, list(rows[0]))
     result = runner.invoke(cli, ["review", "import", str(sheet), "--out", str(out), "--reviewer", "x"])
-    assert result.exit_code == 1 and "row 3, column verdict" in result.output
+    assert result.exit_code == 2 and "row 3, column verdict" in result.output  # nothing applied
     assert len(read_log(out)) == 1
 
 
@@ -362,7 +362,7 @@ def test_an_oversized_csv_cell_gives_a_message_not_a_traceback(tmp_path):
     sheet = tmp_path / "big.csv"
     sheet.write_text("fact_id;verdict;note\nx;ok;\"" + "a" * (2 << 20) + "\"\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["review", "import", str(sheet), "--out", str(tmp_path)])
-    assert result.exit_code == 1 and "row 2: a cell longer than 1,048,576 characters" in result.output
+    assert result.exit_code == 2 and "row 2: a cell longer than 1,048,576 characters" in result.output  # nothing applied
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 

@@ -12,7 +12,8 @@ from pipeline.cli import cli
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.lock import RunLock, RunLocked
-from pipeline.run import _reason, os_error_text, run_nightly
+from pipeline.extract.runner import short_reason
+from pipeline.run import os_error_text, run_nightly
 from pipeline.runsummary import RunSummary, StageResult, new_run_id
 from pipeline.settings import PROJECT_ROOT, RULES_DIR
 from run_fixtures import baseline, copied, demo_site, settings_for, write_config  # noqa: F401
@@ -115,8 +116,8 @@ def test_exit_codes_and_reasons():
     assert summary("ok", "ok").exit_code == 0
     assert summary("ok", "partial", "ok").exit_code == 1
     assert summary("ok", "failed", "skipped").exit_code == 2
-    assert _reason("corpora/a/2024/x.json:3: invalid JSON: Expecting value") == "invalid JSON"
-    assert _reason("3fa2b1c4d5e6f708: extraction failed: ValueError: boom") == "extraction failed"
+    assert short_reason("invalid JSON: Expecting value (column 3)") == "invalid JSON"
+    assert short_reason("line longer than 20971520 bytes (1073741825 bytes)") == "line longer than N bytes"
     error = OSError(errno.EROFS, "Read-only file system", "/data/out/.timeline.csv.k2j3l4.tmp")
     assert os_error_text(error, "/data/out") == "/data/out/timeline.csv: Read-only file system"
     assert "No space" in os_error_text(OSError(errno.ENOSPC, "No space left on device"), "/data/out")

@@ -1,7 +1,9 @@
 """`chitieu crawl`: arguments → pipeline.crawl.runner.crawl(); nothing else lives here."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -9,6 +11,16 @@ import click
 from tqdm import tqdm
 
 from pipeline.settings import CORPUS_DIR
+
+
+def _parse_patterns(ctx, param, values: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    patterns = []
+    for value in values:
+        try:
+            patterns.append(re.compile(value))
+        except re.error as exc:
+            raise click.BadParameter(f"invalid regex {value!r} ({exc})") from None
+    return tuple(patterns)
 
 
 def _parse_since(ctx, param, value: str | None) -> dt.date | None:
@@ -29,17 +41,25 @@ def _parse_since(ctx, param, value: str | None) -> dt.date | None:
               show_default=True, help="Corpus directory (state.sqlite and runs/ live here too).")
 @click.option("--since", callback=_parse_since, metavar="YYYY-MM-DD", help="Skip articles published before this date.")
 @click.option("--max-pages", type=click.IntRange(min=0), default=None, help="Fetch at most N article pages this run.")
+@click.option("--max-queued", type=click.IntRange(min=1), default=None,
+              help="Queue at most N new URLs this run (default 100,000); the rest is found again later.")
 @click.option("--refresh", is_flag=True, help="Re-fetch stored articles too (conditional GET).")
+@click.option("--article-pattern", "article_patterns", metavar="REGEX", multiple=True, callback=_parse_patterns,
+              help="A link whose path (+ ?query) matches is an article (repeatable); replaces the sources' "
+                   "article_patterns for this run. Without any, every link of a --seed is a candidate the page decides.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def crawl(sources_file, seed, corpus_dir, since, max_pages, refresh, quiet) -> None:
+def crawl(sources_file, seed, corpus_dir, since, max_pages, max_queued, refresh, article_patterns, quiet) -> None:
     """Discover, fetch and parse news articles into the corpus.
 
-    Exit status: 0 all good, 1 some pages failed, 2 nothing worked.
+    Exit status: 0 all good, 1 some pages failed, 2 nothing worked or no article was found.
     """
+    from pipeline.cli import settings_for
+    from pipeline.crawl.fetch import FetchConfig
     from pipeline.crawl.runner import CrawlOptions
     from pipeline.crawl.runner import crawl as run_crawl
     from pipeline.crawl.sources import SOURCES_FILE, load_sources, seed_source
     from pipeline.errors import PipelineError
+    from pipeline.progress import bar_logging
 
     try:
         path = sources_file or SOURCES_FILE
@@ -47,7 +67,13 @@ def crawl(sources_file, seed, corpus_dir, since, max_pages, refresh, quiet) -> N
         sources = [seed_source(seed, configured)] if seed else [s for s in configured if s.enabled]
         if not sources:
             raise click.UsageError(f"{path}: no enabled source (use --seed URL for an ad hoc crawl)")
-        options = CrawlOptions(corpus_dir=corpus_dir, since=since, max_pages=max_pages, refresh=refresh)
+        if article_patterns:
+            sources = [dataclasses.replace(s, article_patterns=article_patterns) for s in sources]
+        s = settings_for(click.get_current_context())  # [crawl] delay, concurrency … of chitieu.toml
+        fetch = {k: v for k, v in dict(delay=s.delay, concurrency=s.concurrency, per_host=s.per_host,
+                                       read_timeout=s.timeout, retries=s.retries).items() if v is not None}
+        options = CrawlOptions(corpus_dir=corpus_dir, since=since, max_pages=max_pages, refresh=refresh,
+                               fetch=FetchConfig(**fetch), **({"max_queued": max_queued} if max_queued else {}))
         bar = tqdm(disable=True if quiet else None, unit="page", desc="crawl", file=sys.stderr)
 
         def progress(done: int, total: int) -> None:
@@ -56,12 +82,15 @@ def crawl(sources_file, seed, corpus_dir, since, max_pages, refresh, quiet) -> N
             bar.refresh()
 
         try:
-            report = run_crawl(sources, options, progress=progress)
+            with bar_logging(not bar.disable):  # log lines above the bar, not through it
+                report = run_crawl(sources, options, progress=progress)
         finally:
             bar.close()
     except PipelineError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     if not quiet:
-        click.echo(report.summary() + f" [run record: {report.record_path}]", err=True)
+        click.echo(report.summary() + f" [run record: {report.record_path}]")  # on stdout, like every summary
+        for advice in report.advice:
+            click.echo(advice)
     sys.exit(report.exit_code)

@@ -28,9 +28,13 @@ def demo(workdir: Path, quiet: bool) -> None:
         if summary.exit_code == 0 and fetched == 0 and summary.new_facts == 0:
             click.echo("nothing new: every page was known or answered 304 Not Modified, no new facts "
                        "(the run is incremental)")
-        click.echo(f"facts:    {out / 'facts.csv'}\ntimeline: {out / 'timeline.csv'}\n"
-                   f"report:   {out / 'report.html'}\nexport:   {out / 'export'}/ (CSV, Parquet, JSON Lines, datapackage.json)\n"
-                   f"summary:  {summary.path}")
+        outputs = [("facts", out / "facts.csv", ""), ("timeline", out / "timeline.csv", ""),
+                   ("report", out / "report.html", ""),
+                   ("export", out / "export", "/ (CSV, Parquet, JSON Lines, datapackage.json)"),
+                   ("summary", summary.path, "")]
+        for label, path, note in outputs:  # only what this run (or an earlier one) actually wrote
+            if path is not None and Path(path).exists():
+                click.echo(f"{label + ':':<9} {path}{note}")
     for stage in summary.stages:
         if stage.status == "failed":
             click.echo(f"chitieu demo: {stage.name} failed: {stage.error}", err=True)

@@ -5,9 +5,11 @@ from pathlib import Path
 
 import click
 
+from pipeline.atomic import replace_directory
 from pipeline.commands.timeline import data_options
 from pipeline.errors import PipelineError
 from pipeline.export import EXPORT_DIR, SQLITE_NAME, export_all, facts_table
+from pipeline.run import is_export_dir
 from pipeline.timeline import load_inputs
 
 
@@ -21,8 +23,9 @@ def export(out_dir: Path, rules_dir: Path, dest: Path | None, sqlite: bool) -> N
     dest = dest or out_dir / EXPORT_DIR
     try:
         inputs = load_inputs(out_dir, rules_dir)
-        counts = export_all(dest, facts_table(out_dir), inputs.timeline(), inputs.decisions, inputs.documents,
-                            sqlite=sqlite)
+        with replace_directory(dest, replaceable=is_export_dir) as staging:  # swapped in whole, never half new
+            counts = export_all(staging, facts_table(out_dir), inputs.timeline(), inputs.decisions, inputs.documents,
+                                sqlite=sqlite)
     except PipelineError as exc:
         raise click.ClickException(str(exc)) from None
     formats = "CSV, Parquet, JSON Lines, SDMX-CSV" + (", SQLite" if sqlite else "")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from pipeline.errors import PipelineError
 from pipeline.settings import DEFAULTS
 
 
@@ -34,19 +33,19 @@ def extract(corpus_dir: Path, input_path: Path | None, out_dir: Path, rules_dir:
     """Extract fractions, percentages, dates and periods as fact records."""
     from pipeline.extract.runner import run_extraction
 
-    try:
-        summary = run_extraction(corpus_dir=None if input_path else corpus_dir, input_path=input_path,
-                                 out_dir=out_dir, rules_dir=rules_dir, workers=workers,
-                                 incremental=not full, progress=False if quiet else None,
-                                 executor=executor, scheduler=scheduler, partitions=partitions)
-    except PipelineError as exc:
-        click.echo(f"chitieu extract: error: {exc}", err=True)
-        sys.exit(2)
+    summary = run_extraction(corpus_dir=None if input_path else corpus_dir, input_path=input_path,
+                             out_dir=out_dir, rules_dir=rules_dir, workers=workers,
+                             incremental=not full, progress=False if quiet else None,
+                             executor=executor, scheduler=scheduler, partitions=partitions)
     for message in summary.errors:
         click.echo(f"skipped: {message}", err=True)
     if not quiet:
         click.echo(summary.line())
-        click.echo(f"facts written to {out_dir / 'facts.csv'}, {out_dir / 'facts.parquet'}, {out_dir / 'facts.jsonl'}")
-        if executor == "dask":
-            click.echo(f"partitioned Parquet in {out_dir / 'facts.parquet.d'}")
+        if summary.written:
+            click.echo(f"facts written to {out_dir / 'facts.csv'}, {out_dir / 'facts.parquet'}, "
+                       f"{out_dir / 'facts.jsonl'}")
+            if executor == "dask":
+                click.echo(f"partitioned Parquet in {out_dir / 'facts.parquet.d'}")
+        else:
+            click.echo(f"nothing written: no document could be read; {out_dir} left as it was")
     sys.exit(summary.exit_code)

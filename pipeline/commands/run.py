@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.config import Settings, default_config_path, load_settings
-from pipeline.errors import PipelineError
+from pipeline.config import Settings
 
 CONFIG_OPTION = click.option(
     "--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -15,13 +14,11 @@ CONFIG_OPTION = click.option(
 
 
 def settings_from(config_file: Path | None, **overrides) -> Settings:
-    """The config file's settings with command-line overrides; exit 2 naming file:line when invalid."""
-    try:
-        settings = load_settings(config_file if config_file is not None else default_config_path())
-    except PipelineError as exc:
-        click.echo(f"chitieu: error: {exc}", err=True)
-        sys.exit(2)
-    return settings.with_overrides(**overrides)
+    """The config file's settings (this --config, the group's, or ./chitieu.toml) with command-line
+    overrides; a ConfigError (naming file:line) ends the command with exit code 2 (pipeline.cli)."""
+    from pipeline.cli import settings_for
+
+    return settings_for(click.get_current_context(), config_file).with_overrides(**overrides)
 
 
 @click.command()

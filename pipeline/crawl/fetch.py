@@ -1,9 +1,16 @@
-"""Polite HTTP: robots.txt, per-host pacing, retries with backoff, capped and checked bodies.
+"""Polite HTTP: robots.txt, per-host pacing, retries with backoff, budgets, capped and checked bodies.
 
 Scrapy's downloader is the model: one slot per host that spaces requests by the larger of our
 delay and the site's Crawl-delay and lets only `per_host` requests run at once, while a thread
 pool (the runner's) keeps several hosts busy at the same time. Redirects are followed by hand so
-that every hop is checked against robots.txt and the allowed domains and the chain is recorded.
+that every hop is checked against robots.txt and the allowed domains, capped, and recorded.
+
+robots.txt is fetched like any page (same hop-by-hop redirect checks, retries and caps) and
+parsed by Protego, Scrapy's RFC 9309 parser (wildcards `*` and `$`, longest match wins).
+
+A host that cannot be crawled tonight is given up for the rest of the run instead of costing
+every one of its pages the same wait: robots.txt unreachable, a few total-deadline timeouts in
+a row, or Retry-After / backoff waits beyond the host's (or the run's) wait budget.
 """
 from __future__ import annotations
 
@@ -13,13 +20,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import requests
-import urllib3
-from requests.adapters import HTTPAdapter
+from protego import Protego
 
 from pipeline.crawl.charset import decode_body
+from pipeline.crawl.http import Deadline, discard_body, read_body, session
 from pipeline.crawl.urls import clean_url, same_site
 from pipeline.errors import FetchError
 from pipeline.settings import USER_AGENT
@@ -31,7 +37,9 @@ XML_TYPES = frozenset({
 })
 ANY_TYPES = HTML_TYPES | XML_TYPES
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-ROBOTS_MAX_BYTES = 512 * 1024
+ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB; the rest is ignored
+# Failures that say nothing about the page itself: the page stays pending for the next run.
+HOST_REASONS = frozenset({"robots_unavailable", "host_given_up"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +48,17 @@ class FetchConfig:
 
     user_agent: str = USER_AGENT
     connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0   # a server dribbling bytes cannot hold a worker forever
+    read_timeout: float = 20.0    # silence between two socket reads
+    total_timeout: float = 60.0   # one exchange, connect to last body byte, headers included
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     retries: int = 3
     backoff: float = 2.0          # first retry after this many seconds, then doubling
     backoff_max: float = 60.0
     max_retry_after: float = 300.0
+    host_wait_budget: float = 600.0   # seconds of Retry-After/backoff waits one host may cost a run
+    run_wait_budget: float = 1800.0   # ... and all hosts together
+    host_timeouts: int = 3        # total-deadline timeouts in a row that give a host up for the run
     delay: float = 1.0            # minimum gap between two requests to one host
     max_crawl_delay: float = 30.0
     obey_robots: bool = True
@@ -80,47 +91,20 @@ class Page:
 
 @dataclass
 class _Slot:
-    """Per-host pacing state, shared by every worker thread."""
+    """Per-host pacing, robots and give-up state, shared by every worker thread."""
 
     gate: threading.Semaphore
     lock: threading.Lock = field(default_factory=threading.Lock)
+    robots_lock: threading.Lock = field(default_factory=threading.Lock)
     next_time: float = 0.0
     delay: float = 0.0
-    robots: RobotFileParser | None = None
+    robots: Protego | None = None
+    robots_rule: str | None = None   # "allow" / "disallow": every path, whatever the parser says
     robots_error: FetchError | None = None
     robots_loaded: bool = False
-
-
-def crawl_delay(robots_txt: str, token: str) -> float | None:
-    """Crawl-delay for `token` (or for *) from robots.txt text. urllib.robotparser only reads
-    whole seconds, and real sites write "Crawl-delay: 0.5" too."""
-    delays: dict[str, float] = {}
-    agents: list[str] = []
-    in_rules = False
-    for raw in robots_txt.splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if ":" not in line:
-            continue
-        key, value = (part.strip() for part in line.split(":", 1))
-        key = key.lower()
-        if key == "user-agent":
-            if in_rules:
-                agents, in_rules = [], False
-            agents.append(value.lower())
-        else:
-            in_rules = True
-            if key == "crawl-delay":
-                try:
-                    seconds = float(value)
-                except ValueError:
-                    continue
-                for agent in agents:
-                    delays.setdefault(agent, seconds)
-    token = token.lower()
-    for agent, seconds in delays.items():
-        if agent != "*" and agent in token:
-            return seconds
-    return delays.get("*")
+    waited: float = 0.0
+    timeouts: int = 0
+    given_up: str | None = None
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -132,7 +116,7 @@ def parse_retry_after(value: str | None) -> float | None:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, when.timestamp() - time.time())
 
@@ -148,28 +132,21 @@ class Fetcher:
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._robots_token = config.user_agent.split("/")[0].strip() or "*"
+        self._run_waited = 0.0
 
     # -- sessions and slots -------------------------------------------------------------
     def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.mount("http://", HTTPAdapter(pool_maxsize=4, max_retries=0))
-            session.mount("https://", HTTPAdapter(pool_maxsize=4, max_retries=0))
-            session.headers.update({
-                "User-Agent": self.config.user_agent,
-                "Accept-Language": "vi,en;q=0.5",
-            })
-            session.max_redirects = self.config.max_redirects
-            self._local.session = session
+        s = getattr(self._local, "session", None)
+        if s is None:
+            s = self._local.session = session(self.config.user_agent, pool_size=max(4, self.config.per_host))
             with self._slots_lock:
-                self._sessions.append(session)
-        return session
+                self._sessions.append(s)
+        return s
 
     def close(self) -> None:
         with self._slots_lock:
-            for session in self._sessions:
-                session.close()
+            for s in self._sessions:
+                s.close()
             self._sessions.clear()
 
     def _slot(self, url: str) -> tuple[str, _Slot]:
@@ -192,106 +169,129 @@ class Fetcher:
         if start > now:
             time.sleep(start - now)
 
-    def _push_back(self, slot: _Slot, seconds: float) -> None:
+    def _turn_done(self, slot: _Slot) -> None:
+        """The next request to the host waits `delay` after this one ended, not only after it
+        began: the server then never sees two requests closer than the delay, whatever the
+        network's jitter or a new connection's set-up cost."""
+        if slot.delay:
+            with slot.lock:
+                slot.next_time = max(slot.next_time, time.monotonic() + slot.delay)
+
+    def _give_up(self, slot: _Slot, why: str) -> None:
         with slot.lock:
-            slot.next_time = max(slot.next_time, time.monotonic() + seconds)
+            slot.given_up = slot.given_up or why
+
+    def _check_host(self, slot: _Slot, url: str) -> None:
+        if slot.given_up:
+            raise FetchError(url, "host_given_up", slot.given_up)
+
+    def _spend_wait(self, slot: _Slot, seconds: float) -> str | None:
+        """Book `seconds` of waiting on the host's and the run's budgets; None when they allow
+        it, otherwise why not (and the host is given up for the run)."""
+        cfg = self.config
+        with self._slots_lock, slot.lock:
+            if slot.waited + seconds > cfg.host_wait_budget:
+                why = f"retry waits for this host would pass its budget of {cfg.host_wait_budget:g}s this run"
+            elif self._run_waited + seconds > cfg.run_wait_budget:
+                why = f"retry waits would pass the run's budget of {cfg.run_wait_budget:g}s"
+            else:
+                slot.waited += seconds
+                self._run_waited += seconds
+                slot.next_time = max(slot.next_time, time.monotonic() + seconds)
+                return None
+        self._give_up(slot, why)
+        return why
 
     # -- robots.txt ---------------------------------------------------------------------
-    def _robots(self, key: str, slot: _Slot) -> None:
-        """Load robots.txt once per host (RFC 9309: 4xx allows all, 5xx or no answer forbids all)."""
-        with slot.lock:
-            if slot.robots_loaded:
-                return
+    def _load_robots(self, key: str, slot: _Slot, allow: Callable[[str], bool]) -> None:
+        """robots.txt once per host (RFC 9309: 4xx allows all, unreachable forbids all), fetched
+        like any page: redirects checked hop by hop, connection errors retried, body capped."""
         url = key + "/robots.txt"
-        parser = RobotFileParser(url)
-        error, delay = None, None
+        parser, rule, error = None, None, None
         try:
-            self._wait_turn(slot)
-            response = self._session().get(url, timeout=(self.config.connect_timeout, self.config.read_timeout),
-                                           stream=True, allow_redirects=True)
-            try:
-                status = response.status_code
-                body = self._read_capped(response, url, ROBOTS_MAX_BYTES, time.monotonic() + self.config.total_timeout)
-            finally:
-                response.close()
-            if status in (401, 403):
-                parser.disallow_all = True
-            elif 400 <= status < 500:
-                parser.allow_all = True
-            elif status >= 500:
-                error = FetchError(url, "robots_unavailable", f"HTTP {status}")
-            else:
-                text = decode_body(body, response.headers.get("content-type"))[0]
-                parser.parse(text.splitlines())
-                delay = crawl_delay(text, self._robots_token)
-        except FetchError as exc:
-            error = FetchError(url, "robots_unavailable", exc.reason)
-        except requests.RequestException as exc:
-            error = FetchError(url, "robots_unavailable", type(exc).__name__)
-        with slot.lock:
-            slot.robots, slot.robots_error, slot.robots_loaded = parser, error, True
+            page = self._follow(url, None, {"Accept": "text/plain,*/*;q=0.5"}, allow, robots=False,
+                                limit=ROBOTS_MAX_BYTES, truncate=True)
+            text = page.text()
+            parser = Protego.parse(text)
+            delay = parser.crawl_delay(self._robots_token)
             if delay:
-                slot.delay = max(slot.delay, min(delay, self.config.max_crawl_delay))
+                with slot.lock:
+                    slot.delay = max(slot.delay, min(float(delay), self.config.max_crawl_delay))
+        except FetchError as exc:
+            status = int(exc.reason[5:]) if exc.reason.startswith("http_") and exc.reason[5:].isdigit() else 0
+            if status in (401, 403):
+                rule = "disallow"
+            elif 400 <= status < 500 and status != 429:
+                rule = "allow"
+            else:
+                detail = exc.reason + (f": {exc.detail}" if exc.detail else "")
+                error = FetchError(url, "robots_unavailable", f"{url}: {detail}")
+        except Exception as exc:  # a parser bug must not stop the crawl: treat as unreachable
+            error = FetchError(url, "robots_unavailable", f"{url}: cannot parse ({type(exc).__name__}: {exc})"[:300])
+        with slot.lock:
+            slot.robots, slot.robots_rule, slot.robots_error, slot.robots_loaded = parser, rule, error, True
 
-    def allowed_by_robots(self, url: str) -> bool:
+    def allowed_by_robots(self, url: str, allow: Callable[[str], bool] | None = None) -> bool:
         """True when robots.txt lets us fetch `url`; FetchError when robots.txt is unavailable."""
         if not self.config.obey_robots:
             return True
         key, slot = self._slot(url)
-        self._robots(key, slot)
+        if not slot.robots_loaded:
+            with slot.robots_lock:  # one fetch of robots.txt per host, however many workers ask
+                if not slot.robots_loaded:
+                    self._load_robots(key, slot, allow or (lambda target: same_site(target, url)))
         if slot.robots_error is not None:
             raise FetchError(url, slot.robots_error.reason, slot.robots_error.detail)
-        return slot.robots.can_fetch(self._robots_token, url)
+        if slot.robots_rule is not None:
+            return slot.robots_rule == "allow"
+        return slot.robots.can_fetch(url, self._robots_token)
 
     # -- requests -----------------------------------------------------------------------
-    def _read_capped(self, response: requests.Response, url: str, limit: int, deadline: float) -> bytes:
-        """Stream the body, stopping (and dropping the connection) past `limit` bytes or past
-        the deadline. read1() returns whatever one socket read gives, so a server dribbling a
-        few bytes at a time is still checked against the deadline."""
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise FetchError(url, "too_large", f"Content-Length {declared} > {limit} bytes")
-        chunks, total = [], 0
-        try:
-            while chunk := response.raw.read1(64 * 1024, decode_content=True):
-                total += len(chunk)
-                if total > limit:
-                    raise FetchError(url, "too_large", f"more than {limit} bytes")
-                if time.monotonic() > deadline:
-                    raise FetchError(url, "timeout", f"body not complete after {self.config.total_timeout:g}s")
-                chunks.append(chunk)
-        except urllib3.exceptions.ReadTimeoutError:
-            raise requests.Timeout("read timeout in body") from None
-        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError) as exc:
-            raise requests.ConnectionError(str(exc)) from None
-        except urllib3.exceptions.DecodeError as exc:
-            raise requests.exceptions.ContentDecodingError(str(exc)) from None
-        return b"".join(chunks)
-
-    def _get_once(self, url: str, headers: dict[str, str], accept: frozenset[str]) -> tuple[int, Mapping[str, str], bytes]:
+    def _exchange(self, url: str, headers: dict[str, str], accept: frozenset[str] | None,
+                  limit: int, truncate: bool) -> tuple[int, Mapping[str, str], bytes]:
+        """One request and its response under one total deadline; only a 200 body is read."""
         cfg = self.config
-        deadline = time.monotonic() + cfg.total_timeout
-        response = self._session().get(url, headers=headers, timeout=(cfg.connect_timeout, cfg.read_timeout),
-                                       stream=True, allow_redirects=False)
-        try:
+        with Deadline(cfg.total_timeout) as deadline:
+            try:
+                response = self._session().get(url, headers=headers, stream=True, allow_redirects=False,
+                                               timeout=(cfg.connect_timeout, cfg.read_timeout))
+            except requests.RequestException:
+                if deadline.expired:
+                    raise FetchError(url, "timeout", f"no response within the total deadline of {cfg.total_timeout:g}s") from None
+                raise
+            if deadline.expired:  # the watchdog's shutdown can look like the end of the headers
+                response.close()
+                raise FetchError(url, "timeout", f"no response within the total deadline of {cfg.total_timeout:g}s")
             status = response.status_code
             if status != 200:
+                discard_body(response, deadline)
                 return status, response.headers, b""
             ctype = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
             if ctype and accept and ctype not in accept:
+                response.close()
                 raise FetchError(url, "content_type", ctype)
-            return status, response.headers, self._read_capped(response, url, cfg.max_bytes, deadline)
-        finally:
-            response.close()
+            return status, response.headers, read_body(response, url, limit, deadline, truncate)
 
-    def _get_with_retries(self, url: str, slot: _Slot, headers: dict[str, str],
-                          accept: frozenset[str]) -> tuple[int, Mapping[str, str], bytes]:
+    def _get_with_retries(self, url: str, slot: _Slot, headers: dict[str, str], accept: frozenset[str] | None,
+                          limit: int, truncate: bool) -> tuple[int, Mapping[str, str], bytes]:
         cfg = self.config
         for attempt in range(cfg.retries + 1):
+            self._check_host(slot, url)
             self._wait_turn(slot)
             retry_after = None
             try:
-                status, response_headers, body = self._get_once(url, headers, accept)
+                try:
+                    status, response_headers, body = self._exchange(url, headers, accept, limit, truncate)
+                finally:
+                    self._turn_done(slot)
+            except FetchError as exc:
+                if exc.reason == "timeout":  # the total deadline: retrying would cost as much again
+                    with slot.lock:
+                        slot.timeouts += 1
+                        many = slot.timeouts >= cfg.host_timeouts
+                    if many:
+                        self._give_up(slot, f"{cfg.host_timeouts} requests in a row hit the total deadline of {cfg.total_timeout:g}s")
+                raise
             except requests.Timeout as exc:
                 error = FetchError(url, "timeout", type(exc).__name__)
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
@@ -301,6 +301,8 @@ class Fetcher:
             except requests.RequestException as exc:
                 raise FetchError(url, "request_error", f"{type(exc).__name__}: {exc}"[:300]) from None
             else:
+                with slot.lock:
+                    slot.timeouts = 0
                 if status == 429 or status >= 500:
                     error = FetchError(url, f"http_{status}")
                     retry_after = parse_retry_after(response_headers.get("retry-after"))
@@ -311,28 +313,25 @@ class Fetcher:
             if attempt == cfg.retries:
                 raise error
             if retry_after is not None and retry_after > cfg.max_retry_after:
-                raise FetchError(url, error.reason, f"Retry-After {retry_after:.0f}s is over the limit")
+                raise FetchError(url, error.reason, f"Retry-After {retry_after:.0f}s is over the limit of {cfg.max_retry_after:g}s")
             wait = retry_after if retry_after is not None else min(cfg.backoff * 2 ** attempt, cfg.backoff_max)
-            self._push_back(slot, wait)
+            why = self._spend_wait(slot, wait)
+            if why is not None:
+                raise FetchError(url, error.reason, f"not retried after {wait:.0f}s: {why}; host given up for this run")
         raise AssertionError("unreachable")
 
-    def fetch(self, url: str, *, accept: frozenset[str] = HTML_TYPES, etag: str | None = None,
-              last_modified: str | None = None, allow: Callable[[str], bool] | None = None) -> Page:
-        """GET `url` politely. Raises FetchError (reason 'robots' when robots.txt forbids it)."""
-        allow = allow or (lambda target: same_site(target, url))
-        headers = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+    def _follow(self, url: str, accept: frozenset[str] | None, headers: dict[str, str],
+                allow: Callable[[str], bool], robots: bool, limit: int, truncate: bool = False) -> Page:
+        """GET `url`, following redirects by hand: every hop allowed, robots-checked, paced, capped."""
         chain = [url]
         current = url
         for _ in range(self.config.max_redirects + 1):
-            if not self.allowed_by_robots(current):
+            if robots and not self.allowed_by_robots(current, allow):
                 raise FetchError(url, "robots", f"disallowed: {current}" if current != url else "")
             _, slot = self._slot(current)
+            self._check_host(slot, current)
             with slot.gate:
-                status, response_headers, body = self._get_with_retries(current, slot, headers, accept)
+                status, response_headers, body = self._get_with_retries(current, slot, headers, accept, limit, truncate)
             if status not in REDIRECT_CODES:
                 return Page(url=url, final_url=current, status=status,
                             headers={k.lower(): v for k, v in response_headers.items()},
@@ -348,3 +347,14 @@ class Fetcher:
             chain.append(target)
             current = target
         raise FetchError(url, "too_many_redirects", f"more than {self.config.max_redirects}")
+
+    def fetch(self, url: str, *, accept: frozenset[str] = HTML_TYPES, etag: str | None = None,
+              last_modified: str | None = None, allow: Callable[[str], bool] | None = None) -> Page:
+        """GET `url` politely. Raises FetchError (reason 'robots' when robots.txt forbids it)."""
+        allow = allow or (lambda target: same_site(target, url))
+        headers = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return self._follow(url, accept, headers, allow, robots=True, limit=self.config.max_bytes)

@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
+from pipeline.crawl.dom import BadSelector, check_selector
 from pipeline.crawl.urls import clean_url, host_of, registrable_domain
 from pipeline.errors import RuleError
 from pipeline.rules import line_of, load_toml
@@ -19,9 +18,6 @@ from pipeline.settings import RULES_DIR
 SOURCES_FILE = RULES_DIR / "sources.toml"
 MAX_LISTING_PAGES = 200
 SEED_LISTING_PAGES = 5
-# Without a sources entry an article is a page whose path carries a slug of four or more words
-# ("/gia-vang-giam-van-cao-...-123.htm"): section pages and navigation rarely do.
-DEFAULT_ARTICLE_PATTERNS = (re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){3,}"),)
 
 SOURCE_KEYS = {"name", "home_area", "enabled", "hosts", "listing", "feeds", "sitemaps",
                "article_patterns", "profile", "delay"}
@@ -74,10 +70,16 @@ class Source:
     origin: str = field(default="", compare=False)  # file:line, for messages
 
     def is_article(self, path_and_query: str) -> bool:
-        """True when a URL path matches one of the article patterns (no patterns: anything)."""
+        """True when a URL path matches one of the article patterns (no patterns: anything is a
+        candidate, and `checks_pages` says the page itself must show it is an article)."""
         if not self.article_patterns:
             return True
         return any(p.search(path_and_query) for p in self.article_patterns)
+
+    @property
+    def checks_pages(self) -> bool:
+        """Without article patterns links are only candidates: the fetched page decides."""
+        return not self.article_patterns
 
 
 def _strings(value, what: str, fail) -> tuple[str, ...]:
@@ -96,13 +98,25 @@ def _url(value, what: str, fail) -> str:
 
 
 def _selectors(values: tuple[str, ...], what: str, fail) -> tuple[str, ...]:
-    probe = BeautifulSoup("<html></html>", "lxml")
     for selector in values:
+        if selector == "jsonld" and what == "profile.published":
+            continue
         try:
-            probe.select(selector)
-        except Exception as exc:  # soupsieve raises its own SelectorSyntaxError
+            check_selector(selector)
+        except BadSelector as exc:
             fail(f"{what}: invalid CSS selector {selector!r} ({exc})")
     return values
+
+
+def compile_patterns(texts, fail) -> tuple[re.Pattern[str], ...]:
+    """Article patterns as regexes; `fail(message)` on the first invalid one."""
+    patterns = []
+    for text in texts:
+        try:
+            patterns.append(re.compile(text))
+        except re.error as exc:
+            fail(f"article_patterns: invalid regex {text!r} ({exc})")
+    return tuple(patterns)
 
 
 def _profile(raw, fail) -> Profile | None:
@@ -164,12 +178,8 @@ def build_source(entry: dict, origin: str, fail) -> Source:
     delay = entry.get("delay")
     if delay is not None and (not isinstance(delay, (int, float)) or delay < 0):
         fail("'delay' must be a number of seconds >= 0")
-    patterns = []
-    for text in _strings(entry.get("article_patterns", []), "article_patterns", fail) if entry.get("article_patterns") else ():
-        try:
-            patterns.append(re.compile(text))
-        except re.error as exc:
-            fail(f"article_patterns: invalid regex {text!r} ({exc})")
+    texts = _strings(entry["article_patterns"], "article_patterns", fail) if entry.get("article_patterns") else ()
+    patterns = compile_patterns(texts, fail)
     listings = _listings(entry.get("listing"), fail)
     feeds = tuple(_url(u, "feeds", fail) for u in _strings(entry.get("feeds", []), "feeds", fail)) if entry.get("feeds") else ()
     sitemaps = tuple(_url(u, "sitemaps", fail) for u in _strings(entry.get("sitemaps", []), "sitemaps", fail)) if entry.get("sitemaps") else ()
@@ -181,7 +191,7 @@ def build_source(entry: dict, origin: str, fail) -> Source:
         fail("an enabled source needs at least one listing, feed or sitemap")
     return Source(
         name=name, home_area=home_area, enabled=enabled, domains=frozenset(domains),
-        listings=listings, feeds=feeds, sitemaps=sitemaps, article_patterns=tuple(patterns),
+        listings=listings, feeds=feeds, sitemaps=sitemaps, article_patterns=patterns,
         profile=_profile(entry.get("profile"), fail), delay=float(delay) if delay is not None else None,
         origin=origin,
     )
@@ -225,7 +235,8 @@ def source_for_url(sources: list[Source], url: str) -> Source | None:
 
 def seed_source(url: str, sources: list[Source] = ()) -> Source:
     """An ad hoc source for `chitieu crawl --seed URL`: the seed's host only, reusing the
-    profile and article patterns of a configured source for the same site when there is one."""
+    profile and article patterns of a configured source for the same site when there is one.
+    Without patterns every link of the seed is a candidate and each page decides."""
     cleaned = clean_url(url)
     if cleaned is None:
         raise RuleError(f"--seed must be an absolute http(s) URL, got {url!r}", path="--seed")
@@ -236,7 +247,7 @@ def seed_source(url: str, sources: list[Source] = ()) -> Source:
         home_area=known.home_area if known else "",
         domains=frozenset({registrable_domain(host)}),
         seeds=(cleaned,),
-        article_patterns=known.article_patterns if known else DEFAULT_ARTICLE_PATTERNS,
+        article_patterns=known.article_patterns if known else (),
         profile=known.profile if known else None,
         delay=known.delay if known else None,
         origin="--seed",

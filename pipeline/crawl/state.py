@@ -3,6 +3,10 @@
 SQLite in WAL mode, one short transaction per page, so a crawler killed at any moment leaves
 the database consistent: a page is 'stored' only after its document was written (atomically)
 to the corpus, and a URL discovered but not yet fetched stays 'pending' for the next run.
+
+The database is also the crawl's queue: the runner reads the articles to fetch a batch at a
+time in rowid order (`queued_after`), so a backlog of any size costs no memory, and rows added
+while the run goes on (rowids only grow) are reached by the same cursor.
 """
 from __future__ import annotations
 
@@ -35,12 +39,18 @@ CREATE TABLE IF NOT EXISTS pages (
     attempts      INTEGER NOT NULL DEFAULT 0,
     first_seen    TEXT NOT NULL,
     last_seen     TEXT NOT NULL,
-    last_fetched  TEXT
+    last_fetched  TEXT,
+    seen_run      TEXT                -- the last crawl run that discovered it
 );
 CREATE INDEX IF NOT EXISTS pages_status ON pages(source, kind, status);
+CREATE INDEX IF NOT EXISTS pages_queue ON pages(source, kind);   -- with the implied rowid: the queue order
 CREATE INDEX IF NOT EXISTS pages_canonical ON pages(canonical_url);
 CREATE INDEX IF NOT EXISTS pages_doc ON pages(doc_id);
 """
+
+
+_COLUMNS = ("url, fetch_url, source, kind, status, reason, canonical_url, etag, last_modified, content_hash, doc_id,"
+            " doc_path, hint, attempts, seen_run")
 
 
 def now_iso() -> str:
@@ -63,6 +73,7 @@ class PageState:
     doc_path: str | None
     hint: str | None
     attempts: int
+    seen_run: str | None = None
 
 
 def verify_state(path: Path) -> str | None:
@@ -96,6 +107,9 @@ class CrawlState:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(pages)")}
+            if "seen_run" not in columns:  # a state written before the column existed
+                self.db.execute("ALTER TABLE pages ADD COLUMN seen_run TEXT")
         except sqlite3.Error as exc:
             raise CorpusError(f"{self.path}: cannot open crawl state: {exc}") from None
         self.db.row_factory = sqlite3.Row
@@ -114,9 +128,7 @@ class CrawlState:
         self.db.execute("COMMIT")
 
     def get(self, url: str) -> PageState | None:
-        row = self.db.execute(
-            "SELECT url, fetch_url, source, kind, status, reason, canonical_url, etag, last_modified,"
-            " content_hash, doc_id, doc_path, hint, attempts FROM pages WHERE url = ?", (url,)).fetchone()
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM pages WHERE url = ?", (url,)).fetchone()
         return PageState(**dict(row)) if row else None
 
     def stored_as(self, canonical: str) -> PageState | None:
@@ -132,16 +144,19 @@ class CrawlState:
             (doc_id,)).fetchone()
         return (row["content_hash"], row["doc_path"]) if row else (None, None)
 
-    def see(self, url: str, fetch_url: str, source: str, kind: str, hint: str | None = None) -> PageState:
-        """Record a discovered URL (new ones become 'pending'); returns its current state."""
+    def see(self, url: str, fetch_url: str, source: str, kind: str, hint: str | None = None,
+            run: str | None = None) -> PageState:
+        """Record a discovered URL (new ones become 'pending') seen by crawl `run`; returns its
+        current state."""
         stamp = now_iso()
-        self.db.execute(
-            "INSERT INTO pages (url, fetch_url, source, kind, status, hint, first_seen, last_seen)"
-            " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)"
+        row = self.db.execute(
+            "INSERT INTO pages (url, fetch_url, source, kind, status, hint, first_seen, last_seen, seen_run)"
+            " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)"
             " ON CONFLICT(url) DO UPDATE SET last_seen = excluded.last_seen,"
-            " hint = COALESCE(excluded.hint, pages.hint)",
-            (url, fetch_url, source, kind, hint, stamp, stamp))
-        return self.get(url)
+            " hint = COALESCE(excluded.hint, pages.hint), seen_run = COALESCE(excluded.seen_run, pages.seen_run)"
+            f" RETURNING {_COLUMNS}",
+            (url, fetch_url, source, kind, hint, stamp, stamp, run)).fetchone()
+        return PageState(**dict(row))
 
     def update(self, url: str, **fields) -> None:
         """Set columns of one page (attempts += 1 and last_fetched when `fetched=True`)."""
@@ -155,13 +170,36 @@ class CrawlState:
         values.append(now_iso())
         self.db.execute(f"UPDATE pages SET {', '.join(assignments)} WHERE url = ?", (*values, url))
 
-    def unfinished(self, source: str, max_attempts: int) -> list[PageState]:
-        """Articles of `source` discovered earlier but not stored yet (a crash or a budget cut)."""
+    def queued_after(self, source: str, after: int, max_attempts: int, refresh: bool = False,
+                     limit: int = 256) -> list[tuple[int, PageState]]:
+        """(rowid, state) of the next `limit` articles of `source` to fetch after rowid `after`:
+        pending ones, failed ones with attempts left, and with `refresh` stored ones too."""
+        stored = " OR status = 'stored'" if refresh else ""
         rows = self.db.execute(
-            "SELECT url FROM pages WHERE source = ? AND kind = 'article'"
-            " AND (status = 'pending' OR (status = 'failed' AND attempts < ?)) ORDER BY first_seen, url",
-            (source, max_attempts)).fetchall()
-        return [self.get(row["url"]) for row in rows]
+            f"SELECT rowid AS _rowid, {_COLUMNS} FROM pages WHERE rowid > ? AND source = ? AND kind = 'article'"
+            f" AND (status = 'pending' OR (status = 'failed' AND attempts < ?){stored}) ORDER BY rowid LIMIT ?",
+            (after, source, max_attempts, limit)).fetchall()
+        result = []
+        for row in rows:
+            values = dict(row)
+            rowid = values.pop("_rowid")
+            result.append((rowid, PageState(**values)))
+        return result
+
+    def count(self, sources: list[str], status: str) -> int:
+        """Articles of `sources` in `status`."""
+        marks = ", ".join("?" * len(sources))
+        return self.db.execute(f"SELECT count(*) FROM pages WHERE kind = 'article' AND status = ? AND source IN ({marks})",
+                               (status, *sources)).fetchone()[0] if sources else 0
+
+    def requeue_skipped(self, source: str, reason: str, keep) -> int:
+        """Make articles of `source` skipped for `reason` pending again when `keep(state)`."""
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM pages WHERE source = ? AND kind = 'article' AND status = 'skipped'"
+                               " AND reason = ?", (source, reason))
+        urls = [page.url for page in (PageState(**dict(row)) for row in rows) if keep(page)]
+        self.db.executemany("UPDATE pages SET status = 'pending', reason = NULL, attempts = 0 WHERE url = ?",
+                            [(url,) for url in urls])
+        return len(urls)
 
     def requeue(self, doc_id: str) -> int:
         """Make the stored article `doc_id` pending again (its document was lost or quarantined),
@@ -170,8 +208,3 @@ class CrawlState:
             "UPDATE pages SET status = 'pending', attempts = 0, etag = NULL, last_modified = NULL,"
             " content_hash = NULL, doc_path = NULL, reason = 'requeued' WHERE doc_id = ? AND status = 'stored'",
             (doc_id,)).rowcount
-
-    def stored(self, source: str | None = None) -> list[PageState]:
-        query = "SELECT url FROM pages WHERE status = 'stored' AND kind = 'article'"
-        rows = self.db.execute(query + (" AND source = ?" if source else ""), (source,) if source else ()).fetchall()
-        return [self.get(row["url"]) for row in rows]

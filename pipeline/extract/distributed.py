@@ -17,7 +17,6 @@ import math
 import os
 import shutil
 import socket
-import tempfile
 import time
 from array import array
 from collections import deque
@@ -26,11 +25,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.corpus import iter_corpus_files, iter_jsonl, read_article
+from pipeline.atomic import replace_directory
+from pipeline.corpus import corpus_documents, iter_corpus_files, jsonl_documents, line_spans
 from pipeline.documents import document_of
-from pipeline.errors import InputError, PipelineError
+from pipeline.errors import PipelineError
 from pipeline.extract.rulebook import RuleBook, load_rulebook
-from pipeline.extract.runner import PARTITIONS_DIR, Ledger, _extract_one, content_hash, fact_order
+from pipeline.extract.runner import PARTITIONS_DIR, Ledger, Skip, content_hash, fact_order
+from pipeline.extract.workers import Extracted, extract_one, use_rulebook
 from pipeline.factstore import FACT_SCHEMA, facts_frame, write_parquet
 from pipeline.records import Article, Fact
 from pipeline.settings import RULES_DIR
@@ -59,8 +60,9 @@ class DocResult:
     doc_id: str
     digest: str
     size: int
-    facts: list[Fact] | None
-    error: str = ""
+    result: Extracted | None  # None when unchanged
+    source: str = ""
+    line: int | None = None
     unchanged: bool = False
     document: object = None  # documents.Document: the article's row of documents.parquet
 
@@ -98,14 +100,14 @@ def _count(items: int, partitions: int | None, parallelism: int) -> int:
 def _plan_jsonl(path: Path, partitions: int | None, parallelism: int) -> list[Partition]:
     """Byte ranges of whole lines, cut at the starts of non-blank lines (no JSON is parsed here)."""
     offsets, lines = array("q"), array("q")
+    position = 0
     try:
-        with path.open("rb") as handle:
-            position = 0
-            for lineno, raw in enumerate(handle, start=1):
-                if raw.strip():
-                    offsets.append(position)
+        with path.open("rb") as handle:  # an over-long line is skipped in small reads (the worker reports it)
+            for lineno, (start, raw, length) in enumerate(line_spans(handle), start=1):
+                if raw is None or raw.strip():
+                    offsets.append(start)
                     lines.append(lineno)
-                position += len(raw)
+                position = start + length
     except OSError as exc:
         raise PipelineError(f"{path}: cannot open: {exc.strerror}") from None
     if not offsets:
@@ -133,36 +135,34 @@ def _book(rules_dir: str, version: str) -> RuleBook:
     return book
 
 
-def _articles(part: Partition, on_error) -> Iterator[Article]:
+def _articles(part: Partition, on_error) -> Iterator[tuple[Article, str, int | None]]:
     if part.path:
-        yield from iter_jsonl(Path(part.path), on_error, start=part.start, end=part.end, first_line=part.first_line)
+        for article, line in jsonl_documents(Path(part.path), on_error, start=part.start, end=part.end,
+                                             first_line=part.first_line):
+            yield article, part.path, line
         return
-    for path in part.files:
-        try:
-            yield read_article(Path(path))
-        except InputError as exc:
-            on_error(exc)
+    for article, path in corpus_documents(part.files, on_error):
+        yield article, path, None
 
 
 def extract_partition(part: Partition, rules_dir: str, version: str,
-                      known: dict[str, str]) -> list[DocResult | str]:
-    """Run on a worker: per document a DocResult, per unreadable one its message, in input order.
+                      known: dict[str, str]) -> list[DocResult | Skip]:
+    """Run on a worker: per document a DocResult, per unreadable one a Skip record, in input order.
 
     `known` maps the document ids of the previous run (same rules version) to their content hash:
     an unchanged document is only hashed, its facts are reused by the driver.
     """
-    import pipeline.extract.runner as runner
-
-    runner._BOOK = _book(rules_dir, version)  # what _extract_one uses, as in the local pool
-    out: list[DocResult | str] = []
-    for article in _articles(part, lambda exc: out.append(str(exc))):
+    use_rulebook(_book(rules_dir, version))  # what extract_one uses, as in the local pool
+    out: list[DocResult | Skip] = []
+    for article, source, line in _articles(part, lambda exc: out.append(Skip.from_error(exc))):
         digest = content_hash(article)
         size = len(article.text.encode("utf-8"))
         if known.get(article.id) == digest:
-            out.append(DocResult(article.id, digest, size, None, unchanged=True, document=document_of(article, digest)))
+            out.append(DocResult(article.id, digest, size, None, source, line, unchanged=True,
+                                 document=document_of(article, digest)))
             continue
-        doc_id, facts, error = _extract_one(article)
-        out.append(DocResult(doc_id, digest, size, facts, error, document=document_of(article, digest)))
+        out.append(DocResult(article.id, digest, size, extract_one(article), source, line,
+                             document=document_of(article, digest)))
     return out
 
 
@@ -216,6 +216,8 @@ def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partiti
     """Send the partitions out (a bounded window ahead), feed the results to the ledger in order."""
     from tqdm import tqdm
 
+    from pipeline.progress import bar_logging
+
     parallelism = max(1, sum(client.nthreads().values()))
     plan = plan_partitions(corpus_dir=corpus_dir, input_path=input_path, partitions=partitions,
                            parallelism=parallelism)
@@ -225,7 +227,8 @@ def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partiti
     window = deque()
     todo = iter(plan)
     by_part: list[list[Fact]] = []
-    with tqdm(desc="extract", unit="doc", disable=True if progress is False else None) as bar:
+    with tqdm(desc="extract", unit="doc", disable=True if progress is False else None) as bar, \
+            bar_logging(not bar.disable):
         while True:
             while len(window) < 3 * parallelism and (part := next(todo, None)) is not None:
                 window.append(client.submit(extract_partition, part, rules_dir, book.version, known_ref, pure=False))
@@ -241,15 +244,15 @@ def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partiti
             future.release()
             first = len(ledger.facts)
             for item in results:
-                if isinstance(item, str):  # an unreadable document, already named by file and line
+                if isinstance(item, Skip):  # an unreadable document, named by file and line
                     ledger.skip(item)
                     continue
                 bar.update(1)
-                status = ledger.admit(item.doc_id, item.digest, item.size, item.document)
+                status = ledger.admit(item.doc_id, item.digest, item.size, item.source, item.line, item.document)
                 if status == "new":
                     if item.unchanged:  # cannot happen: worker and driver compare the same hashes
                         raise PipelineError(f"{item.doc_id}: worker reused facts the driver does not have")
-                    ledger.done(item.doc_id, item.facts, item.error)
+                    ledger.done(item.result)
             by_part.append(ledger.facts[first:])
     return by_part
 
@@ -258,19 +261,10 @@ def _write_partitions(out_dir: Path, parts: list[list[Fact]]) -> None:
     """facts.parquet.d/part-NNNNN.parquet, swapped in whole: readers see the old or the new set."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for leftover in out_dir.glob(f".{PARTITIONS_DIR}.*"):  # from a killed run (runs never overlap)
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{PARTITIONS_DIR}.", dir=out_dir))
-    try:
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+    with replace_directory(out_dir / PARTITIONS_DIR) as staging:
         for k, facts in enumerate(parts):
             write_parquet(staging / f"part-{k:05d}.parquet", facts_frame(sorted(facts, key=fact_order)), FACT_SCHEMA)
-        final = out_dir / PARTITIONS_DIR
-        old = None
-        if final.exists():
-            old = final.with_name(f".{PARTITIONS_DIR}.old-{os.getpid()}")
-            final.rename(old)
-        staging.rename(final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise

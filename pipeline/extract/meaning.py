@@ -138,30 +138,20 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
     lex = clauses.lexicon(book)
     trail = frame.trail(sentence)
     own = "" if places.is_part(frame.head, book) else frame.head
-    if own and not frame.cue and hit.rule.kind == "percent" and not lex.not_subject_at_start.match(trail):
-        # no governing word before the figure ("Nhật Bản nhập hơn 90% dầu từ Trung Đông"): the noun
-        # after it is what is measured
-        after = subject_finder(book).after(sentence, hit.start, hit.end)
-        if after:
-            meaning.subject, meaning.why["subject"] = _with_predicate(after, sentence, hit.end, book), "noun_after"
-            meaning.noun = after
+    noun_after = _NounAfter(sentence, hit, book)
+    # a fraction counts the noun after it ("20/27 chỉ tiêu") unless it is a rank ("xếp thứ 19/63");
+    # a percentage with no governing word before it is "of" the noun after it ("nhập hơn 90% dầu")
+    if hit.rule.kind == "fraction" and not RANK_BEFORE.search(sentence, max(0, hit.start - 25), hit.start):
+        if noun_after.take(meaning, "counted_noun"):
             return None
-    ranked = RANK_BEFORE.search(sentence, max(0, hit.start - 25), hit.start)
-    if hit.rule.kind == "fraction" and not ranked:
-        after = subject_finder(book).after(sentence, hit.start, hit.end)
-        if after:
-            meaning.subject, meaning.why["subject"] = _with_predicate(after, sentence, hit.end, book), "counted_noun"
-            meaning.noun = after
-            return None
+    elif (hit.rule.kind == "percent" and own and not frame.cue and not lex.not_subject_at_start.match(trail)
+          and noun_after.take(meaning, "noun_after")):
+        return None
     if own and not lex.plan_words.match(own):
         meaning.subject, meaning.why["subject"] = own, "own_clause"
         return None
-    if not lex.not_subject_at_start.match(trail):
-        after = subject_finder(book).after(sentence, hit.start, hit.end)
-        if after:
-            meaning.subject, meaning.why["subject"] = _with_predicate(after, sentence, hit.end, book), "noun_after"
-            meaning.noun = after
-            return None
+    if not lex.not_subject_at_start.match(trail) and noun_after.take(meaning, "noun_after"):
+        return None
     parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
     if parent is not None and parent < len(done):
         meaning.subject = done[parent].subject
@@ -173,6 +163,23 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
     before, _ = subject_finder(book).find(sentence, hit.start, hit.end)
     meaning.subject, meaning.why["subject"] = before, "matcher" if before else "none"
     return None
+
+
+class _NounAfter:
+    """The noun phrase after a figure (spaCy Matcher over segmented words), found at most once."""
+
+    def __init__(self, sentence: str, hit, book: RuleBook):
+        self.sentence, self.hit, self.book, self._noun = sentence, hit, book, None
+
+    def take(self, meaning: Meaning, why: str) -> bool:
+        """Make it the figure's subject (with its predicate) when there is one."""
+        if self._noun is None:
+            self._noun = subject_finder(self.book).after(self.sentence, self.hit.start, self.hit.end)
+        if not self._noun:
+            return False
+        meaning.subject = _with_predicate(self._noun, self.sentence, self.hit.end, self.book)
+        meaning.why["subject"], meaning.noun = why, self._noun
+        return True
 
 
 def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str:
@@ -343,16 +350,18 @@ def _whole(meaning: Meaning, scope: Scope, basis: str) -> bool:
 
 
 def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
-    """The sub-area the figure covers, named in its own noun phrase, its subject or just after it."""
+    """The sub-area the figure covers: named in its own words (noun phrase, or just after it), else
+    in its subject (a list item "dân số nông thôn …: 97%"), else the part of the figure it continues."""
     start = frame.seg_start
     previous = sentence.rfind(",", 0, max(0, start - 1))
     if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
         start = previous + 1
-    region = sentence[start:frame.start] + " " + frame.trail(sentence)[:30] + " | " + subject
-    part = places.part_of(region, book, head=frame.head)
-    if not part and parent is not None:
-        return done[parent].area_part
-    return part
+    own = places.part_of(sentence[start:frame.start] + " " + frame.trail(sentence)[:30], book, head=frame.head)
+    if own:
+        return own
+    if subject and (part := places.part_of(subject, book)):
+        return part
+    return done[parent].area_part if parent is not None else ""
 
 
 def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "") -> None:

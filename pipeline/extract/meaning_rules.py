@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import RuleError
-from pipeline.rules import line_of, load_toml
+from pipeline.rules import load_toml, table_lines
 
 VALUE_KINDS = ("level", "change", "share_of_plan", "contribution", "other")
 MODALITIES = ("target", "actual", "unknown")
-PHRASE_KEYS = ("before", "before_any", "not_before_any", "after", "not_after", "head", "clause_any")
+PHRASE_KEYS = ("before", "before_any", "not_before_any", "after", "not_after", "head", "head_start", "clause_any")
 RULE_KEYS = {"id", "kind", "set", "before_re", "unit", "figures", "paren", "future", "current", "chain", "examples", *PHRASE_KEYS}
 WB, WE = r"(?<![^\W\d_])", r"(?![^\W\d_])"
 
@@ -59,6 +59,8 @@ def _compile(key: str, phrases: list[str], between: str) -> re.Pattern:
         return re.compile(rf"{WB}(?:{alt})(?:\s+(?:{between}))*\s*$", re.IGNORECASE)
     if key in ("after", "not_after"):
         return re.compile(rf"^\s*(?:{alt}){WE}", re.IGNORECASE)
+    if key == "head_start":  # at the start of the head or of one of its alternatives ("a | b")
+        return re.compile(rf"(?:^|\|\s*)(?:{alt}){WE}", re.IGNORECASE)
     return re.compile(rf"{WB}(?:{alt}){WE}", re.IGNORECASE)
 
 
@@ -69,8 +71,9 @@ def load_meaning(path: Path, between_words: tuple[str, ...]) -> tuple[tuple[Mean
     out = {}
     for table, result_key, allowed in (("value_kind", "kind", VALUE_KINDS), ("modality", "set", MODALITIES)):
         rules, seen = [], set()
+        lines = table_lines(text, table)
         for n, entry in enumerate(data.get(table, [])):
-            line = line_of(text, f"[[{table}]]", n)
+            line = lines[n] if n < len(lines) else None
 
             def fail(message: str):
                 raise RuleError(message, path=str(path), line=line)
@@ -134,7 +137,7 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
         return False
     checks = (("before", s.pre, True), ("before_re", s.clause + s.pre, True), ("before_any", s.pre, True),
               ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
-              ("head", s.head, True), ("clause_any", s.clause + " " + s.pre, True))
+              ("head", s.head, True), ("head_start", s.head, True), ("clause_any", s.clause + " " + s.pre, True))
     for key, text, wanted in checks:
         regex = p.get(key)
         if regex is None:

@@ -1,6 +1,7 @@
 """Vietnamese numbers as written in news: "1.234,5", "0,03", "8.4", and spoken words."""
 from __future__ import annotations
 
+import math
 import re
 
 _VI_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
@@ -17,18 +18,27 @@ DENOMINATOR_WORDS = {"hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu":
                      "chín": 9, "mười": 10, "trăm": 100, "nghìn": 1000}
 
 
+def finite(value: float, text: str = "") -> float:
+    """`value` when it is a finite number; ValueError for inf and NaN (a 400-digit figure
+    overflows a float to inf, which is no value and not valid JSON)."""
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text[:40]!r}")
+    return value
+
+
 def parse_number(text: str) -> float:
     """A written number in Vietnamese style (dot thousands, comma decimal), tolerant of
-    English-style decimals ("8.4") that news also prints. Raises ValueError otherwise."""
+    English-style decimals ("8.4") that news also prints. Raises ValueError otherwise,
+    and for a number too large to be finite."""
     s = text.strip().replace(" ", "")
     if _VI_THOUSANDS.match(s):
-        return float(s.replace(".", "").replace(",", "."))
+        return finite(float(s.replace(".", "").replace(",", ".")), text)
     if _VI_DECIMAL.match(s):
-        return float(s.replace(",", "."))
+        return finite(float(s.replace(",", ".")), text)
     if _DOT_DECIMAL.match(s):
-        return float(s)
+        return finite(float(s), text)
     if _COMMA_THOUSANDS.match(s):
-        return float(s.replace(",", ""))
+        return finite(float(s.replace(",", "")), text)
     raise ValueError(f"not a number: {text!r}")
 
 
@@ -83,7 +93,7 @@ def parse_number_words(text: str) -> float:
             frac = str(int(parse_number_words(" ".join(frac_words))))
         else:
             frac = digits
-        return float(f"{int(whole)}.{frac}")
+        return finite(float(f"{int(whole)}.{frac}"), text)
     total, group = 0, []
     for w in words:
         if w in SCALE_WORDS and SCALE_WORDS[w] >= 1000:
@@ -93,4 +103,7 @@ def parse_number_words(text: str) -> float:
             group.append(w)
     if group:
         total += _below_thousand(group)
-    return float(total)
+    try:
+        return finite(float(total), text)
+    except OverflowError:
+        raise ValueError(f"number out of range: {text[:40]!r}") from None

@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.errors import RuleError
 from pipeline.extract.areas import Gazetteer, build_gazetteer
 from pipeline.extract.meaning_rules import MeaningRule, load_meaning
-from pipeline.rules import Indicator, line_of, load_indicators, load_toml
+from pipeline.rules import Indicator, key_line, load_indicators, load_toml, table_line, table_lines
 from pipeline.settings import RULES_DIR
 
 KINDS = {"fraction", "percent", "date", "period", "exclude"}
@@ -80,8 +80,9 @@ def _load_patterns(path: Path) -> tuple[Rule, ...]:
     rules, seen = [], set()
     from pipeline.extract.values import PARSERS  # the parsers a rule may name
 
+    headers = table_lines(text, "rule")
     for n, entry in enumerate(data.get("rule", [])):
-        line = line_of(text, "[[rule]]", n)
+        line = headers[n] if n < len(headers) else None
         unknown = set(entry) - RULE_KEYS
         if unknown:
             raise RuleError(f"unknown key(s) {sorted(unknown)}", path=str(path), line=line)
@@ -103,7 +104,7 @@ def _load_patterns(path: Path) -> tuple[Rule, ...]:
         try:
             regex = re.compile(_expand(entry["pattern"], macros), flags)
         except re.error as exc:
-            raise RuleError(f"rule {rid}: bad regex: {exc}", path=str(path), line=line) from None
+            raise RuleError(f"rule {rid}: bad regex: {exc}", path=str(path), line=key_line(text, line, "pattern")) from None
         context = entry.get("context", "")
         if context not in ("", "slash"):
             raise RuleError(f"rule {rid}: unknown context {context!r}", path=str(path), line=line)
@@ -116,7 +117,8 @@ def _load_patterns(path: Path) -> tuple[Rule, ...]:
                 try:
                     extra[key] = re.compile(f"(?:{_expand(entry[key], macros)})$", flags)
                 except re.error as exc:
-                    raise RuleError(f"rule {rid}: bad {key} regex: {exc}", path=str(path), line=line) from None
+                    raise RuleError(f"rule {rid}: bad {key} regex: {exc}", path=str(path),
+                                    line=key_line(text, line, key)) from None
         if entry.get("prefix_required") and "prefix" not in extra:
             raise RuleError(f"rule {rid}: prefix_required without prefix", path=str(path), line=line)
         needs = entry.get("needs", [])
@@ -143,7 +145,7 @@ def _load_cues(path: Path) -> Cues:
                 max_words = int(value)
                 continue
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                line = line_of(text, name, 0)
+                line = key_line(text, table_line(text, section), name)
                 raise RuleError(f"{section}.{name} must be a list of phrases", path=str(path), line=line)
             lists[f"{section}.{name}"] = tuple(sorted(value, key=len, reverse=True))
     return Cues(lists, max_words)
@@ -202,7 +204,7 @@ def load_rulebook(rules_dir: Path = RULES_DIR) -> RuleBook:
         raise RuleError("[names] must be a table", path=str(areas_path))
     cues = _load_cues(rules_dir / "cues.toml")
     value_kind_rules, modality_rules = load_meaning(rules_dir / "meaning.toml", cues.words("clause.between"))
-    return RuleBook(
+    book = RuleBook(
         rules=_load_patterns(rules_dir / "patterns.toml"),
         cues=cues,
         indicators=tuple(load_indicators(rules_dir)),
@@ -214,6 +216,10 @@ def load_rulebook(rules_dir: Path = RULES_DIR) -> RuleBook:
         value_kind_rules=value_kind_rules,
         modality_rules=modality_rules,
     )
+    from pipeline.extract.subjects import check_patterns  # (subjects imports this module)
+
+    check_patterns(book)
+    return book
 
 
 _DERIVED: dict[tuple[str, Callable], object] = {}

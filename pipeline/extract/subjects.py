@@ -122,6 +122,31 @@ class SubjectFinder:
         return (text, name) if text else None
 
 
+def check_patterns(book: RuleBook) -> None:
+    """Build the Matcher from rules/subjects.jsonl and run each pattern once over a small Doc, so
+    that a malformed pattern fails when the rules are loaded (and in `config check`), naming its
+    line, instead of failing on every document later."""
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
+
+    path = str(book.rules_dir / "subjects.jsonl")
+    try:
+        subject_finder(book)
+    except RuleError as exc:  # spaCy's validation messages run over several lines
+        raise RuleError(" ".join(str(exc).removeprefix(f"{path}:{exc.line}: ").split()), path=path,
+                        line=exc.line) from None
+    doc = Doc(nlp.vocab(), words=["có", "20/27", "chỉ", "tiêu"], spaces=[True, True, True, False],
+              tags=["W", "FIG", "W", "W"])
+    for entry in book.subject_patterns:
+        matcher = Matcher(nlp.vocab(), validate=True)
+        matcher.add(entry["id"], [_resolve(entry["pattern"], book, path, entry["line"])])
+        try:
+            matcher(doc, with_alignments=True)
+        except Exception as exc:  # e.g. an unregistered extension attribute ("_": {...})
+            raise RuleError(f"Matcher pattern {entry['id']} fails when run: {' '.join(str(exc).split())}",
+                            path=path, line=entry["line"]) from None
+
+
 def subject_finder(book: RuleBook) -> SubjectFinder:
     """The finder for this rule book, built once per process (Matcher set-up is not free)."""
     return derived(book, SubjectFinder)

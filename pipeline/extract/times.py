@@ -127,9 +127,15 @@ def published_moment(span: tuple[dt.date, dt.date] | None) -> tuple[str, str] | 
 
 
 def is_future(as_of_start: str | None, as_of_end: str | None, span: tuple[dt.date, dt.date] | None) -> bool:
-    """The figure's period begins after publication, or ends in a later year (a goal, not a result)."""
-    if span is None or not as_of_end:
+    """The figure's period begins after publication, or ends in a later year (a goal, not a result).
+    Without a publication date, a period in a year that has not come yet is a goal too."""
+    if not as_of_end:
         return False
+    if span is None:
+        try:
+            return dt.date.fromisoformat(as_of_end).year > dt.date.today().year
+        except ValueError:
+            return False
     pub_end = span[1]
     try:
         start = dt.date.fromisoformat(as_of_start or as_of_end)
