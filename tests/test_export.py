@@ -10,6 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factfactory import documents_of, make_fact, seed_facts
 from pipeline.cli import cli
@@ -175,3 +177,57 @@ def test_sqlite_for_datasette(exported):
 def test_export_without_facts_fails_clearly(tmp_path):
     result = CliRunner().invoke(cli, ["export", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "no facts.parquet" in result.output  # nothing could be done
+
+
+# --- JSON Lines built with pyarrow: exactly what pandas' to_json wrote before --------------------
+
+JSON_TEXT = st.text(alphabet=st.sampled_from(list('ab /"\\\'\r\n\t\b\f\x00\x01\x1f\x7f<>&ệĐ') + ["\u2028", "😀"]),
+                    max_size=8)
+DOUBLES = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                    st.sampled_from([94.0, 93.5, 93.52, -0.0, 1e16, 1e16 - 2, 1.5e16, 1e-15, 9e-16, 20 / 27, 0.03,
+                                     0.9999999999999999, 123.456, -0.5, 2.5, 5e-324]))
+
+
+@st.composite
+def typed_tables(draw):
+    n = draw(st.sampled_from([1, 3, 20, 200]))
+    columns = {}
+    for k in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["string", "repeated", "float", "int", "bool", "date"]))
+        nulls = draw(st.booleans())
+        maybe = (lambda s: st.one_of(s, st.none())) if nulls else (lambda s: s)
+        if kind == "repeated":  # a few values many times: encoded once each
+            pool = draw(st.lists(maybe(JSON_TEXT), min_size=1, max_size=4))
+            columns[f"r{k}"] = pa.array(draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n)), pa.string())
+        elif kind == "string":
+            columns[f"s{k}"] = pa.array(draw(st.lists(maybe(JSON_TEXT), min_size=n, max_size=n)), pa.string())
+        elif kind == "float":
+            columns[f"f{k}"] = pa.array(draw(st.lists(maybe(DOUBLES), min_size=n, max_size=n)), pa.float64())
+        elif kind == "int":
+            columns[f"i{k}"] = pa.array(draw(st.lists(maybe(st.integers(-2**62, 2**62)), min_size=n, max_size=n)),
+                                        pa.int64())
+        elif kind == "bool":
+            columns[f"b{k}"] = pa.array(draw(st.lists(maybe(st.booleans()), min_size=n, max_size=n)), pa.bool_())
+        else:
+            columns[f"d{k}"] = pa.array(draw(st.lists(maybe(st.integers(-1000, 30000)), min_size=n, max_size=n)),
+                                        pa.int32()).cast(pa.date32())
+    return pa.table(columns)
+
+
+def pandas_jsonl(table: pa.Table) -> bytes:
+    """The JSON Lines as the export wrote them before (pandas' to_json)."""
+    import io
+
+    from pipeline.export.files import jsonl_frame
+
+    buffer = io.StringIO()
+    jsonl_frame(table).to_json(buffer, orient="records", lines=True, force_ascii=False, double_precision=15)
+    return buffer.getvalue().encode("utf-8")
+
+
+@settings(max_examples=400, deadline=None)
+@given(table=typed_tables())
+def test_jsonl_is_what_pandas_wrote(table):
+    from pipeline.export.jsonl import jsonl_chunks
+
+    assert b"".join(jsonl_chunks(table)) == pandas_jsonl(table)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,10 +21,11 @@ import pyarrow.parquet as pq
 from pipeline.corpus import atomic_write_text
 from pipeline.documents import DOCUMENT_COLUMNS, url_host
 from pipeline.errors import PipelineError
-from pipeline.export.files import datapackage, resource, typed, typed_arrow, write_formats, write_tool_csv
+from pipeline.export.files import (Disk, datapackage, plain, resource, typed, typed_arrow, write_formats,
+                                   write_tool_csv)
 from pipeline.export.schema import (ARTICLES, CHANGES, FACTS, LATEST, OBSERVATION_FACTS, TABLES, TIMELINE, Field,
                                     Table)
-from pipeline.export.sdmx import SDMX, sdmx_frame
+from pipeline.export.sdmx import SDMX, sdmx_frame, sdmx_table
 from pipeline.export.sqlite import datasette_metadata, write_sqlite
 from pipeline.factstore import read_facts
 from pipeline.timeline import Timeline
@@ -37,8 +39,9 @@ __all__ = ["EXPORT_DIR", "SQLITE_NAME", "TABLES", "Field", "Table", "export_all"
 def facts_table(out_dir: Path) -> pa.Table:
     """Every column of the facts as an Arrow table (Parquet read as is, JSON Lines as a fallback)."""
     path = Path(out_dir) / "facts.parquet"
-    if path.exists():
-        return pq.read_table(path)
+    if path.exists():  # text as dictionaries: each distinct value made (and later written) once
+        text = [f.name for f in pq.read_schema(path) if pa.types.is_string(f.type) and f.name != "fact_id"]
+        return pq.read_table(path, read_dictionary=text)
     return pa.Table.from_pandas(read_facts(out_dir), preserve_index=False)
 
 
@@ -48,7 +51,7 @@ def facts_with_verdicts(facts: pa.Table | pd.DataFrame, decisions: Mapping[str, 
         facts = pa.Table.from_pandas(facts, preserve_index=False)
     ids = facts.column("fact_id")
     if pc.count_distinct(ids).as_py() < facts.num_rows:
-        frame = facts.to_pandas().sort_values(["fact_id", "doc_id"], kind="stable").drop_duplicates("fact_id")
+        frame = plain(facts).to_pandas().sort_values(["fact_id", "doc_id"], kind="stable").drop_duplicates("fact_id")
         log.warning("%d facts share a fact_id with another fact; kept the first", facts.num_rows - len(frame))
         facts, ids = pa.Table.from_pandas(frame, preserve_index=False), pa.array(frame["fact_id"])
     decided = pa.array(list(decisions), type=pa.string())
@@ -62,9 +65,17 @@ def facts_with_verdicts(facts: pa.Table | pd.DataFrame, decisions: Mapping[str, 
 def articles_frame(documents: pd.DataFrame | None, facts: pa.Table) -> pd.DataFrame:
     """The documents table, plus a row (from the facts) for any article it lacks: every fact has its article."""
     docs = documents if documents is not None else pd.DataFrame(columns=list(DOCUMENT_COLUMNS))
-    known = set(docs["doc_id"])
-    seen = facts.select(["doc_id", "url", "published"]).to_pandas().drop_duplicates("doc_id")
-    missing = seen[~seen["doc_id"].isin(known)]
+    ids = facts.column("doc_id").combine_chunks()
+    if ids.null_count:  # an article without an id: as pandas would treat it
+        seen = plain(facts.select(["doc_id", "url", "published"])).to_pandas().drop_duplicates("doc_id")
+        missing = seen[~seen["doc_id"].isin(set(docs["doc_id"]))]
+    else:
+        encoded = pc.dictionary_encode(ids)  # in order of first appearance
+        first = np.full(len(encoded.dictionary), len(ids), dtype=np.int64)
+        np.minimum.at(first, encoded.indices.to_numpy().astype(np.intp), np.arange(len(ids), dtype=np.int64))
+        known = pc.is_in(encoded.dictionary, value_set=pa.array(list(set(docs["doc_id"].dropna())), pa.string()))
+        rows = first[np.flatnonzero(~known.to_numpy(zero_copy_only=False))]
+        missing = plain(facts.select(["doc_id", "url", "published"]).take(pa.array(rows))).to_pandas()
     if len(missing):
         extra = missing.assign(source=missing["url"].map(url_host), home_area="", title="", content_hash="")
         docs = pd.concat([docs, extra.reindex(columns=list(DOCUMENT_COLUMNS))], ignore_index=True)
@@ -85,23 +96,36 @@ def with_series_id(latest: pd.DataFrame) -> pd.DataFrame:
 
 def export_all(dest: Path, facts: pa.Table | pd.DataFrame, timeline: Timeline, decisions: Mapping[str, object],
                documents: pd.DataFrame | None = None, sqlite: bool = False) -> dict[str, int]:
-    """Write every table in every format into `dest`; returns rows written per table."""
+    """Write every table in every format into `dest`; returns rows written per table.
+
+    Each table is typed and written (the files go to disk on a thread of their own while the next
+    one is encoded), then let go unless SQLite needs them all."""
     dest = Path(dest)
     fact_rows = facts_with_verdicts(facts, decisions)
-    tables = [(ARTICLES, typed(articles_frame(documents, fact_rows), ARTICLES)),
-              (FACTS, typed_arrow(fact_rows, FACTS)),
-              (TIMELINE, typed(timeline.observations, TIMELINE)),
-              (CHANGES, typed(timeline.changes, CHANGES)),
-              (LATEST, typed(with_series_id(timeline.latest), LATEST))]
+    makers = [(ARTICLES, lambda: typed(articles_frame(documents, fact_rows), ARTICLES)),
+              (FACTS, lambda: typed_arrow(fact_rows, FACTS)),
+              (TIMELINE, lambda: typed(timeline.arrow("observations"), TIMELINE)),
+              (CHANGES, lambda: typed(timeline.arrow("changes"), CHANGES)),
+              (LATEST, lambda: typed(with_series_id(timeline.latest), LATEST))]
+    counts, kept = {}, []
     try:
-        for spec, data in tables:
-            write_formats(dest, spec.name, data)
-        write_tool_csv(dest / f"{SDMX.name}.csv", typed(sdmx_frame(timeline.observations), SDMX))
-        resources = [resource(spec) for spec, _ in tables] + [resource(SDMX, formats=("csv",))]
+        with Disk() as disk:
+            for spec, make in makers:
+                data = make()
+                write_formats(dest, spec.name, data, disk)
+                counts[spec.name] = data.num_rows
+                if sqlite:
+                    kept.append((spec, data))
+                del data
+            observations = timeline.arrow("observations")
+            sdmx = (sdmx_table(observations) if isinstance(observations, pa.Table)
+                    else typed(sdmx_frame(observations), SDMX))
+            write_tool_csv(dest / f"{SDMX.name}.csv", sdmx, disk)
+        resources = [resource(spec) for spec, _ in makers] + [resource(SDMX, formats=("csv",))]
         if sqlite:
             links = (OBSERVATION_FACTS, typed(observation_links(timeline.observations), OBSERVATION_FACTS))
-            write_sqlite(dest / SQLITE_NAME, tables + [links])
-            metadata = datasette_metadata([spec for spec, _ in tables] + [OBSERVATION_FACTS])
+            write_sqlite(dest / SQLITE_NAME, kept + [links])
+            metadata = datasette_metadata([spec for spec, _ in makers] + [OBSERVATION_FACTS])
             atomic_write_text(dest / "metadata.json", json.dumps(metadata, ensure_ascii=False, indent=2) + "\n")
         package = datapackage(resources)
         if sqlite:
@@ -109,4 +133,4 @@ def export_all(dest: Path, facts: pa.Table | pd.DataFrame, timeline: Timeline, d
         atomic_write_text(dest / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=2) + "\n")
     except pa.ArrowInvalid as exc:
         raise PipelineError(f"{dest}: cannot convert a table for export: {exc}") from None
-    return {spec.name: data.num_rows for spec, data in tables}
+    return counts

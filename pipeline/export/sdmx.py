@@ -12,8 +12,11 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.export.schema import Field, Table
+from pipeline.timeline.columns import group
 
 STRUCTURE_ID = "CHITIEU:TIMELINE(1.0)"
 UNIT_CODES = {"percent": "PC", "ratio": "RATIO", "percentage_point": "PP"}
@@ -69,3 +72,52 @@ def sdmx_frame(obs: pd.DataFrame) -> pd.DataFrame:
         "CONFLICT": rows["conflict"].astype(bool), "TIME_BASIS": rows["time_basis"],
         "N_SOURCES": rows["n_sources"], "SOURCES": rows["sources"], "OBSERVATION_ID": rows["observation_id"],
     }).reset_index(drop=True)
+
+
+def sdmx_table(obs: pa.Table) -> pa.Table:
+    """sdmx_frame() of the timeline as built (an Arrow table), typed as SDMX declares it: the same
+    rows and values, each text computed once per distinct value."""
+    keep = pc.and_(pc.invert(_is(obs.column("status"), "needs_review")), pc.invert(_is(obs.column("time_start"), "")))
+    rows = obs.filter(keep)
+    n = rows.num_rows
+    parts = [pc.dictionary_encode(_text(rows.column(c))) for c in ("grain", "time_start", "time_end", "time_period")]
+    gid, first = group(*[p.indices.to_numpy() for p in parts])  # each distinct period once
+    names = [p.dictionary.to_pylist() for p in parts]
+    periods = [sdmx_period(*(names[k][int(parts[k].indices[r].as_py())] for k in range(4))) for r in first.tolist()]
+    time_period = pa.array(periods, pa.string()).take(pa.array(gid)) if n else pa.array([], pa.string())
+    columns = {
+        "STRUCTURE": _constant("dataflow", n), "STRUCTURE_ID": _constant(STRUCTURE_ID, n), "ACTION": _constant("I", n),
+        "INDICATOR": _text(rows.column("indicator")), "REF_AREA": _text(rows.column("area")),
+        "AREA_PART": _text(rows.column("area_part")),
+        "MODALITY": _map(rows.column("modality"), lambda m: {"actual": "A", "target": "T"}.get(m, "U")),
+        "TIME_PERIOD": time_period,
+        "OBS_VALUE": pc.if_else(pc.is_nan(rows.column("value")), pa.scalar(None, pa.float64()), rows.column("value")),
+        "UNIT_MEASURE": _map(rows.column("unit"), lambda u: UNIT_CODES.get(u, u)),
+        "OBS_STATUS": _map(rows.column("status"), lambda s: "A" if s in ("reviewed", "corroborated") else "P"),
+        "CONFLICT": rows.column("conflict"), "TIME_BASIS": _text(rows.column("time_basis")),
+        "N_SOURCES": rows.column("n_sources"), "SOURCES": _text(rows.column("sources")),
+        "OBSERVATION_ID": _text(rows.column("observation_id")),
+    }
+    return pa.Table.from_arrays([pa.chunked_array([columns[f.name]]) if isinstance(columns[f.name], pa.Array)
+                                 else columns[f.name] for f in SDMX.fields], schema=SDMX.arrow_schema())
+
+
+def _text(column) -> pa.Array:
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    return column.cast(pa.string())
+
+
+def _is(column, value: str) -> pa.Array:
+    return pc.fill_null(pc.equal(_text(column), value), False)
+
+
+def _constant(value: str, n: int) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value])).cast(pa.string())
+
+
+def _map(column, func) -> pa.Array:
+    """func() of each distinct text of the column, spread over its rows."""
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+    mapped = pa.array([func(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return mapped.take(encoded.indices)

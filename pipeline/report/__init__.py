@@ -15,20 +15,21 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.corpus import atomic_write_bytes, atomic_write_text, safe_name
-from pipeline.report.charts import MAX_AREAS, chart_observations, chart_rows, csv_data_uri, rows_csv, spec_json, vega_spec
+from pipeline.report.charts import chart_rows, csv_data_uri, rows_csv, spec_json, vega_spec
 from pipeline.report.fmt import UNIT_VI, fmt_number, fmt_value
 from pipeline.report.page import page
 from pipeline.report.png import chart_png
-from pipeline.report.tables import (MAX_QUOTES, MAX_ROWS, MAX_REVIEW_ROWS, link, latest_table, observation_table,
-                                    review_rows, review_section)
+from pipeline.report.select import MAX_AREAS, Group, Selection
+from pipeline.report.tables import MAX_QUOTES, link, latest_table, observation_table, review_section
 from pipeline.review import occurrences
-from pipeline.timeline import SUBJECT_PREFIX, Timeline
+from pipeline.timeline import Timeline
 
 REPORT_NAME = "report.html"
 CHARTS_DIR = "charts"
@@ -117,17 +118,17 @@ def _sources(rows: pd.DataFrame, titles: dict[str, str]) -> str:
     return f"<p class=sources>Nguồn: {' · '.join(links)}{more}</p>" if links else ""
 
 
-def _chart_section(anchor: str, label: str, indicator: str, unit: str, obs: pd.DataFrame, cache: ChartCache,
+def _chart_section(anchor: str, label: str, indicator: str, unit: str, group: Group, cache: ChartCache,
                    facts: dict, titles: dict) -> tuple[str, Path]:
-    drawn = chart_observations(obs)
+    drawn = group.drawn
     rows = chart_rows(drawn, titles)
     png, path = cache.png(anchor, rows, label, unit)
     image = base64.b64encode(png).decode("ascii")
-    areas = obs["area"].nunique()
-    notes = [f"{html.escape(indicator)} · {html.escape(UNIT_VI.get(unit, unit))} · {len(obs)} quan sát, "
-             f"{int(obs['conflict'].sum())} mâu thuẫn"]
-    if areas > MAX_AREAS or len(drawn) < (obs["time_end"] != "").sum():
-        notes.append(f"biểu đồ vẽ {len(drawn)} điểm của {min(areas, MAX_AREAS)}/{areas} địa bàn nhiều số liệu nhất")
+    notes = [f"{html.escape(indicator)} · {html.escape(UNIT_VI.get(unit, unit))} · {group.count} quan sát, "
+             f"{group.conflicts} mâu thuẫn"]
+    if group.areas > MAX_AREAS or len(drawn) < group.dated:
+        notes.append(f"biểu đồ vẽ {len(drawn)} điểm của {min(group.areas, MAX_AREAS)}/{group.areas} địa bàn "
+                     "nhiều số liệu nhất")
     hollow = ("<p class=muted>Điểm rỗng: số liệu bài báo không nêu kỳ, lấy theo ngày đăng bài; không nối vào "
               "đường và không so với số có kỳ.</p>") if rows["hollow"].any() else ""
     return (f'<section id="{anchor}"><h2>{html.escape(label)}</h2><p class=muted>{" · ".join(notes)}</p>'
@@ -138,48 +139,85 @@ def _chart_section(anchor: str, label: str, indicator: str, unit: str, obs: pd.D
             f"Tải dữ liệu biểu đồ (CSV, {len(drawn)} dòng)</a></p>{_sources(drawn, titles)}"
             f'<script type="application/json" class="vl-spec" data-target="chart-{anchor}">'
             f"{spec_json(vega_spec(rows, unit))}</script>"
-            f"{observation_table(obs, facts, titles)}</section>"), path
+            f"{observation_table(group.top, facts, titles, group.count)}</section>"), path
 
 
-def render(timeline: Timeline, facts: dict, titles: dict, cache: ChartCache, generated: str) -> tuple[str, list]:
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What the page shows of the observations: a bounded set of rows, whatever their number."""
+
+    selection: Selection
+    charts: list[Group]  # one per indicator and unit, in key order
+    subjects: list[Group]  # the MAX_SUBJECT_GROUPS largest subject groups
+    subject_groups: int
+    subject_rows: int
+    review: tuple[pd.DataFrame, dict[str, int], int]
+
+    @classmethod
+    def pick(cls, timeline: Timeline) -> Shown:
+        sel = Selection(timeline.arrow("observations"))
+        subject = sel.subject_rows()
+        indicator = np.setdiff1d(np.arange(sel.n), subject, assume_unique=True)
+        charts = [sel.describe(key, rows, chart=True) for key, rows in sel.groups(["indicator", "unit"], indicator)]
+        groups = sel.groups(["indicator"], subject)
+        biggest = sorted(range(len(groups)), key=lambda k: -len(groups[k][1]))[:MAX_SUBJECT_GROUPS]  # stable
+        subjects = [sel.describe(*groups[k], chart=False) for k in biggest]
+        return cls(sel, charts, subjects, len(groups), len(subject), sel.review())
+
+    def quoted(self) -> list[pd.DataFrame]:
+        return [g.top for g in self.charts + self.subjects] + [self.review[0]]
+
+
+def _titles(documents: pd.DataFrame | None, shown: Shown, quoted: dict[str, dict]) -> dict[str, str]:
+    """Titles of the articles the page names (charts' sources, quoted sentences), by doc_id."""
+    if documents is None or not len(documents):
+        return {}
+    named = {doc for g in shown.charts if g.drawn is not None for ids in g.drawn["doc_ids"] for doc in ids.split()}
+    named |= {fact["doc_id"] for fact in quoted.values()}
+    docs = documents[documents["doc_id"].isin(named)]
+    return docs.set_index("doc_id")["title"].fillna("").to_dict()
+
+
+def render(timeline: Timeline, shown: Shown, facts: dict, titles: dict, cache: ChartCache,
+           generated: str) -> tuple[str, list]:
     """The whole page, and the PNG files drawn for it."""
-    obs = timeline.observations
-    is_subject = obs["indicator"].str.startswith(SUBJECT_PREFIX)
-    indicators, subjects = obs[~is_subject], obs[is_subject]
+    sel = shown.selection
     nav, sections, paths = [], [], []
-    units = indicators.groupby("indicator")["unit"].nunique()
-    for (indicator, unit), rows in indicators.groupby(["indicator", "unit"], sort=True):
+    units: dict[str, int] = {}
+    for group in shown.charts:
+        units[group.key[0]] = units.get(group.key[0], 0) + 1
+    for group in shown.charts:
+        indicator, unit = group.key
         anchor = safe_name(f"{indicator}-{unit}")
-        label = rows["indicator_label"].iloc[0]
+        label = group.label
         if units[indicator] > 1:  # one chart per unit: tell the sections apart
             label = f"{label} ({UNIT_VI.get(unit, unit)})"
-        nav.append(f'<li><a href="#{anchor}">{html.escape(label)}</a> <span class=muted>({len(rows)})</span></li>')
-        section, path = _chart_section(anchor, label, indicator, unit, rows, cache, facts, titles)
+        nav.append(f'<li><a href="#{anchor}">{html.escape(label)}</a> <span class=muted>({group.count})</span></li>')
+        section, path = _chart_section(anchor, label, indicator, unit, group, cache, facts, titles)
         sections.append(section)
         paths.append(path)
-    if len(subjects):
-        groups = subjects.groupby("indicator").size().sort_values(ascending=False, kind="stable")
-        kept = groups.index[:MAX_SUBJECT_GROUPS]
+    if shown.subject_rows:
         sections.append(
             "<section id=subjects><h2>Chưa khớp chỉ tiêu nào (nhóm theo chủ thể)</h2><p class=muted>"
-            f"{len(subjects)} quan sát trong {len(groups)} nhóm; thêm thuật ngữ vào rules/indicators.toml để phân loại."
-            + (f" Hiện {MAX_SUBJECT_GROUPS} nhóm lớn nhất." if len(groups) > MAX_SUBJECT_GROUPS else "") + "</p>"
-            + "".join(f"<h3>{html.escape(subjects.loc[subjects['indicator'] == g, 'indicator_label'].iloc[0])}</h3>"
-                      + observation_table(subjects[subjects["indicator"] == g], facts, titles) for g in kept)
+            f"{shown.subject_rows} quan sát trong {shown.subject_groups} nhóm; thêm thuật ngữ vào "
+            "rules/indicators.toml để phân loại."
+            + (f" Hiện {MAX_SUBJECT_GROUPS} nhóm lớn nhất." if shown.subject_groups > MAX_SUBJECT_GROUPS else "")
+            + "</p>"
+            + "".join(f"<h3>{html.escape(g.label)}</h3>" + observation_table(g.top, facts, titles, g.count)
+                      for g in shown.subjects)
             + "</section>")
         nav.append('<li><a href="#subjects">Chưa khớp chỉ tiêu</a></li>')
     nav.insert(0, '<li><a href="#can-duyet">Cần duyệt</a></li>')
-    documents = obs["doc_ids"].str.split().explode().nunique() if len(obs) else 0
-    summary = (f"{len(obs)} quan sát · {obs['indicator'].nunique()} chỉ tiêu/nhóm · {int(obs['conflict'].sum())} "
-               f"mâu thuẫn · {int((obs['status'] == 'needs_review').sum())} cần duyệt · {int(obs['reviewed'].sum())} "
-               f"đã duyệt · {len(timeline.changes)} số thay đổi (changes.csv) · {documents} bài báo")
+    summary = (f"{sel.n} quan sát · {sel.distinct('indicator')} chỉ tiêu/nhóm · {sel.count('conflict')} "
+               f"mâu thuẫn · {sel.count('status', 'needs_review')} cần duyệt · {sel.count('reviewed')} "
+               f"đã duyệt · {timeline.rows('changes')} số thay đổi (changes.csv) · {sel.documents()} bài báo")
     head = (f"<h1>Chỉ tiêu từ báo chí</h1><p class=muted>{html.escape(summary)} · tạo lúc {html.escape(generated)}</p>"
             "<p>Biểu đồ: di chuột lên một điểm để xem giá trị, kỳ, địa bàn và bài báo nguồn; chọn địa bàn ở ô phía "
             "trên mỗi biểu đồ. Chấm tròn là số thực tế (đường nối các số cùng chuỗi, có kỳ), ngôi sao là mục tiêu, "
             "điểm rỗng là số chỉ có ngày đăng bài, vòng đỏ là các số liệu mâu thuẫn cho cùng chỉ tiêu, địa bàn và kỳ "
             "(giữ nguyên cả hai, không lấy trung bình).</p>")
     body = (f"<h2>Mới nhất</h2>{latest_table(timeline.latest)}<nav><h2>Mục lục</h2><ul>{''.join(nav)}</ul></nav>"
-            + review_section(obs, facts, titles) + "".join(sections))
+            + review_section(*shown.review, facts, titles) + "".join(sections))
     return page("chitieu – báo cáo chỉ tiêu", head, body, interactive=bool(paths)), paths
 
 
@@ -187,19 +225,17 @@ def write_report(out_dir: Path, timeline: Timeline, *, facts: pd.DataFrame | Non
                  documents: pd.DataFrame | None = None, generated: str | None = None) -> ReportResult:
     """report.html and charts/<indicator>-<unit>.png (charts of indicators no longer present are removed).
 
-    The facts quoted under the charts are read from OUT/facts.parquet unless `facts` is given.
+    The facts quoted under the charts are read from OUT/facts.parquet unless `facts` is given. Only
+    the rows the page shows become pandas rows (report.select), so its cost does not grow with the
+    number of facts.
     """
     out_dir = Path(out_dir)
-    obs = timeline.observations
-    shown = [rows.sort_values(["time_end", "time_start", "area", "modality", "value"], ascending=False).head(MAX_ROWS)
-             for _, rows in obs.groupby(["indicator", "unit"], sort=True)] if len(obs) else []
-    shown.append(review_rows(obs).head(MAX_REVIEW_ROWS))
-    quoted = quote_facts(out_dir, _quoted_ids(shown), facts)
-    titles = (documents.set_index("doc_id")["title"].fillna("").to_dict()
-              if documents is not None and len(documents) else {})
+    shown = Shown.pick(timeline)
+    quoted = quote_facts(out_dir, _quoted_ids(shown.quoted()), facts)
+    titles = _titles(documents, shown, quoted)
     cache = ChartCache(out_dir / CHARTS_DIR)
     generated = generated or dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-    text, paths = render(timeline, quoted, titles, cache, generated)
+    text, paths = render(timeline, shown, quoted, titles, cache, generated)
     cache.close()
     atomic_write_text(out_dir / REPORT_NAME, text)
     return ReportResult(out_dir / REPORT_NAME, tuple(paths), len(paths), cache.redrawn)

@@ -1,4 +1,4 @@
-"""What each chart draws (a bounded set of rows per indicator and unit) and its Vega-Lite spec.
+"""What each chart draws (its rows: report.select picks them) and its Vega-Lite spec.
 
 Rows carry everything a tooltip shows (value as written, period, area, source title); a line
 joins only comparable points of one series: actual figures of the same series dated by a period
@@ -16,27 +16,11 @@ import pandas as pd
 
 from pipeline.report.fmt import BASIS_VI, MODALITY_VI, STATUS_VI, UNIT_VI, area_text, display_value, fmt_value
 
-MAX_AREAS = 8  # series colours in one chart; the table under it lists every observation
-MAX_POINTS = 400  # the latest points of the drawn areas
 ALL_AREAS = "Tất cả"
 STAR = "M0,-1L0.24,-0.33L0.95,-0.31L0.39,0.12L0.59,0.81L0,0.4L-0.59,0.81L-0.39,0.12L-0.95,-0.31L-0.24,-0.33Z"
 CSV_COLUMNS = ["indicator", "indicator_label", "area", "area_part", "time_period", "period_label", "time_start",
                "time_end", "time_basis", "value", "value_max", "unit", "modality", "status", "conflict", "n_sources",
                "sources", "observation_id"]
-
-
-def chart_areas(obs: pd.DataFrame) -> list[str]:
-    """The areas a chart draws: the MAX_AREAS with most dated observations (ties: alphabetical)."""
-    counts = obs[obs["time_end"] != ""].groupby("area").size().reset_index(name="n")
-    counts = counts.sort_values(["n", "area"], ascending=[False, True])
-    return list(counts["area"][:MAX_AREAS])
-
-
-def chart_observations(obs: pd.DataFrame) -> pd.DataFrame:
-    """The observations one chart draws: dated, in its areas, the latest MAX_POINTS."""
-    shown = obs[(obs["time_end"] != "") & obs["area"].isin(chart_areas(obs))]
-    shown = shown.sort_values(["time_end", "time_start", "observation_id"], ascending=[False, False, True])
-    return shown.head(MAX_POINTS).sort_values(["area", "area_part", "time_end", "modality", "observation_id"])
 
 
 def chart_rows(obs: pd.DataFrame, titles: Mapping[str, str]) -> pd.DataFrame:

@@ -63,9 +63,12 @@ def badges(row: Mapping) -> str:
     return "".join(out)
 
 
-def observation_table(obs: pd.DataFrame, facts: Mapping[str, dict], titles: Mapping[str, str]) -> str:
-    """Newest first; conflicting rows highlighted."""
+def observation_table(obs: pd.DataFrame, facts: Mapping[str, dict], titles: Mapping[str, str],
+                      total: int | None = None) -> str:
+    """Newest first; conflicting rows highlighted. `obs` may be only the newest MAX_ROWS of the
+    `total` observations (report.select picks them)."""
     rows = obs.sort_values(["time_end", "time_start", "area", "modality", "value"], ascending=False)
+    total = len(rows) if total is None else total
     body = []
     for row in rows.head(MAX_ROWS).to_dict("records"):
         css = ' class="conflict"' if row["conflict"] else ""
@@ -75,8 +78,8 @@ def observation_table(obs: pd.DataFrame, facts: Mapping[str, dict], titles: Mapp
             f"<td>{html.escape(MODALITY_VI.get(row['modality'], row['modality']))}</td>"
             f"<td class=num>{html.escape(fmt_value(row))}</td><td class=num>{row['n_sources']}</td>"
             f"<td>{badges(row)}</td><td>{quotes(row['fact_ids'], facts, titles)}</td></tr>")
-    more = (f"<p class=muted>… {len(rows) - MAX_ROWS} quan sát khác trong timeline.csv</p>"
-            if len(rows) > MAX_ROWS else "")
+    more = (f"<p class=muted>… {total - MAX_ROWS} quan sát khác trong timeline.csv</p>"
+            if total > MAX_ROWS else "")
     return ("<table><thead><tr><th>Kỳ</th><th>Địa bàn</th><th>Loại</th><th>Giá trị</th><th>Số bài</th>"
             "<th>Trạng thái</th><th>Trích dẫn</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>" + more)
 
@@ -109,24 +112,12 @@ REVIEW_REASONS = (("conflict", "Mâu thuẫn chưa giải quyết"), ("needs_rev
                   ("published", "Thời điểm theo ngày đăng bài"), ("inherited", "Thời điểm kế thừa từ đoạn/tiêu đề"))
 
 
-def review_rows(obs: pd.DataFrame) -> pd.DataFrame:
-    """Observations a reviewer should look at, with why (first reason wins), newest first."""
-    reasons = pd.Series("", index=obs.index)
-    for reason, mask in (("inherited", obs["time_basis"] == "inherited"),
-                         ("published", obs["time_basis"] == "published"),
-                         ("needs_review", obs["status"] == "needs_review"), ("conflict", obs["conflict"])):
-        reasons = reasons.where(~mask.astype(bool), reason)
-    out = obs.assign(reason=reasons)
-    out = out[out["reason"] != ""]
-    order = {r: n for n, (r, _) in enumerate(REVIEW_REASONS)}
-    out = out.assign(_order=out["reason"].map(order))
-    return out.sort_values(["_order", "time_end", "indicator", "area"], ascending=[True, False, True, True])
+def review_section(rows: pd.DataFrame, counts: Mapping[str, int], total: int, facts: Mapping[str, dict],
+                   titles: Mapping[str, str]) -> str:
+    """"Cần duyệt": open conflicts, figures left for review, figures with inherited or publication-day time.
 
-
-def review_section(obs: pd.DataFrame, facts: Mapping[str, dict], titles: Mapping[str, str]) -> str:
-    """"Cần duyệt": open conflicts, figures left for review, figures with inherited or publication-day time."""
-    rows = review_rows(obs)
-    counts = rows["reason"].value_counts()
+    `rows`: the first MAX_REVIEW_ROWS of them with their `reason` (report.select), `counts` per
+    reason, `total` how many there are."""
     summary = " · ".join(f"{label}: {int(counts.get(r, 0))}" for r, label in REVIEW_REASONS)
     body = []
     labels = dict(REVIEW_REASONS)
@@ -137,8 +128,8 @@ def review_section(obs: pd.DataFrame, facts: Mapping[str, dict], titles: Mapping
             f"<td>{html.escape(row['period_label'])}<br><span class=muted>"
             f"{html.escape(BASIS_VI.get(row['time_basis'], ''))}</span></td>"
             f"<td class=num>{html.escape(fmt_value(row))}</td><td>{quotes(row['fact_ids'], facts, titles)}</td></tr>")
-    more = (f"<p class=muted>… {len(rows) - MAX_REVIEW_ROWS} mục khác (xem timeline.csv: conflict, status, "
-            "time_basis)</p>" if len(rows) > MAX_REVIEW_ROWS else "")
+    more = (f"<p class=muted>… {total - MAX_REVIEW_ROWS} mục khác (xem timeline.csv: conflict, status, "
+            "time_basis)</p>" if total > MAX_REVIEW_ROWS else "")
     table = ("<table><thead><tr><th>Lý do</th><th>Chỉ tiêu</th><th>Địa bàn</th><th>Kỳ</th><th>Giá trị</th>"
              "<th>Câu trích</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>") if body else \
         "<p>Không có mục nào cần duyệt.</p>"

@@ -6,13 +6,24 @@ figures in different cells never conflict. Within a cell, figures that agree (eq
 rounding of the other: 93,5 and 93,52) are one observation, the most precise figure its value.
 Several observations in a cell are a conflict, unless a reviewer settled it: reviewed (ok/fixed)
 observations win and the others are marked `needs_review`.
+
+Everything is done on coded columns (columns.py): a group's representative, counts and joined ids
+come from sorted integer keys, never from a Python loop over groups or rows.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.timeline.columns import (Text, combined, dense, distinct, first_in_group, float_codes, group,
+                                       group_starts, id_ranks, joined, python_strings)
+from pipeline.timeline.prepare import NO_DAY, Figures
 
 SERIES_KEYS = ["indicator", "area", "area_part", "unit", "modality"]
 TIME_KEYS = ["time_start", "time_end"]
@@ -33,7 +44,13 @@ CHANGE_COLUMNS = [
 ]
 BASIS_RANK = {"stated": 0, "inherited": 1, "source": 2, "published": 3, "none": 4, "": 5}
 MAX_NAMED = 20  # articles named in disagrees_with
+STATUS = ("reviewed", "corroborated", "single_source", "needs_review")
 RANK_BASIS = {rank: basis for basis, rank in BASIS_RANK.items()}
+FIRST = ("indicator", "indicator_label", "area", "area_part", "unit", "modality", "value_kind", "baseline",
+         "time_start", "time_end", "grain", "time_period", "period_label")  # the representative's own
+NUMBERS = ("value", "value_max", "numerator", "denominator")
+HALF_UNIT = [0.5 * 10.0 ** -places - 1e-9 for places in range(64)]  # agrees(): as Python computes it
+MAX_VECTOR_FIGURES = 32  # cells with more distinct figures are clustered one by one
 
 
 def decimals(value: float) -> int:
@@ -78,123 +95,319 @@ def cluster(figures: list[tuple[float, float]], unit: str) -> dict[tuple[float, 
     return out
 
 
-def merge_agreeing(frame: pd.DataFrame, cell_keys: list[str]) -> pd.DataFrame:
-    """Replace value_key/value_max_key by the representative of their agreeing group (in place)."""
-    cells = frame.groupby(cell_keys, sort=False, dropna=False).ngroup().to_numpy()
-    frame["cell"] = cells
-    distinct = frame.drop_duplicates(["cell", "value_key", "value_max_key"])
-    multi = distinct["cell"].duplicated(keep=False)
-    if not multi.any():
-        return frame
-    pairs = []
-    groups = distinct[multi].sort_values("cell", kind="stable")
-    cells, units = groups["cell"].to_numpy(), groups["unit"].to_numpy()
-    values, maxes = groups["value_key"].to_numpy().tolist(), groups["value_max_key"].to_numpy().tolist()
-    cuts = np.flatnonzero(cells[1:] != cells[:-1]) + 1
-    for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(cells)]):  # plain lists: no DataFrame per cell
-        figures = list(zip(values[a:b], maxes[a:b]))
-        pairs += [(cells[a], *figure, *rep) for figure, rep in cluster(figures, units[a]).items() if figure != rep]
-    if pairs:
-        reps = pd.DataFrame(pairs, columns=["cell", "value_key", "value_max_key", "_rv", "_rm"])
-        merged = frame[["cell", "value_key", "value_max_key"]].merge(reps, how="left", on=["cell", "value_key",
-                                                                                        "value_max_key"])
-        hit = merged["_rv"].notna().to_numpy()
-        frame.loc[hit, "value_key"] = merged.loc[hit, "_rv"].to_numpy()
-        frame.loc[hit, "value_max_key"] = merged.loc[hit, "_rm"].to_numpy()
-    return frame
+def _places(values: np.ndarray) -> np.ndarray:
+    """decimals() of each value, computed once per distinct value."""
+    found, codes = np.unique(values, return_inverse=True)
+    return np.array([decimals(float(v)) for v in found], dtype=np.int64)[codes.reshape(-1)].reshape(values.shape)
 
 
-def _stable_id(rows: pd.DataFrame) -> list[str]:
-    return [hashlib.sha1("|".join(map(str, k)).encode("utf-8")).hexdigest()[:16]
-            for k in rows.itertuples(index=False, name=None)]
+def _cluster_block(v: np.ndarray, m: np.ndarray, ratio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`cluster` for many cells at once: rows are cells, columns their k distinct figures in
+    cluster's order (most precise first). Returns each figure's representative (value, max)."""
+    cells, k = v.shape
+    pv, pm = np.take(HALF_UNIT, _places(v)), np.take(HALF_UNIT, _places(np.where(m == -np.inf, 0.0, m)))
+    no_max = m == -np.inf
+    is_rep = np.zeros((cells, k), dtype=bool)
+    rep_v, rep_m = v.copy(), m.copy()
+    with np.errstate(invalid="ignore"):  # -inf - -inf: no maximum on either side, decided by no_max
+        _pick_reps(v, m, ratio, pv, pm, no_max, is_rep, rep_v, rep_m)
+    return rep_v, rep_m
 
 
-def _joined(sorted_frame: pd.DataFrame, column: str, distinct: bool) -> pd.Series:
-    """Non-empty values of `column` per group, space-joined, for a frame sorted by gid (then value)."""
-    rows = sorted_frame[["gid", column]]
-    if distinct:
-        rows = rows.drop_duplicates()
-    rows = rows[rows[column].notna() & (rows[column].astype(str) != "")]
-    gids = rows["gid"].to_numpy()
-    values = rows[column].astype(str).to_numpy(dtype=object)
-    if not len(gids):
-        return pd.Series(dtype=object)
-    cuts = np.flatnonzero(gids[1:] != gids[:-1]) + 1
-    starts, ends = np.r_[0, cuts], np.r_[cuts, len(gids)]
-    return pd.Series([" ".join(values[a:b]) for a, b in zip(starts, ends)], index=gids[starts])
+def _pick_reps(v, m, ratio, pv, pm, no_max, is_rep, rep_v, rep_m) -> None:
+    cells, k = v.shape
+    for j in range(k):
+        best = np.full(cells, -1)
+        best_d, best_v = np.full(cells, np.inf), np.full(cells, np.inf)
+        for i in range(j):
+            d = np.abs(v[:, i] - v[:, j])
+            exact = (v[:, i] == v[:, j]) & (m[:, i] == m[:, j])
+            rounded = ((no_max[:, i] == no_max[:, j]) & (d < pv[:, j])
+                       & (no_max[:, i] | (np.abs(m[:, i] - m[:, j]) < pm[:, j])))
+            match = is_rep[:, i] & np.where(ratio, exact, rounded)
+            better = match & ((best < 0) | (d < best_d) | ((d == best_d) & (v[:, i] < best_v)))
+            best = np.where(better, i, best)
+            best_d, best_v = np.where(better, d, best_d), np.where(better, v[:, i], best_v)
+        is_rep[:, j] = best < 0
+        found = np.flatnonzero(best >= 0)
+        rep_v[found, j], rep_m[found, j] = v[found, best[found]], m[found, best[found]]
 
 
-def aggregate(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def merge_agreeing(f: Figures, cell: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """value_key/value_max_key of each figure replaced by the representative of its agreeing group."""
+    value_key, value_max_key = f.value_key.copy(), f.value_max_key.copy()
+    fig, first = group(cell, float_codes(value_key), float_codes(value_max_key))
+    dcell, dv, dm = cell[first], value_key[first], value_max_key[first]
+    per_cell = np.bincount(dcell)
+    multi = np.flatnonzero(per_cell[dcell] > 1)
+    if not len(multi):
+        return value_key, value_max_key
+    order = multi[np.lexsort((dm[multi], dv[multi], -_places(dv[multi]), dcell[multi]))]  # cluster's order
+    rep_v, rep_m = dv.copy(), dm.copy()
+    ratio_of_cell = f.unit.eq("ratio")[first]
+    sizes = per_cell[dcell[order]]
+    for k in distinct(sizes):
+        block = order[sizes == k].reshape(-1, k)  # cells with k distinct figures, one row each
+        if k <= MAX_VECTOR_FIGURES:
+            rv, rm = _cluster_block(dv[block], dm[block], ratio_of_cell[block[:, 0]])
+            rep_v[block], rep_m[block] = rv, rm
+            continue
+        for row in block:
+            unit = "ratio" if ratio_of_cell[row[0]] else ""
+            reps = cluster(list(zip(dv[row].tolist(), dm[row].tolist())), unit)
+            rep_v[row] = [reps[(a, b)][0] for a, b in zip(dv[row].tolist(), dm[row].tolist())]
+            rep_m[row] = [reps[(a, b)][1] for a, b in zip(dv[row].tolist(), dm[row].tolist())]
+    return rep_v[fig], rep_m[fig]
+
+
+@dataclasses.dataclass(slots=True)
+class Groups:
+    """Figures aggregated by key: one entry per group, in key order."""
+
+    first: np.ndarray  # the figure that speaks for the group
+    columns: dict  # output columns (object / numeric arrays)
+    doc_group: np.ndarray  # (group, article) pairs: each group's distinct articles
+    doc_code: np.ndarray
+
+
+def aggregate(f: Figures, keys: list[np.ndarray]) -> Groups:
     """One row per distinct `keys`: the lowest fact_id's figure, sources, counts, first/last seen."""
-    frame = frame.assign(gid=frame.groupby(keys, sort=True, dropna=False).ngroup(),
-                         _rep=(frame["value"].round(9) != frame["value_key"]).astype("int8"))
+    gid, _ = group(*keys)
+    n = len(gid)
     # rows come sorted by fact_id (prepare): a stable sort keeps that order within a group; a fact
     # with the group's own figure speaks for it
-    frame = frame.sort_values(["gid", "_rep"], kind="stable")
-    first = frame.drop_duplicates("gid").set_index("gid")
-    grouped = frame.groupby("gid", sort=True)
-    out = first.drop(columns=["fact_id", "doc_id", "sources", "reviewed", "seen", "time_basis", "area_basis",
-                              "qualifier", "_rep"], errors="ignore")
-    out["n_sources"] = grouped["doc_id"].nunique().astype("int64")
-    out["n_facts"] = grouped.size().astype("int64")
-    out["reviewed"] = grouped["reviewed"].any()
-    for column in ("time_basis", "area_basis"):  # the strongest basis among the supporting facts
-        ranks = frame[column].map(BASIS_RANK).fillna(len(BASIS_RANK)).astype("int64")
-        out[column] = ranks.groupby(frame["gid"]).min().map(RANK_BASIS).fillna("")
-    seen = frame["seen"].groupby(frame["gid"])
-    out["first_seen"] = seen.min().dt.strftime("%Y-%m-%d")
-    out["last_seen"] = seen.max().dt.strftime("%Y-%m-%d")
-    for column, source, distinct in (("qualifier", "qualifier", True), ("sources", "sources", True),
-                                     ("fact_ids", "fact_id", False), ("doc_ids", "doc_id", True)):
-        out[column] = _joined(frame, source, distinct).reindex(out.index).fillna("")
-    out["qualifier"] = out["qualifier"].str.replace(" ", "|")
-    out["first_seen"] = out["first_seen"].fillna("")
-    out["last_seen"] = out["last_seen"].fillna("")
-    return out.reset_index(drop=True)
+    rep = (np.round(f.value, 9) != f.value_key).astype(np.int8)
+    order = np.lexsort((np.arange(n), rep, gid))
+    g = gid[order]
+    starts = group_starts(g)
+    count = len(starts)
+    first = order[starts]
+    out: dict = {name: getattr(f, name).take(first) for name in FIRST}  # columns, made into Python below
+    for name in NUMBERS:
+        out[name] = getattr(f, name)[first]
+    out["n_facts"] = np.diff(np.r_[starts, n]).astype(np.int64)
+    docs = f.doc.codes[order]
+    distinct_doc = first_in_group(g, docs)
+    out["n_sources"] = np.bincount(g[distinct_doc], minlength=count).astype(np.int64)
+    out["reviewed"] = np.bincount(g, weights=f.reviewed[order], minlength=count) > 0
+    basis_of_rank = np.array([RANK_BASIS.get(r, "") for r in range(len(BASIS_RANK) + 1)], dtype=object)
+    for name in ("time_basis", "area_basis"):  # the strongest basis among the supporting facts
+        text: Text = getattr(f, name)
+        ranks = np.array([BASIS_RANK.get(v, len(BASIS_RANK)) for v in text.values], dtype=np.int64)
+        best = np.minimum.reduceat(ranks[text.codes[order]], starts) if n else np.zeros(0, np.int64)
+        out[name] = Text.coded(best, basis_of_rank)
+    seen = f.seen[order]
+    known = seen != NO_DAY
+    low = np.minimum.reduceat(np.where(known, seen, np.iinfo(np.int64).max), starts) if n else seen
+    high = np.maximum.reduceat(np.where(known, seen, NO_DAY), starts) if n else seen
+    out["first_seen"] = _days(np.where(low == np.iinfo(np.int64).max, NO_DAY, low))
+    out["last_seen"] = _days(high)
+    out["qualifier"] = pc.replace_substring(_distinct_joined(f.qualifier, order, g, count), " ", "|")
+    if _one_to_one(f.doc, f.sources) and f.doc.code("") < 0:  # a source per article: its first rows
+        out["sources"] = joined(f.sources.arrow(order[distinct_doc]), g[distinct_doc], count)
+    else:
+        out["sources"] = _distinct_joined(f.sources, order, g, count)
+    ids = f.fact_id.take(pa.array(order, pa.int64()))
+    nonempty = pc.not_equal(ids, "").to_numpy(zero_copy_only=False)
+    out["fact_ids"] = joined(ids.filter(pa.array(nonempty)), g[nonempty], count)
+    out["doc_ids"] = _distinct_joined(f.doc, order, g, count)
+    empty = f.doc.code("")
+    pairs = distinct_doc & (docs != empty)
+    return Groups(first=first, columns=out, doc_group=g[pairs], doc_code=docs[pairs])
 
 
-def _series_id(frame: pd.DataFrame) -> pd.Series:
-    parts = [frame[k].astype(str) for k in SERIES_KEYS]
-    out = parts[0]
-    for part in parts[1:]:
-        out = out + "|" + part
+def _one_to_one(a: Text, b: Text) -> bool:
+    """Whether the two columns determine each other (one b per a and one a per b)."""
+    if not len(a.codes):
+        return True
+    for x, y in ((a, b), (b, a)):
+        low = np.full(len(x.values), np.iinfo(np.int64).max, dtype=np.int64)
+        high = np.full(len(x.values), -1, dtype=np.int64)
+        codes, values = x.codes.astype(np.intp), y.codes.astype(np.int64)  # ufunc.at is fast on these
+        np.minimum.at(low, codes, values)
+        np.maximum.at(high, codes, values)
+        used = high >= 0
+        if not (low[used] == high[used]).all():
+            return False
+    return True
+
+
+def _distinct_joined(text: Text, order: np.ndarray, g: np.ndarray, count: int) -> pa.Array:
+    """Each group's distinct non-empty values, in order of first appearance, space-joined."""
+    codes = text.codes[order]
+    keep = first_in_group(g, codes) & (codes != text.code(""))
+    return joined(text.arrow(order[keep]), g[keep], count)
+
+
+def _table(columns: dict, names: list[str], order: np.ndarray) -> pa.Table:
+    """The output table, each column in `order`: text with few values as a dictionary (sorted), the
+    rest as Arrow strings and numbers; as pandas only when someone asks (Timeline)."""
+    out = {}
+    take = pa.array(order, pa.int64())
+    for name in names:
+        value = columns[name]
+        if isinstance(value, Text):
+            out[name] = pa.DictionaryArray.from_arrays(pa.array(value.codes[order], pa.int32()), value.dictionary)
+        elif isinstance(value, pa.Array):
+            out[name] = value.take(take).cast(pa.string())
+        elif value.dtype == object:
+            out[name] = pa.array(value[order], pa.string())
+        else:
+            out[name] = pa.array(value[order])
+    return pa.table(out)
+
+
+def _days(days: np.ndarray) -> Text:
+    """Days since 1970 as YYYY-MM-DD ("" for NO_DAY), formatted once per distinct day."""
+    codes, distinct = pd.factorize(days)
+    return Text.coded(codes, np.array(["" if d == NO_DAY else str(np.datetime64(int(d), "D")) for d in distinct],
+                                        dtype=object))
+
+
+def _stable_id(parts: list[pa.Array]) -> np.ndarray:
+    """First 16 hex of the SHA-1 of the key values joined by "|" (str() of each)."""
+    keys = pc.binary_join_element_wise(*parts, "|").cast(pa.binary()).to_pylist()
+    return np.array([h.hexdigest()[:16] for h in map(hashlib.sha1, keys)], dtype=object)
+
+
+def _key_strings(f: Figures, first: np.ndarray, names: list[str], value_key, value_max_key) -> list[pa.Array]:
+    """str() of each key of each group, as Arrow strings (each distinct value formatted once)."""
+    out = []
+    for name in names:
+        if name == "dated":
+            out.append(pa.array(["False", "True"]).take(pa.array(f.dated[first].astype(np.int8))))
+        elif name in ("value_key", "value_max_key"):
+            values = (value_key if name == "value_key" else value_max_key)[first]
+            codes, distinct = pd.factorize(values.view(np.int64))  # per bit pattern, as str() tells them
+            out.append(pa.array(np.asarray(distinct).view(np.float64).astype(str)).take(pa.array(codes)))
+        else:
+            out.append(getattr(f, name).arrow(first))
     return out
 
 
-def observations(prepared: pd.DataFrame) -> pd.DataFrame:
+def _sort_codes(f: Figures, first: np.ndarray, names: list[str], columns: dict, ids: np.ndarray) -> np.ndarray:
+    """The order of the groups by `names` (then the id), as pandas sorts them (NaN last)."""
+    keys = []
+    for name in names:
+        if name == "dated":
+            keys.append(f.dated[first].astype(np.int64))
+        elif name in NUMBERS:
+            keys.append(float_codes(columns[name]))  # ascending, NaN last, -0.0 tied with 0.0
+        else:
+            keys.append(getattr(f, name).codes[first])
+    return np.lexsort((id_ranks(pa.array(ids, pa.string())), combined(keys)))
+
+
+def _codes(f: Figures, names: list[str], value_key: np.ndarray, value_max_key: np.ndarray) -> list[np.ndarray]:
+    out = []
+    for name in names:
+        if name == "dated":
+            out.append(f.dated.astype(np.int64))
+        elif name == "value_key":
+            out.append(float_codes(value_key))
+        elif name == "value_max_key":
+            out.append(float_codes(value_max_key))
+        else:
+            out.append(getattr(f, name).codes)
+    return out
+
+
+def observations(f: Figures) -> pa.Table | pd.DataFrame:
     """Levels only: one row per agreeing group of figures in a cell, conflicts and review settled."""
-    levels = prepared[prepared["value_kind"] == "level"]
-    if levels.empty:
+    levels = f.take(np.flatnonzero(f.value_kind.eq("level")))
+    if not len(levels):
         return pd.DataFrame(columns=TIMELINE_COLUMNS)
-    levels = merge_agreeing(levels.copy(), CELL_KEYS)
+    cell = group(*_codes(levels, CELL_KEYS, levels.value_key, levels.value_max_key))[0]
+    value_key, value_max_key = merge_agreeing(levels, cell)
+    levels = dataclasses.replace(levels, value_key=value_key, value_max_key=value_max_key)
     keys = CELL_KEYS + ["value_key", "value_max_key"]
-    obs = aggregate(levels, keys)
-    obs["observation_id"] = _stable_id(obs[keys])
-    obs["series_id"] = _series_id(obs)
-    _settle(obs)
-    obs = obs.sort_values(SERIES_KEYS + TIME_KEYS + ["dated", "value", "value_max", "observation_id"], kind="stable")
-    return obs[TIMELINE_COLUMNS].reset_index(drop=True)
+    groups = aggregate(levels, [cell, float_codes(value_key), float_codes(value_max_key)])
+    columns, first = groups.columns, groups.first
+    columns["observation_id"] = _stable_id(_key_strings(levels, first, keys, value_key, value_max_key))
+    columns["series_id"] = _series_id(levels, first)
+    _settle(columns, cell[first], groups, levels.doc)
+    order = _sort_codes(levels, first, SERIES_KEYS + TIME_KEYS + ["dated", "value", "value_max"], columns,
+                        columns["observation_id"])
+    return _table(columns, TIMELINE_COLUMNS, order)
 
 
-def _settle(obs: pd.DataFrame) -> None:
+def _series_id(f: Figures, first: np.ndarray) -> Text:
+    """indicator|area|area_part|unit|modality, built once per distinct series."""
+    series, at = group(*[getattr(f, k).codes[first] for k in SERIES_KEYS])
+    text = np.array(["|".join(getattr(f, k).values[getattr(f, k).codes[first[a]]] for k in SERIES_KEYS)
+                     for a in at], dtype=object)
+    return Text.coded(series, text)
+
+
+def _settle(columns: dict, cell: np.ndarray, groups: Groups, docs: Text) -> None:
     """Conflict flags, review precedence and which articles disagree, per cell (in place)."""
-    cell = obs.groupby(CELL_KEYS, sort=False, dropna=False).ngroup()
-    size = cell.map(cell.value_counts())
-    reviewed_in_cell = obs["reviewed"].groupby(cell).transform("sum")
+    cell = dense(cell)
+    size = np.bincount(cell)[cell]
+    reviewed = columns["reviewed"]
+    reviewed_in_cell = np.bincount(cell, weights=reviewed)[cell]
     settled = reviewed_in_cell > 0
-    obs["status"] = np.where(obs["n_sources"] > 1, "corroborated", "single_source")
-    obs.loc[obs["reviewed"], "status"] = "reviewed"
-    needs = settled & ~obs["reviewed"]
-    obs.loc[needs, "status"] = "needs_review"
-    obs["conflict"] = np.where(settled, obs["reviewed"] & (reviewed_in_cell > 1), size > 1)
-    obs["disagrees_with"] = ""
+    status = np.where(columns["n_sources"] > 1, 1, 2)  # codes into STATUS
+    status[reviewed] = 0
+    status[settled & ~reviewed] = 3
+    columns["status"] = Text.coded(status, np.array(STATUS, dtype=object))
+    columns["conflict"] = np.where(settled, reviewed & (reviewed_in_cell > 1), size > 1)
     shared = size > 1
-    if shared.any():
-        rows = obs[shared].assign(cell=cell[shared])
-        docs = rows.groupby("cell")["doc_ids"].agg(lambda s: set(" ".join(s).split()))
-        named = [_some(sorted(docs[c] - set(own.split())) or sorted(docs[c]))
-                 for c, own in zip(rows["cell"], rows["doc_ids"])]
-        obs.loc[shared, "disagrees_with"] = pd.Series(named, index=rows.index, dtype=object)
+    if re.search(r"\s", "".join(docs.values)):  # ids that a space-split would cut: word by word, as before
+        columns["disagrees_with"] = _disagrees_by_text(cell, python_strings(columns["doc_ids"]), shared)
+    else:
+        columns["disagrees_with"] = _disagrees_with(cell, shared, groups.doc_group, groups.doc_code, docs)
+
+
+def _disagrees_with(cell: np.ndarray, shared: np.ndarray, pair_group: np.ndarray, pair_doc: np.ndarray,
+                    docs: Text) -> np.ndarray:
+    """For each observation of a shared cell, the articles giving the cell's other figures (sorted,
+    at most MAX_NAMED and how many more), or all the cell's articles when none is another's."""
+    out = np.full(len(cell), "", dtype=object)
+    obs = np.flatnonzero(shared)
+    if not len(obs):
+        return out
+    span = len(docs.values) + 1
+    mine = shared[pair_group]
+    pair_group, pair_doc = pair_group[mine], pair_doc[mine]
+    union = distinct(cell[pair_group] * span + pair_doc)  # each cell's articles, sorted
+    union_cell, union_doc = union // span, union % span
+    start = np.searchsorted(union_cell, np.arange(cell.max() + 1))
+    total = np.bincount(union_cell, minlength=cell.max() + 1)[cell[obs]]
+    own = np.bincount(pair_group, minlength=len(cell))[obs]
+    others = total - own
+    window = np.minimum(total, MAX_NAMED + own)  # the first MAX_NAMED not its own lie in here
+    at = np.repeat(np.cumsum(window) - window, window)
+    position = np.arange(window.sum()) - at
+    candidate = union_doc[np.repeat(start[cell[obs]], window) + position]
+    owner = np.repeat(obs, window)
+    own_keys = np.sort(pair_group * span + pair_doc)
+    keys = owner * span + candidate
+    keep = np.repeat(others == 0, window)
+    if len(own_keys):
+        hit = np.minimum(np.searchsorted(own_keys, keys), len(own_keys) - 1)
+        keep |= own_keys[hit] != keys
+    kept = np.cumsum(keep)
+    before = np.where(at > 0, kept[np.maximum(at - 1, 0)], 0)
+    keep &= kept - before <= MAX_NAMED
+    names = docs.dictionary.take(pa.array(candidate[keep]))
+    text = python_strings(joined(names, np.repeat(np.arange(len(obs)), window)[keep], len(obs)))
+    named = np.where(others == 0, total, others)
+    more = named > MAX_NAMED
+    text[more] = [f"{t} (+{k - MAX_NAMED})" for t, k in zip(text[more], named[more])]
+    out[obs] = text
+    return out
+
+
+def _disagrees_by_text(cell: np.ndarray, doc_ids: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """disagrees_with from the space-separated doc_ids, word by word (ids that hold spaces)."""
+    out = np.full(len(cell), "", dtype=object)
+    docs: dict[int, set[str]] = {}
+    for c, ids in zip(cell[shared], doc_ids[shared]):
+        docs.setdefault(int(c), set()).update(ids.split())
+    for at in np.flatnonzero(shared):
+        own = set(doc_ids[at].split())
+        out[at] = _some(sorted(docs[int(cell[at])] - own) or sorted(docs[int(cell[at])]))
+    return out
 
 
 def _some(ids: list[str]) -> str:
@@ -202,13 +415,15 @@ def _some(ids: list[str]) -> str:
     return " ".join(ids[:MAX_NAMED]) + (f" (+{len(ids) - MAX_NAMED})" if len(ids) > MAX_NAMED else "")
 
 
-def changes(prepared: pd.DataFrame) -> pd.DataFrame:
+def changes(f: Figures) -> pa.Table | pd.DataFrame:
     """Changes, shares of plan and contributions: one row per figure reported, with its sources."""
-    rows = prepared[prepared["value_kind"] != "level"]
-    if rows.empty:
+    rows = f.take(np.flatnonzero(~f.value_kind.eq("level")))
+    if not len(rows):
         return pd.DataFrame(columns=CHANGE_COLUMNS)
     keys = SERIES_KEYS + ["value_kind", "baseline"] + TIME_KEYS + ["dated", "value_key", "value_max_key"]
-    out = aggregate(rows.copy(), keys)
-    out["change_id"] = _stable_id(out[keys])
-    out = out.sort_values(SERIES_KEYS + ["value_kind"] + TIME_KEYS + ["value", "change_id"], kind="stable")
-    return out[CHANGE_COLUMNS].reset_index(drop=True)
+    groups = aggregate(rows, _codes(rows, keys, rows.value_key, rows.value_max_key))
+    columns, first = groups.columns, groups.first
+    columns["change_id"] = _stable_id(_key_strings(rows, first, keys, rows.value_key, rows.value_max_key))
+    order = _sort_codes(rows, first, SERIES_KEYS + ["value_kind"] + TIME_KEYS + ["value"], columns,
+                        columns["change_id"])
+    return _table(columns, CHANGE_COLUMNS, order)
