@@ -224,7 +224,7 @@ class NightlyRun:
             result.status = "partial"
 
     def extract(self, result: StageResult) -> None:
-        from pipeline.extract.runner import run_extraction
+        from pipeline.extract.executors import run_extraction
         from pipeline.quarantine import quarantine_documents
 
         s = self.settings

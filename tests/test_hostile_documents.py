@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.extract.runner import run_extraction
+from pipeline.extract.executors import run_extraction
 from pipeline.settings import PROJECT_ROOT
 from run_fixtures import baseline, copied, demo_site  # noqa: F401
 
@@ -159,7 +159,7 @@ KILLER = textwrap.dedent("""
             continue
         if hasattr(module, "extract_facts"):
             module.extract_facts = poisoned
-    from pipeline.extract.runner import run_extraction
+    from pipeline.extract.executors import run_extraction
     s = run_extraction(input_path=Path(sys.argv[1]), out_dir=Path(sys.argv[2]), workers=2, progress=False)
     print("RESULT", s.exit_code, s.documents, s.skipped, dict(s.failed_by_reason) if hasattr(s, "failed_by_reason") else "")
     print("ERRORS", s.errors)
@@ -214,7 +214,7 @@ def test_kill_between_facts_and_manifest_does_not_drop_facts(tmp_path, monkeypat
 BIG_LINE = textwrap.dedent("""
     import resource, sys
     from pathlib import Path
-    from pipeline.extract.runner import run_extraction
+    from pipeline.extract.executors import run_extraction
     from pipeline.extract.distributed import plan_partitions
     parts = plan_partitions(corpus_dir=None, input_path=Path(sys.argv[1]), partitions=None, parallelism=1)
     s = run_extraction(input_path=Path(sys.argv[1]), out_dir=Path(sys.argv[2]), workers=1, progress=False)

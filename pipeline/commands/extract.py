@@ -31,7 +31,7 @@ from pipeline.settings import DEFAULTS
 def extract(corpus_dir: Path, input_path: Path | None, out_dir: Path, rules_dir: Path, workers: int | None,
             executor: str, scheduler: str | None, partitions: int | None, full: bool, quiet: bool) -> None:
     """Extract fractions, percentages, dates and periods as fact records."""
-    from pipeline.extract.runner import run_extraction
+    from pipeline.extract.executors import run_extraction
 
     summary = run_extraction(corpus_dir=None if input_path else corpus_dir, input_path=input_path,
                              out_dir=out_dir, rules_dir=rules_dir, workers=workers,

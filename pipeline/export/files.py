@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pipeline.export import jsonl
+from pipeline.export.jsonl import jsonl_chunks, supported
 from pipeline.export.schema import Table
 
 FORMATS = ("csv", "parquet", "jsonl")
@@ -270,8 +270,8 @@ def write_table_jsonl(path: Path, table: pa.Table, disk: Disk | None = None) -> 
     with _output(path, disk) as out:
         if not table.num_rows:
             return
-        if jsonl.supported(table):
-            for chunk in jsonl.jsonl_chunks(table):
+        if supported(table):
+            for chunk in jsonl_chunks(table):
                 out.write(chunk)
         else:
             text = jsonl_frame(table).to_json(orient="records", lines=True, force_ascii=False, double_precision=15)

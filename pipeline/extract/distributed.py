@@ -199,7 +199,7 @@ def run_dask_extraction(*, corpus_dir: Path | None = None, input_path: Path | No
                         out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
                         incremental: bool = True, progress: bool | None = None, scheduler: str | None = None,
                         partitions: int | None = None, sources_file: Path | None = None):
-    """Like runner.run_extraction, on Dask; also writes facts.parquet.d/part-NNNNN.parquet."""
+    """Like runner.run_local_extraction, on Dask; also writes facts.parquet.d/part-NNNNN.parquet."""
     started = time.perf_counter()
     require_dask()
     book = load_rulebook(rules_dir)  # fail on a broken rule file before any work is sent out

@@ -259,26 +259,12 @@ def open_source(corpus_dir: Path | None, input_path: Path | None,
     raise PipelineError("give a corpus directory or an --input JSON Lines file")
 
 
-def run_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = None,
-                   out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
-                   incremental: bool = True, progress: bool | None = None, executor: str = "local",
-                   scheduler: str | None = None, partitions: int | None = None,
-                   sources_file: Path | None = None) -> ExtractSummary:
-    """Extract facts from every document and write facts.csv / .parquet / .jsonl + manifest.
-
-    `executor="local"` uses worker processes on this machine; `"dask"` runs on a Dask cluster
-    (`scheduler` address, or a LocalCluster of `workers` processes) and also writes
-    facts.parquet.d/ partitions, see pipeline.extract.distributed.
-    """
-    if executor == "dask":
-        from pipeline.extract.distributed import run_dask_extraction
-
-        return run_dask_extraction(corpus_dir=corpus_dir, input_path=input_path, out_dir=out_dir,
-                                   rules_dir=rules_dir, workers=workers, incremental=incremental,
-                                   progress=progress, scheduler=scheduler, partitions=partitions,
-                                   sources_file=sources_file)
-    if executor != "local":
-        raise PipelineError(f"unknown executor {executor!r}; use 'local' or 'dask'")
+def run_local_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = None,
+                         out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
+                         incremental: bool = True, progress: bool | None = None,
+                         sources_file: Path | None = None) -> ExtractSummary:
+    """Extract facts from every document with worker processes on this machine and write
+    facts.csv / .parquet / .jsonl + manifest (pipeline.extract.executors chooses this or Dask)."""
     started = time.perf_counter()
     book = load_rulebook(rules_dir)  # fail on a broken rule file before reading any document
     ledger = Ledger(out_dir, book, incremental, sources_file)

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 from pipeline.documents import read_documents
 from pipeline.factstore import read_facts, write_csvs
 from pipeline.rules import indicator_labels
-from pipeline.timeline import Timeline, build_timeline
+from pipeline.timeline.build import Timeline, build_timeline
 from pipeline.timeline.prepare import CHANGE_KINDS, CONTEXT, FACT_INPUT, FactColumns
 
 TIMELINE_FILES = ("timeline", "timeline_wide", "latest", "changes")
