@@ -19,9 +19,10 @@ import pyarrow.parquet as pq
 
 from pipeline.errors import PipelineError
 from pipeline.factstore import write_csv, write_parquet
+from pipeline.layout import DOCUMENTS, OutDir
 
 log = logging.getLogger(__name__)
-DOCUMENTS_NAME = "documents"
+DOCUMENTS_NAME = DOCUMENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,14 +120,15 @@ def write_documents(out_dir: Path, documents: Iterable[Document], homes: Mapping
     """documents.parquet and documents.csv in `out_dir`, written atomically."""
     out_dir = Path(out_dir)
     frame = documents_frame(documents, homes, infer)
-    write_parquet(out_dir / f"{DOCUMENTS_NAME}.parquet", frame, DOCUMENT_SCHEMA)
-    write_csv(out_dir / f"{DOCUMENTS_NAME}.csv", frame)
-    return out_dir / f"{DOCUMENTS_NAME}.parquet"
+    out = OutDir(out_dir)
+    write_parquet(out.documents_parquet, frame, DOCUMENT_SCHEMA)
+    write_csv(out.documents_csv, frame)
+    return out.documents_parquet
 
 
 def read_documents(out_dir: Path) -> pd.DataFrame:
     """The documents table of an extracted-data directory; empty (with a hint) when absent."""
-    path = Path(out_dir) / f"{DOCUMENTS_NAME}.parquet"
+    path = OutDir(out_dir).documents_parquet
     if not path.exists():
         log.info("%s: no documents table (extracted before it existed); run `chitieu extract` for titles, "
                  "sources and home areas", path)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from pipeline.corpus import iter_jsonl, read_article
 from pipeline.errors import InputError
-from pipeline.kinds import is_figure
 from pipeline.extract import extract_facts
-from pipeline.rules.book import RuleBook
+from pipeline.kinds import is_figure
 from pipeline.records import Article, Fact, article_id
+from pipeline.rules.book import RuleBook
 
 # why-trace values and what they mean, for people
 CONTEXT = {

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from pipeline.atomic import atomic_write_bytes, dumps_json
 from pipeline.errors import PipelineError
+from pipeline.layout import OutDir
 from pipeline.records import FACT_COLUMNS, Fact
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -267,16 +268,17 @@ def write_facts(out_dir: Path, facts: Iterable[Fact], generation: str | None = N
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = facts_frame(facts)
     metadata = {GENERATION_KEY: generation.encode()} if generation else None
-    write_parquet(out_dir / "facts.parquet", frame, FACT_SCHEMA, metadata)
-    write_jsonl(out_dir / "facts.jsonl", frame.to_dict("records"))
-    write_csv(out_dir / "facts.csv", frame)
+    out = OutDir(out_dir)
+    write_parquet(out.facts_parquet, frame, FACT_SCHEMA, metadata)
+    write_jsonl(out.facts_jsonl, frame.to_dict("records"))
+    write_csv(out.facts_csv, frame)
     return frame
 
 
 def read_fact_table(out_dir: Path, columns: list[str] | None = None) -> pa.Table | pd.DataFrame:
     """The facts as an Arrow table read from facts.parquet: only `columns` when given (those the
     file lacks as empty strings), no Python object per cell. Without a Parquet file, read_facts()."""
-    parquet = Path(out_dir) / "facts.parquet"
+    parquet = OutDir(out_dir).facts_parquet
     if not parquet.exists():
         return read_facts(out_dir, columns)
     if columns is None:
@@ -291,7 +293,7 @@ def read_fact_table(out_dir: Path, columns: list[str] | None = None) -> pa.Table
 
 def facts_generation(out_dir: Path) -> str | None:
     """The generation token stored in facts.parquet by write_facts, or None."""
-    path = Path(out_dir) / "facts.parquet"
+    path = OutDir(out_dir).facts_parquet
     if not path.exists():
         return None
     try:
@@ -306,7 +308,7 @@ def read_facts(out_dir: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """The facts of an extracted-data directory (Parquet preferred, JSON Lines as fallback);
     only `columns` when given (columns the file lacks come back empty)."""
     out_dir = Path(out_dir)
-    parquet, jsonl = out_dir / "facts.parquet", out_dir / "facts.jsonl"
+    parquet, jsonl = OutDir(out_dir).facts_parquet, OutDir(out_dir).facts_jsonl
     if parquet.exists():
         if columns is None:
             return pq.read_table(parquet).to_pandas()

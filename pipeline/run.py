@@ -24,6 +24,7 @@ from pipeline.atomic import os_error_text, remove_leftovers  # noqa: F401 (os_er
 from pipeline.config import Settings, check_settings
 from pipeline.crawl.record import NOTHING_FOUND
 from pipeline.errors import PipelineError
+from pipeline.layout import DATAPACKAGE, OutDir
 from pipeline.lock import RunLock
 from pipeline.runsummary import RunSummary, StageResult, new_run_id, utc_now
 
@@ -44,7 +45,7 @@ def conflict_keys(frame: pd.DataFrame) -> set[str]:
 
 
 def previous_conflicts(out_dir: Path) -> set[str]:
-    path = Path(out_dir) / "timeline.csv"
+    path = OutDir(out_dir).timeline_csv()
     if not path.exists():
         return set()
     try:
@@ -182,9 +183,9 @@ class NightlyRun:
 
         from pipeline.crawl.fetch import FetchConfig
         from pipeline.crawl.runner import CrawlOptions, crawl
-        from pipeline.rules.sources import load_sources
         from pipeline.progress import bar_logging
         from pipeline.quarantine import quarantine_bad_state
+        from pipeline.rules.sources import load_sources
 
         s = self.settings
         damaged = quarantine_bad_state(s.corpus_dir)
@@ -268,7 +269,7 @@ class NightlyRun:
             parts.append(f"{len(now)} conflicts" + (f" ({len(now - before)} new)" if now - before else ""))
         if result.counts["reviewed"]:
             parts.append(f"{result.counts['reviewed']} reviewed")
-        result.line = ", ".join(parts) + f" → {s.out_dir / 'timeline.csv'}"
+        result.line = ", ".join(parts) + f" → {OutDir(s.out_dir).timeline_csv()}"
 
     def report(self, result: StageResult) -> None:
         from pipeline.report import write_report
@@ -289,7 +290,7 @@ class NightlyRun:
         with replace_directory(dest, replaceable=is_export_dir) as staging:  # export/ swapped in whole
             counts = export_all(staging, facts_table(self.settings.out_dir), self.timeline, self.inputs.decisions,
                                 self.inputs.documents, sqlite=self.settings.sqlite)
-            package_path = staging / "datapackage.json"
+            package_path = staging / DATAPACKAGE
             package = json.loads(package_path.read_text(encoding="utf-8"))
             package["x-chitieu-run"] = {"run_id": self.run_id, "started": self.summary.started}
             atomic_write_text(package_path, dumps_json(package, indent=2) + "\n")
@@ -332,7 +333,7 @@ class NightlyRun:
 
 def is_export_dir(path: Path) -> bool:
     """An earlier `chitieu export` (it has a datapackage.json): safe to replace as a whole."""
-    return (Path(path) / "datapackage.json").is_file()
+    return (Path(path) / DATAPACKAGE).is_file()
 
 
 def _remove_temp_files(out_dir: Path) -> None:

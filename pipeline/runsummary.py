@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.atomic import atomic_write_json
+from pipeline.layout import RUNS_DIR, OutDir
 
-RUNS_DIR = "runs"
 STATUS_EXIT = {"ok": 0, "partial": 1, "failed": 2}
 
 
@@ -101,5 +101,5 @@ class RunSummary:
         atomic_write_json(self.path, self.as_dict())
         latest = {"run_id": self.run_id, "finished": self.finished, "status": self.status,
                   "exit_code": self.exit_code, "summary": str(self.path)}
-        atomic_write_json(out_dir / "run.json", latest)
+        atomic_write_json(OutDir(out_dir).latest_run, latest)
         return self.path

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from factfactory import hanoi_article, write_corpus
+
 from pipeline.documents import home_area, load_home_areas, read_documents
 from pipeline.records import Article
 

@@ -10,10 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from factfactory import documents_of, make_fact, seed_facts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factfactory import documents_of, make_fact, seed_facts
 from pipeline.cli import cli
 from pipeline.documents import Document, write_documents
 from pipeline.factstore import write_facts

@@ -14,11 +14,11 @@ import textwrap
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from run_fixtures import baseline, copied, demo_site  # noqa: F401
 
 from pipeline.cli import cli
 from pipeline.extract.executors import run_extraction
 from pipeline.settings import PROJECT_ROOT
-from run_fixtures import baseline, copied, demo_site  # noqa: F401
 
 GOOD = {"id": "good", "url": "https://example.vn/a.htm", "title": "Kết quả giảm nghèo", "published": "2024-02-28",
         "source": "example.vn", "fetched_at": None,
@@ -52,8 +52,9 @@ def test_deeply_nested_json_line_is_skipped_and_named_not_fatal(tmp_path):
 
 
 def test_deeply_nested_corpus_document_is_quarantined_and_the_run_goes_on(copied, demo_site):  # noqa: F811
-    from pipeline.run import run_nightly
     from run_fixtures import settings_for
+
+    from pipeline.run import run_nightly
 
     corpus = copied / "corpora"
     victim = sorted((corpus / "tintuc-thudo.demo").rglob("*.json"))[0]

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from run_fixtures import baseline, copied, demo_site, settings_for, write_config  # noqa: F401
 
 from pipeline.cli import cli
 from pipeline.lock import RunLock, RunLocked
 from pipeline.settings import PROJECT_ROOT
-from run_fixtures import baseline, copied, demo_site, settings_for, write_config  # noqa: F401
 
 
 def children_of(pid: int) -> list[int]:

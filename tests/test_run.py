@@ -7,16 +7,16 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from run_fixtures import baseline, copied, demo_site, settings_for, write_config  # noqa: F401
 
 from pipeline.cli import cli
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
-from pipeline.lock import RunLock, RunLocked
 from pipeline.extract.runner import short_reason
+from pipeline.lock import RunLock, RunLocked
 from pipeline.run import os_error_text, run_nightly
 from pipeline.runsummary import RunSummary, StageResult, new_run_id
 from pipeline.settings import PROJECT_ROOT, RULES_DIR
-from run_fixtures import baseline, copied, demo_site, settings_for, write_config  # noqa: F401
 
 
 def test_config_paths_are_relative_to_the_file_and_flags_override(tmp_path):

@@ -6,8 +6,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from crawl_fixtures import REALWEB
+
 from pipeline.crawl.parse import parse_article
 from pipeline.rules.sources import SOURCES_FILE, load_sources
 

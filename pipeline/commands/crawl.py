@@ -57,9 +57,9 @@ def crawl(sources_file, seed, corpus_dir, since, max_pages, max_queued, refresh,
     from pipeline.crawl.fetch import FetchConfig
     from pipeline.crawl.runner import CrawlOptions
     from pipeline.crawl.runner import crawl as run_crawl
-    from pipeline.rules.sources import SOURCES_FILE, load_sources, seed_source
     from pipeline.errors import PipelineError
     from pipeline.progress import bar_logging
+    from pipeline.rules.sources import SOURCES_FILE, load_sources, seed_source
 
     try:
         path = sources_file or SOURCES_FILE

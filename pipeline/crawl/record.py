@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.corpus import atomic_write_text
 from pipeline.crawl.urls import path_and_query
+from pipeline.layout import CorpusDir
 
 COUNT_KEYS = ("discovered", "fetched", "new", "updated", "unchanged", "known", "not_modified", "not_article",
               "skipped_robots", "skipped_since", "deferred", "over_cap", "failed")
@@ -61,7 +62,7 @@ class RunReport:
 def write_run_record(corpus_dir: Path, report: RunReport) -> Path:
     """corpora/runs/<UTC timestamp>.json, written atomically."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-    path = Path(corpus_dir) / "runs" / f"{stamp}.json"
+    path = CorpusDir(corpus_dir).runs / f"{stamp}.json"
     atomic_write_text(path, json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n")
     return path
 

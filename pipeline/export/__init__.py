@@ -21,24 +21,22 @@ import pyarrow.parquet as pq
 from pipeline.corpus import atomic_write_text
 from pipeline.documents import DOCUMENT_COLUMNS, url_host
 from pipeline.errors import PipelineError
-from pipeline.export.files import (Disk, datapackage, plain, resource, typed, typed_arrow, write_formats,
-                                   write_tool_csv)
-from pipeline.export.schema import (ARTICLES, CHANGES, FACTS, LATEST, OBSERVATION_FACTS, TABLES, TIMELINE, Field,
-                                    Table)
+from pipeline.export.files import Disk, datapackage, plain, resource, typed, typed_arrow, write_formats, write_tool_csv
+from pipeline.export.schema import ARTICLES, CHANGES, FACTS, LATEST, OBSERVATION_FACTS, TABLES, TIMELINE, Field, Table
 from pipeline.export.sdmx import SDMX, sdmx_frame, sdmx_table
 from pipeline.export.sqlite import datasette_metadata, write_sqlite
 from pipeline.factstore import read_facts
+from pipeline.layout import DATAPACKAGE, EXPORT_DIR, SQLITE, OutDir
 from pipeline.timeline import Timeline
 
 log = logging.getLogger(__name__)
-EXPORT_DIR = "export"
-SQLITE_NAME = "chitieu.sqlite"
+SQLITE_NAME = SQLITE
 __all__ = ["EXPORT_DIR", "SQLITE_NAME", "TABLES", "Field", "Table", "export_all", "facts_table", "typed"]
 
 
 def facts_table(out_dir: Path) -> pa.Table:
     """Every column of the facts as an Arrow table (Parquet read as is, JSON Lines as a fallback)."""
-    path = Path(out_dir) / "facts.parquet"
+    path = OutDir(out_dir).facts_parquet
     if path.exists():  # text as dictionaries: each distinct value made (and later written) once
         text = [f.name for f in pq.read_schema(path) if pa.types.is_string(f.type) and f.name != "fact_id"]
         return pq.read_table(path, read_dictionary=text)
@@ -130,7 +128,7 @@ def export_all(dest: Path, facts: pa.Table | pd.DataFrame, timeline: Timeline, d
         package = datapackage(resources)
         if sqlite:
             package["x-sqlite"] = SQLITE_NAME
-        atomic_write_text(dest / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=2) + "\n")
+        atomic_write_text(dest / DATAPACKAGE, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
     except pa.ArrowInvalid as exc:
         raise PipelineError(f"{dest}: cannot convert a table for export: {exc}") from None
     return counts

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import urlsplit
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 import pipeline.extract.context as ctx
 import pipeline.extract.meaning as meaning
@@ -20,7 +20,6 @@ from pipeline.kinds import EXCLUDE, FIGURE_KINDS
 from pipeline.normalize import normalize_text
 from pipeline.records import Article, Fact, fact_id, published_span
 from pipeline.rules.book import Rule, RuleBook, derived, load_rulebook
-
 
 __all__ = ["extract_facts", "load_rulebook", "RuleBook"]
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pipeline.rules.book import RuleBook, derived
 
 
-
 def _alternation(phrases) -> str:
     return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
 

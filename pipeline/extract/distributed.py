@@ -29,11 +29,11 @@ from pipeline.atomic import replace_directory
 from pipeline.corpus import corpus_documents, iter_corpus_files, jsonl_documents, line_spans
 from pipeline.documents import document_of
 from pipeline.errors import PipelineError
-from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.extract.runner import PARTITIONS_DIR, Ledger, Skip, content_hash, fact_order
 from pipeline.extract.workers import Extracted, extract_one, use_rulebook
 from pipeline.factstore import FACT_SCHEMA, facts_frame, write_parquet
 from pipeline.records import Article, Fact
+from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.settings import RULES_DIR
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ import pipeline.extract.clauses as clauses
 import pipeline.extract.places as places
 import pipeline.extract.times as times
 from pipeline.extract.decide import Situation, decide
-from pipeline.rules.book import RuleBook, derived
 from pipeline.extract.subjects import subject_finder
 from pipeline.extract.vocabulary import indicator_for, vocabulary
 from pipeline.kinds import FIGURE_KINDS
+from pipeline.rules.book import RuleBook, derived
 
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")

@@ -28,15 +28,14 @@ from pipeline.atomic import atomic_write_json
 from pipeline.corpus import corpus_documents, iter_corpus_files, jsonl_documents
 from pipeline.documents import document_of, load_home_areas, write_documents
 from pipeline.errors import InputError, PipelineError
-from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.extract.workers import Extracted, extract_all
 from pipeline.factstore import facts_generation, read_facts, write_facts
+from pipeline.layout import MANIFEST, PARTITIONS_DIR  # facts.parquet.d/: written by the Dask executor only
 from pipeline.records import Article, Fact
+from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.settings import RULES_DIR
 
 log = logging.getLogger(__name__)
-MANIFEST = "manifest.json"
-PARTITIONS_DIR = "facts.parquet.d"  # written by the Dask executor only
 
 
 def short_reason(reason: str) -> str:

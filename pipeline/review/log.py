@@ -17,10 +17,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.errors import ReviewError
+from pipeline.layout import REVIEW_LOG
 from pipeline.records import Decision
 
 log = logging.getLogger(__name__)
-LOG_NAME = "review_log.jsonl"
+LOG_NAME = REVIEW_LOG
 
 
 def read_log(out_dir: Path) -> list[Decision]:

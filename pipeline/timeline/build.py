@@ -11,6 +11,7 @@ from pipeline.timeline.observe import changes, observations
 from pipeline.timeline.prepare import prepare
 from pipeline.timeline.tables import latest, wide
 
+
 class Timeline:
     """The tables written by `chitieu timeline`, plus why facts were left out.
 

@@ -21,9 +21,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.timeline.columns import (Text, combined, dense, distinct, first_in_group, float_codes, group,
-                                       group_starts, id_ranks, joined, python_strings)
 from pipeline.timeline.agreement import merge_agreeing
+from pipeline.timeline.columns import (
+    Text,
+    combined,
+    dense,
+    distinct,
+    first_in_group,
+    float_codes,
+    group,
+    group_starts,
+    id_ranks,
+    joined,
+    python_strings,
+)
 from pipeline.timeline.prepare import NO_DAY, Figures
 
 SERIES_KEYS = ["indicator", "area", "area_part", "unit", "modality"]
