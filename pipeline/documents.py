@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,25 +19,12 @@ import pyarrow.parquet as pq
 from pipeline.errors import PipelineError
 from pipeline.factstore import write_csv, write_parquet
 from pipeline.layout import DOCUMENTS, OutDir
+from pipeline.records import DOCUMENT_COLUMNS, Document
 
 log = logging.getLogger(__name__)
 DOCUMENTS_NAME = DOCUMENTS
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """What later stages need to know about an article, without its text."""
-
-    doc_id: str
-    url: str | None
-    source: str  # site host, e.g. hanoimoi.vn
-    home_area: str  # the source's home area ("Hà Nội", "cả nước"), "" when it has none
-    title: str
-    published: str | None
-    content_hash: str  # the manifest's hash of title, text, published and url
-
-
-DOCUMENT_COLUMNS = tuple(f.name for f in fields(Document))
 DOCUMENT_SCHEMA = pa.schema([(name, pa.string()) for name in DOCUMENT_COLUMNS])
 
 

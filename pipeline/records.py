@@ -240,21 +240,16 @@ class Skip:
     """A document left out, as a record: where it is, why, and whether it could be read at all (an
     unreadable file is quarantined and fetched again; a readable one is not damaged)."""
 
+    message: str = _req("string", "what was wrong and where, as printed: 'corpora/a/2024/x.json: invalid JSON: …'")
     reason: str = _req("string", "short key to count by: invalid JSON, extraction failed, …")
-    detail: str = _req("string", "what was wrong, in words")
     source: str | None = _opt("string", "the file it was read from")
     line: int | None = _opt("integer", "its line in a JSON Lines file")
     doc_id: str | None = _opt("string", "its document id, when it was read")
     readable: bool = field(default=False, metadata=meta("boolean", "whether the document itself could be read"))
 
-    @property
-    def message(self) -> str:
-        """'corpora/a/2024/x.json: invalid JSON: …', as printed."""
-        return str(InputError(self.detail, source=self.source or self.doc_id, line=self.line))
-
     @classmethod
-    def from_error(cls, exc: InputError, **options) -> "Skip":
-        return cls(exc.key, exc.reason, exc.source, exc.line, **options)
+    def from_error(cls, exc: InputError) -> Skip:
+        return cls(str(exc), exc.key, exc.source, exc.line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ def test_deeply_nested_json_line_is_skipped_and_named_not_fatal(tmp_path):
 def test_deeply_nested_corpus_document_is_quarantined_and_the_run_goes_on(copied, demo_site):  # noqa: F811
     from run_fixtures import settings_for
 
-    from pipeline.run import run_nightly
+    from pipeline.jobs.run import run_nightly
 
     corpus = copied / "corpora"
     victim = sorted((corpus / "tintuc-thudo.demo").rglob("*.json"))[0]

@@ -23,7 +23,7 @@ from run_fixtures import (  # noqa: F401
     write_config,
 )
 
-from pipeline.run import run_nightly
+from pipeline.jobs.run import run_nightly
 from pipeline.settings import PROJECT_ROOT
 
 # stage → after how many replaced files the run pauses to be killed (crawl: 1½ articles in)

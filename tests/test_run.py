@@ -11,11 +11,10 @@ from run_fixtures import baseline, copied, demo_site, settings_for, write_config
 
 from pipeline.cli import cli
 from pipeline.config import load_settings
-from pipeline.errors import ConfigError
-from pipeline.extract.runner import short_reason
-from pipeline.lock import RunLock, RunLocked
-from pipeline.run import os_error_text, run_nightly
-from pipeline.runsummary import RunSummary, StageResult, new_run_id
+from pipeline.errors import ConfigError, short_reason
+from pipeline.jobs.lock import RunLock, RunLocked
+from pipeline.jobs.run import os_error_text, run_nightly
+from pipeline.jobs.summary import RunSummary, StageResult, new_run_id
 from pipeline.settings import PROJECT_ROOT, RULES_DIR
 
 

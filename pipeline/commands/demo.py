@@ -18,7 +18,7 @@ def demo(workdir: Path, quiet: bool) -> None:
 
     Run it twice: the second run fetches nothing new and finds no new facts.
     """
-    from pipeline.demo import run_demo
+    from pipeline.jobs.demo import run_demo
 
     summary = run_demo(workdir, quiet=quiet)
     out = workdir / "extracted"

@@ -93,8 +93,10 @@ def with_series_id(latest: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_all(dest: Path, facts: pa.Table | pd.DataFrame, timeline: Timeline, decisions: Mapping[str, object],
-               documents: pd.DataFrame | None = None, sqlite: bool = False) -> dict[str, int]:
-    """Write every table in every format into `dest`; returns rows written per table.
+               documents: pd.DataFrame | None = None, sqlite: bool = False,
+               run: Mapping[str, object] | None = None) -> dict[str, int]:
+    """Write every table in every format into `dest`; returns rows written per table. `run` (the
+    nightly run's id and start) is recorded in datapackage.json as x-chitieu-run.
 
     Each table is typed and written (the files go to disk on a thread of their own while the next
     one is encoded), then let go unless SQLite needs them all."""
@@ -128,6 +130,8 @@ def export_all(dest: Path, facts: pa.Table | pd.DataFrame, timeline: Timeline, d
         package = datapackage(resources)
         if sqlite:
             package["x-sqlite"] = SQLITE_NAME
+        if run is not None:
+            package["x-chitieu-run"] = dict(run)
         atomic_write_text(dest / DATAPACKAGE, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
     except pa.ArrowInvalid as exc:
         raise PipelineError(f"{dest}: cannot convert a table for export: {exc}") from None

@@ -29,10 +29,10 @@ from pipeline.atomic import replace_directory
 from pipeline.corpus import corpus_documents, iter_corpus_files, jsonl_documents, line_spans
 from pipeline.documents import document_of
 from pipeline.errors import PipelineError
-from pipeline.extract.runner import PARTITIONS_DIR, Ledger, Skip, content_hash, fact_order
+from pipeline.extract.runner import PARTITIONS_DIR, Ledger, fact_order
 from pipeline.extract.workers import Extracted, extract_one, use_rulebook
 from pipeline.factstore import FACT_SCHEMA, facts_frame, write_parquet
-from pipeline.records import Article, Fact
+from pipeline.records import Article, Fact, Skip, content_hash
 from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.settings import RULES_DIR
 
@@ -214,9 +214,7 @@ def run_dask_extraction(*, corpus_dir: Path | None = None, input_path: Path | No
 
 def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partitions, known, progress) -> list[list[Fact]]:
     """Send the partitions out (a bounded window ahead), feed the results to the ledger in order."""
-    from tqdm import tqdm
-
-    from pipeline.progress import bar_logging
+    from pipeline.progress import bar_logging, progress_bar
 
     parallelism = max(1, sum(client.nthreads().values()))
     plan = plan_partitions(corpus_dir=corpus_dir, input_path=input_path, partitions=partitions,
@@ -227,7 +225,7 @@ def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partiti
     window = deque()
     todo = iter(plan)
     by_part: list[list[Fact]] = []
-    with tqdm(desc="extract", unit="doc", disable=True if progress is False else None) as bar, \
+    with progress_bar("extract", "doc", progress) as bar, \
             bar_logging(not bar.disable):
         while True:
             while len(window) < 3 * parallelism and (part := next(todo, None)) is not None:

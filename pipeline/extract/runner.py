@@ -16,7 +16,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import time
 from collections import Counter
@@ -31,34 +30,11 @@ from pipeline.errors import InputError, PipelineError
 from pipeline.extract.workers import Extracted, extract_all
 from pipeline.factstore import facts_generation, read_facts, write_facts
 from pipeline.layout import MANIFEST, PARTITIONS_DIR  # facts.parquet.d/: written by the Dask executor only
-from pipeline.records import Article, Fact
+from pipeline.records import Article, Fact, Skip, content_hash
 from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.settings import RULES_DIR
 
 log = logging.getLogger(__name__)
-
-
-def short_reason(reason: str) -> str:
-    """'invalid JSON: Expecting value (column 2)' → 'invalid JSON': a stable key to count by."""
-    text = re.split(r"[:(]", reason, maxsplit=1)[0].strip()
-    return re.sub(r"\b[0-9a-f]{8,}\b|\d+", "N", text)[:60] or "error"
-
-
-@dataclass(frozen=True, slots=True)
-class Skip:
-    """A document left out, as a record: where it is, why, and whether it could be read at all
-    (an unreadable file is quarantined and fetched again; a readable one is not damaged)."""
-
-    message: str           # "corpora/a/2024/x.json: invalid JSON: …", as printed
-    reason: str            # short key for counting ("invalid JSON", "extraction failed", …)
-    source: str | None = None
-    line: int | None = None
-    doc_id: str | None = None
-    readable: bool = False
-
-    @classmethod
-    def from_error(cls, exc: InputError) -> "Skip":
-        return cls(str(exc), short_reason(exc.reason), exc.source, exc.line)
 
 
 @dataclass
@@ -105,11 +81,6 @@ class ExtractSummary:
             text += ", facts left out: " + ", ".join(f"{n} {why}" for why, n in sorted(self.dropped.items()))
         size = f"{self.bytes / 1024:.0f} KB" if self.bytes >= 1024 else f"{self.bytes} bytes"
         return text + (f", {size}" if self.bytes else "") + f" in {self.seconds:.1f} s"
-
-
-def content_hash(article: Article) -> str:
-    payload = json.dumps([article.title, article.text, article.published, article.url], ensure_ascii=False)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- driver
@@ -281,15 +252,13 @@ def run_local_extraction(*, corpus_dir: Path | None = None, input_path: Path | N
             if status == "new":
                 yield article
 
-    from tqdm import tqdm
-
-    from pipeline.progress import bar_logging
+    from pipeline.progress import bar_logging, progress_bar
 
     workers = workers or os.cpu_count() or 1
     log.info("extracting %s into %s with rules %s (version %s), %d worker process(es)%s",
              input_path or corpus_dir, out_dir, book.rules_dir, book.version, workers,
              "" if incremental else ", every document again")
-    with tqdm(desc="extract", unit="doc", disable=True if progress is False else None) as bar, \
+    with progress_bar("extract", "doc", progress) as bar, \
             bar_logging(not bar.disable):
         for result in extract_all(todo(), book.rules_dir, workers, book):
             bar.update(1)

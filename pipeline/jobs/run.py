@@ -24,9 +24,9 @@ from pipeline.atomic import os_error_text, remove_leftovers  # noqa: F401 (os_er
 from pipeline.config import Settings, check_settings
 from pipeline.crawl.record import NOTHING_FOUND
 from pipeline.errors import PipelineError
+from pipeline.jobs.lock import RunLock
+from pipeline.jobs.summary import RunSummary, StageResult, new_run_id, utc_now
 from pipeline.layout import DATAPACKAGE, OutDir
-from pipeline.lock import RunLock
-from pipeline.runsummary import RunSummary, StageResult, new_run_id, utc_now
 
 log = logging.getLogger(__name__)
 STAGES = ("check", "crawl", "extract", "timeline", "report", "export")
@@ -179,12 +179,10 @@ class NightlyRun:
         result.line = f"config, rules and sources valid ({self.settings.origin})"
 
     def crawl(self, result: StageResult) -> None:
-        from tqdm import tqdm
-
         from pipeline.crawl.fetch import FetchConfig
         from pipeline.crawl.runner import CrawlOptions, crawl
-        from pipeline.progress import bar_logging
-        from pipeline.quarantine import quarantine_bad_state
+        from pipeline.jobs.quarantine import quarantine_bad_state
+        from pipeline.progress import bar_logging, progress_bar
         from pipeline.rules.sources import load_sources
 
         s = self.settings
@@ -198,7 +196,7 @@ class NightlyRun:
                                        read_timeout=s.timeout, retries=s.retries).items() if v is not None}
         options = CrawlOptions(corpus_dir=s.corpus_dir, since=s.since, max_pages=s.max_pages, refresh=s.refresh,
                                fetch=FetchConfig(**fetch))
-        bar = tqdm(disable=True if self.progress is False else None, unit="page", desc="crawl", file=sys.stderr)
+        bar = progress_bar("crawl", "page", self.progress)
 
         def progress(done: int, total: int) -> None:
             bar.total, bar.n = total, done
@@ -226,7 +224,7 @@ class NightlyRun:
 
     def extract(self, result: StageResult) -> None:
         from pipeline.extract.executors import run_extraction
-        from pipeline.quarantine import quarantine_documents
+        from pipeline.jobs.quarantine import quarantine_documents
 
         s = self.settings
         summary = run_extraction(corpus_dir=s.corpus_dir, out_dir=s.out_dir, rules_dir=s.rules_dir,
@@ -281,19 +279,15 @@ class NightlyRun:
         result.line = f"{written.sections} charts → {written.path}"
 
     def export(self, result: StageResult) -> None:
-        import json
 
-        from pipeline.atomic import atomic_write_text, dumps_json, replace_directory
+        from pipeline.atomic import replace_directory
         from pipeline.export import EXPORT_DIR, export_all, facts_table
 
         dest = self.settings.out_dir / EXPORT_DIR
         with replace_directory(dest, replaceable=is_export_dir) as staging:  # export/ swapped in whole
             counts = export_all(staging, facts_table(self.settings.out_dir), self.timeline, self.inputs.decisions,
-                                self.inputs.documents, sqlite=self.settings.sqlite)
-            package_path = staging / DATAPACKAGE
-            package = json.loads(package_path.read_text(encoding="utf-8"))
-            package["x-chitieu-run"] = {"run_id": self.run_id, "started": self.summary.started}
-            atomic_write_text(package_path, dumps_json(package, indent=2) + "\n")
+                                self.inputs.documents, sqlite=self.settings.sqlite,
+                                run={"run_id": self.run_id, "started": self.summary.started})
         result.counts = counts
         result.line = (f"{counts['facts']} facts, {counts['timeline']} observations, {counts['latest']} latest rows "
                        f"→ {dest}")
