@@ -151,6 +151,7 @@ class Shown:
     subject_groups: int
     subject_rows: int
     review: tuple[pd.DataFrame, dict[str, int], int]
+    subject_quotes: list[pd.DataFrame]  # the newest rows of each subject group and unit
 
     @classmethod
     def pick(cls, timeline: Timeline) -> Shown:
@@ -161,10 +162,13 @@ class Shown:
         groups = sel.groups(["indicator"], subject)
         biggest = sorted(range(len(groups)), key=lambda k: -len(groups[k][1]))[:MAX_SUBJECT_GROUPS]  # stable
         subjects = [sel.describe(*groups[k], chart=False) for k in biggest]
-        return cls(sel, charts, subjects, len(groups), len(subject), sel.review())
+        # the facts quoted are those of the newest rows of every indicator and unit, subjects too: which of
+        # several equal figures in one sentence a quote marks is counted among them (review.occurrences)
+        quoted = [sel.frame(sel.newest(rows)) for _, rows in sel.groups(["indicator", "unit"], subject)]
+        return cls(sel, charts, subjects, len(groups), len(subject), sel.review(), quoted)
 
     def quoted(self) -> list[pd.DataFrame]:
-        return [g.top for g in self.charts + self.subjects] + [self.review[0]]
+        return [g.top for g in self.charts] + self.subject_quotes + [self.review[0]]
 
 
 def _titles(documents: pd.DataFrame | None, shown: Shown, quoted: dict[str, dict]) -> dict[str, str]:
