@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from pipeline.atomic import atomic_write_bytes, atomic_write_text, dumps_json  # noqa: F401 (re-exported)
+from pipeline.atomic import atomic_write_bytes, atomic_write_text, dumps_json
 from pipeline.errors import CorpusError, InputError
 from pipeline.layout import NOT_DOCUMENTS
 from pipeline.records import Article

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -23,12 +24,8 @@ from pipeline.records import FACT_COLUMNS, Fact
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-FACT_SCHEMA = pa.schema([
-    (name, pa.int64() if name in ("start", "end")
-     else pa.float64() if name in ("value", "value_max", "numerator", "denominator")
-     else pa.string())
-    for name in FACT_COLUMNS
-])
+STORED_TYPES = {"integer": pa.int64(), "number": pa.float64()}  # anything else (dates too) is stored as text
+FACT_SCHEMA = pa.schema([(f.name, STORED_TYPES.get(f.metadata["type"], pa.string())) for f in fields(Fact)])
 
 
 def safe_cell(value: object) -> object:
@@ -43,6 +40,12 @@ def unsafe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
         return value[1:]
     return value
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A spreadsheet CSV written by write_csv, read back as text with safe_cell undone."""
+    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    return frame.apply(lambda column: column.map(unsafe_cell)) if len(frame) else frame
 
 
 def write_csv(path: Path, frame: pd.DataFrame | pa.Table) -> None:

@@ -105,7 +105,7 @@ def test_outputs_and_corpus_files_are_readable_by_group_and_others_under_umask_0
 
 
 def test_atomic_write_fsyncs_the_directory_after_the_rename(tmp_path, monkeypatch):
-    from pipeline.corpus import atomic_write_bytes
+    from pipeline.atomic import atomic_write_bytes
 
     events = []
     real_fsync, real_replace = os.fsync, os.replace

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.corpus import atomic_write_text
+from pipeline.atomic import atomic_write_text
 from pipeline.crawl.urls import path_and_query
 from pipeline.layout import CorpusDir
 

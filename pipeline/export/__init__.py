@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.corpus import atomic_write_text
+from pipeline.atomic import atomic_write_text
 from pipeline.documents import DOCUMENT_COLUMNS, url_host
 from pipeline.errors import PipelineError
 from pipeline.export.files import Disk, datapackage, plain, resource, typed, typed_arrow, write_formats, write_tool_csv

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import queue
-import tempfile
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from pipeline.atomic import atomic_path, commit_temp, discard_temp, open_temp
 from pipeline.export.jsonl import jsonl_chunks, supported
 from pipeline.export.schema import Table
 
@@ -86,30 +86,6 @@ def _typed_arrow(column: pa.Array, kind: str) -> pa.Array:
     return _typed(pd.Series(column.to_pandas()), kind)
 
 
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary file beside `path`, fsynced and renamed onto it when the block succeeds."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(temp)
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 class Disk:
     """Files written one after the other on a background thread, each atomically (a temporary file
     beside it, fsync, rename: what atomic_path does), while the caller encodes the next chunk or
@@ -169,9 +145,7 @@ class Disk:
                 if self.error is not None:
                     continue  # a write failed: the rest is not written
                 if op == "open":
-                    arg.parent.mkdir(parents=True, exist_ok=True)
-                    fd, name = tempfile.mkstemp(prefix=f".{arg.name}.", suffix=".tmp", dir=arg.parent)
-                    files[sink] = (os.fdopen(fd, "wb"), Path(name), arg)
+                    files[sink] = (*open_temp(arg), arg)
                 elif op == "data":
                     handle = files[sink][0]
                     start = handle.tell()
@@ -180,21 +154,13 @@ class Disk:
                     if hasattr(os, "posix_fadvise"):  # start writing this chunk back now: fsync waits less
                         os.posix_fadvise(handle.fileno(), start, handle.tell() - start, os.POSIX_FADV_DONTNEED)
                 elif op == "close":
-                    handle, temp, target = files.pop(sink)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                    handle.close()
-                    os.chmod(temp, 0o666 & ~_umask())
-                    os.replace(temp, target)
+                    commit_temp(*files.pop(sink), sync_directory=False)  # export/ is swapped in whole after
                 elif op == "abort" and sink in files:
-                    handle, temp, _ = files.pop(sink)
-                    handle.close()
-                    temp.unlink(missing_ok=True)
+                    discard_temp(*files.pop(sink)[:2])
             except BaseException as exc:  # kept for the callers' threads; no file is left behind
                 self.error = exc
                 for handle, temp, _ in files.values():
-                    handle.close()
-                    temp.unlink(missing_ok=True)
+                    discard_temp(handle, temp)
                 files.clear()
             finally:
                 if op == "data":
@@ -202,8 +168,7 @@ class Disk:
                         self._queued -= memoryview(arg).nbytes
                         self._room.notify_all()
         for handle, temp, _ in files.values():  # stopped in the middle of a file (a caller failed): no trace
-            handle.close()
-            temp.unlink(missing_ok=True)
+            discard_temp(handle, temp)
 
 
 class _Sink:

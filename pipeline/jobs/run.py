@@ -24,6 +24,7 @@ from pipeline.atomic import os_error_text, remove_leftovers  # noqa: F401 (os_er
 from pipeline.config import Settings, check_settings
 from pipeline.crawl.record import NOTHING_FOUND
 from pipeline.errors import PipelineError
+from pipeline.factstore import read_csv
 from pipeline.jobs.lock import RunLock
 from pipeline.jobs.summary import RunSummary, StageResult, new_run_id, utc_now
 from pipeline.layout import DATAPACKAGE, OutDir
@@ -41,7 +42,7 @@ def conflict_keys(frame: pd.DataFrame) -> set[str]:
         return set()
     rows = frame[frame["conflict"].astype(str).str.lower().isin(["true", "1"])]
     keys = rows.reindex(columns=CONFLICT_KEY).fillna("").astype(str)
-    return {" | ".join(v.lstrip("'") for v in row) for row in keys.itertuples(index=False)}
+    return {" | ".join(row) for row in keys.itertuples(index=False)}
 
 
 def previous_conflicts(out_dir: Path) -> set[str]:
@@ -49,7 +50,7 @@ def previous_conflicts(out_dir: Path) -> set[str]:
     if not path.exists():
         return set()
     try:
-        return conflict_keys(pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False))
+        return conflict_keys(read_csv(path))
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         log.warning("%s: previous timeline unreadable (%s); every conflict counts as new", path, exc)
         return set()

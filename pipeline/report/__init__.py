@@ -21,7 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.corpus import atomic_write_bytes, atomic_write_text, safe_name
+from pipeline.atomic import atomic_write_bytes, atomic_write_text
+from pipeline.corpus import safe_name
 from pipeline.layout import CHART_INDEX, CHARTS_DIR, REPORT, OutDir
 from pipeline.report.charts import chart_rows, csv_data_uri, rows_csv, spec_json, vega_spec
 from pipeline.report.fmt import UNIT_VI, fmt_number, fmt_value
