@@ -5,7 +5,6 @@ of spelling names; the names are public (the README documents them), so change t
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 # extracted/ (--out)
@@ -33,50 +32,52 @@ QUARANTINE = "quarantine"
 NOT_DOCUMENTS = frozenset({RUNS_DIR, QUARANTINE})  # folders of a corpus that hold no article
 
 
-@dataclass(frozen=True, slots=True)
-class OutDir:
+class _Entry:
+    """A file or folder of a directory, by name: `OutDir(out).facts_parquet` is `out / "facts.parquet"`."""
+
+    def __init__(self, *parts: str):
+        self.parts = parts
+
+    def __get__(self, directory, owner=None):
+        return self if directory is None else directory.root.joinpath(*self.parts)
+
+
+class _Directory:
+    __slots__ = ("root",)
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self.root)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.root == self.root
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.root))
+
+
+class OutDir(_Directory):
     """An extracted-data directory: what extraction writes and every later stage reads or writes."""
 
-    root: Path
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "root", Path(self.root))
-
-    @property
-    def facts_parquet(self) -> Path:
-        return self.root / f"{FACTS}.parquet"
-
-    @property
-    def facts_csv(self) -> Path:
-        return self.root / f"{FACTS}.csv"
-
-    @property
-    def facts_jsonl(self) -> Path:
-        return self.root / f"{FACTS}.jsonl"
-
-    @property
-    def partitions(self) -> Path:
-        return self.root / PARTITIONS_DIR
-
-    @property
-    def documents_parquet(self) -> Path:
-        return self.root / f"{DOCUMENTS}.parquet"
-
-    @property
-    def documents_csv(self) -> Path:
-        return self.root / f"{DOCUMENTS}.csv"
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / MANIFEST
-
-    @property
-    def review_log(self) -> Path:
-        return self.root / REVIEW_LOG
-
-    @property
-    def review_sheet(self) -> Path:
-        return self.root / REVIEW_SHEET
+    __slots__ = ()
+    facts_parquet = _Entry(f"{FACTS}.parquet")
+    facts_csv = _Entry(f"{FACTS}.csv")
+    facts_jsonl = _Entry(f"{FACTS}.jsonl")
+    partitions = _Entry(PARTITIONS_DIR)
+    documents_parquet = _Entry(f"{DOCUMENTS}.parquet")
+    documents_csv = _Entry(f"{DOCUMENTS}.csv")
+    manifest = _Entry(MANIFEST)
+    review_log = _Entry(REVIEW_LOG)
+    review_sheet = _Entry(REVIEW_SHEET)
+    report = _Entry(REPORT)
+    charts = _Entry(CHARTS_DIR)
+    export = _Entry(EXPORT_DIR)
+    runs = _Entry(RUNS_DIR)
+    latest_run = _Entry(LATEST_RUN)
+    log_file = _Entry(LOGS_DIR, LOG_FILE)
+    lock = _Entry(LOCK)
 
     def timeline_csv(self, name: str = "timeline") -> Path:
         """timeline.csv, timeline_wide.csv, latest.csv or changes.csv."""
@@ -84,52 +85,11 @@ class OutDir:
             raise ValueError(f"no timeline file {name!r}; one of {TIMELINE_FILES}")
         return self.root / f"{name}.csv"
 
-    @property
-    def report(self) -> Path:
-        return self.root / REPORT
 
-    @property
-    def charts(self) -> Path:
-        return self.root / CHARTS_DIR
-
-    @property
-    def export(self) -> Path:
-        return self.root / EXPORT_DIR
-
-    @property
-    def runs(self) -> Path:
-        return self.root / RUNS_DIR
-
-    @property
-    def latest_run(self) -> Path:
-        return self.root / LATEST_RUN
-
-    @property
-    def log_file(self) -> Path:
-        return self.root / LOGS_DIR / LOG_FILE
-
-    @property
-    def lock(self) -> Path:
-        return self.root / LOCK
-
-
-@dataclass(frozen=True, slots=True)
-class CorpusDir:
+class CorpusDir(_Directory):
     """A corpus: corpora/<source>/<YYYY>/<id>.json (+ <id>.html.gz), the crawl state, quarantine."""
 
-    root: Path
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "root", Path(self.root))
-
-    @property
-    def state(self) -> Path:
-        return self.root / STATE
-
-    @property
-    def quarantine(self) -> Path:
-        return self.root / QUARANTINE
-
-    @property
-    def runs(self) -> Path:
-        return self.root / RUNS_DIR
+    __slots__ = ()
+    state = _Entry(STATE)
+    quarantine = _Entry(QUARANTINE)
+    runs = _Entry(RUNS_DIR)
