@@ -148,12 +148,13 @@ def test_init_writes_an_editable_copy_of_the_rules_and_a_config_using_it(tmp_pat
 
 def test_demo_prints_only_the_outputs_that_exist(tmp_path, monkeypatch):
     import pipeline.jobs.demo
-    from pipeline.jobs.summary import RunSummary, StageResult
+    from pipeline.jobs.summary import RunSummary
+    from pipeline.stages import StageReport
 
     def failed_demo(workdir, quiet=False, progress=None):
         return RunSummary("20260101T000000Z-abcdef", "now", {},
-                          [StageResult("check", "ok"), StageResult("crawl", "failed", error="no page could be fetched"),
-                           StageResult("extract", "failed", error="no document could be read")])
+                          [StageReport("check", "ok"), StageReport("crawl", "failed", error="no page could be fetched"),
+                           StageReport("extract", "failed", error="no document could be read")])
 
     monkeypatch.setattr(pipeline.jobs.demo, "run_demo", failed_demo)
     result = invoke("demo", "--workdir", tmp_path / "demo")

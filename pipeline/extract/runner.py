@@ -33,6 +33,7 @@ from pipeline.layout import MANIFEST, PARTITIONS_DIR  # facts.parquet.d/: writte
 from pipeline.records import Article, Fact, Skip, content_hash
 from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.settings import RULES_DIR
+from pipeline.stages import StageReport, status_of
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,20 @@ class ExtractSummary:
         if self.skipped and not self.documents:
             return 2
         return 1 if self.skipped or self.dropped else 0
+
+    def stage_report(self, moved: list[tuple[Path, str]] = ()) -> StageReport:
+        """This extraction as a stage of the nightly run reports it; `moved`: the documents the run
+        quarantined after it (path, reason)."""
+        counts = {"documents": self.documents, "extracted": self.extracted, "unchanged": self.reused,
+                  "facts": self.facts, "new_facts": self.new_facts, "skipped": self.skipped, "failed": self.skipped,
+                  "quarantined": len(moved), "facts_left_out": dict(self.dropped), "rules_version": self.rules_version}
+        messages = self.errors[:20] + [f"quarantined: {path} ({reason})" for path, reason in moved]
+        if self.full_rerun:
+            messages.append(f"every document extracted again: {self.full_rerun}")
+        line = self.line().removeprefix("extract: ") + (f", {len(moved)} quarantined" if moved else "")
+        return StageReport("extract", status_of(self.exit_code), counts=counts, failures=dict(self.failed_by_reason),
+                           messages=messages, line=line,
+                           error=f"no document could be read: {line}" if self.exit_code == 2 else None)
 
     def line(self) -> str:
         """The one-line summary; counters that are zero are left out."""

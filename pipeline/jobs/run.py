@@ -22,12 +22,12 @@ import pandas as pd
 
 from pipeline.atomic import os_error_text, remove_leftovers  # noqa: F401 (os_error_text: part of this API)
 from pipeline.config import Settings, check_settings
-from pipeline.crawl.record import NOTHING_FOUND
 from pipeline.errors import PipelineError
 from pipeline.factstore import read_csv
 from pipeline.jobs.lock import RunLock
-from pipeline.jobs.summary import RunSummary, StageResult, new_run_id, utc_now
+from pipeline.jobs.summary import RunSummary, new_run_id, utc_now
 from pipeline.layout import DATAPACKAGE, OutDir
+from pipeline.stages import StageReport
 
 log = logging.getLogger(__name__)
 STAGES = ("check", "crawl", "extract", "timeline", "report", "export")
@@ -143,8 +143,8 @@ class NightlyRun:
     def run_id(self) -> str:
         return self.summary.run_id
 
-    def stage(self, name: str, work: Callable[[StageResult], None]) -> StageResult:
-        result = StageResult(name)
+    def stage(self, name: str, work: Callable[[StageReport], None]) -> StageReport:
+        result = StageReport(name)
         self.summary.stages.append(result)
         blocked = [n for n in NEEDS.get(name, ()) if (s := self.summary.stage(n)) and s.status in ("failed", "skipped")]
         if blocked:
@@ -171,7 +171,7 @@ class NightlyRun:
         return result
 
     # -- stages ----------------------------------------------------------------------------
-    def check(self, result: StageResult) -> None:
+    def check(self, result: StageReport) -> None:
         problems, notes = check_settings(self.settings)
         result.messages = notes
         if problems:
@@ -179,7 +179,7 @@ class NightlyRun:
             raise PipelineError("; ".join(problems))
         result.line = f"config, rules and sources valid ({self.settings.origin})"
 
-    def crawl(self, result: StageResult) -> None:
+    def crawl(self, result: StageReport) -> None:
         from pipeline.crawl.fetch import FetchConfig
         from pipeline.crawl.runner import CrawlOptions, crawl
         from pipeline.jobs.quarantine import quarantine_bad_state
@@ -208,22 +208,13 @@ class NightlyRun:
                 report = crawl(self.sources, options, progress=progress)
         finally:
             bar.close()
-        result.counts = report.as_dict()["counts"]
-        for reason, n in report.failed_by_reason().items():
-            result.failures[reason] = result.failures.get(reason, 0) + n
+        result.absorb(report.stage_report())
         result.counts["failed"] = sum(result.failures.values())  # agrees with failures by reason
-        result.messages += [f"{f['url']}: {f['reason']}" + (f" ({f['detail']})" if f["detail"] else "")
-                            for f in report.failures[:20]]
-        result.line = report.summary().removeprefix("crawl: ")
         self.summary.new_articles = report.counts.get("new", 0)
-        if report.exit_code == 2:
-            nothing_found = any(f["reason"] == NOTHING_FOUND for f in report.failures)
-            why = "no article found on the sources' pages" if nothing_found else "no page could be fetched"
-            result.status, result.error = "failed", f"{why}: {result.line}"
-        elif report.exit_code == 1 or damaged:
+        if damaged and result.status == "ok":
             result.status = "partial"
 
-    def extract(self, result: StageResult) -> None:
+    def extract(self, result: StageReport) -> None:
         from pipeline.extract.executors import run_extraction
         from pipeline.jobs.quarantine import quarantine_documents
 
@@ -233,22 +224,10 @@ class NightlyRun:
                                  sources_file=s.sources_file)
         moved = quarantine_documents(s.corpus_dir, summary.skips, tried=summary.extracted + summary.skipped)
         self.summary.quarantined += [{"path": str(path), "reason": reason} for path, reason in moved]
-        result.failures = dict(summary.failed_by_reason)
-        result.messages = summary.errors[:20] + [f"quarantined: {path} ({reason})" for path, reason in moved]
-        result.counts = {"documents": summary.documents, "extracted": summary.extracted, "unchanged": summary.reused,
-                         "facts": summary.facts, "new_facts": summary.new_facts, "skipped": summary.skipped,
-                         "failed": summary.skipped, "quarantined": len(moved),
-                         "facts_left_out": dict(summary.dropped), "rules_version": summary.rules_version}
-        if summary.full_rerun:
-            result.messages.append(f"every document extracted again: {summary.full_rerun}")
-        result.line = summary.line().removeprefix("extract: ") + (f", {len(moved)} quarantined" if moved else "")
+        result.absorb(summary.stage_report(moved))
         self.summary.new_facts = summary.new_facts
-        if summary.exit_code == 2:
-            result.status, result.error = "failed", f"no document could be read: {result.line}"
-        elif summary.exit_code == 1:
-            result.status = "partial"
 
-    def build_timeline(self, result: StageResult) -> None:
+    def build_timeline(self, result: StageReport) -> None:
         from pipeline.timeline import load_inputs, write_timeline
 
         s = self.settings
@@ -270,7 +249,7 @@ class NightlyRun:
             parts.append(f"{result.counts['reviewed']} reviewed")
         result.line = ", ".join(parts) + f" → {OutDir(s.out_dir).timeline_csv()}"
 
-    def report(self, result: StageResult) -> None:
+    def report(self, result: StageReport) -> None:
         from pipeline.report import write_report
 
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M") + f" (lần chạy {self.run_id})"
@@ -279,7 +258,7 @@ class NightlyRun:
         result.counts = {"charts": written.sections}
         result.line = f"{written.sections} charts → {written.path}"
 
-    def export(self, result: StageResult) -> None:
+    def export(self, result: StageReport) -> None:
 
         from pipeline.atomic import replace_directory
         from pipeline.export import EXPORT_DIR, export_all, facts_table
@@ -303,7 +282,7 @@ class NightlyRun:
                 lock = RunLock(s.out_dir, self.run_id, self.summary.started)
                 lock.__enter__()
             except PipelineError as exc:
-                self.summary.stages.append(StageResult("lock", "failed", error=str(exc)))
+                self.summary.stages.append(StageReport("lock", "failed", error=str(exc)))
                 log.error("%s", exc)
                 self.summary.finished = utc_now()
                 return self.summary
