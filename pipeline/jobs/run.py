@@ -66,8 +66,8 @@ class _TestPause:
         self.after = int(n or 1)
         self.current = ""
         self.count = 0
+        self._replace = real = os.replace
         if self.stage:
-            real = os.replace
 
             def replace_then_pause(src, dst, *args, **kwargs):
                 real(src, dst, *args, **kwargs)
@@ -80,7 +80,9 @@ class _TestPause:
 
     def _pause(self, last: object) -> None:
         marker = Path(os.environ.get("CHITIEU_TEST_MARKER", ".chitieu-test-paused"))
-        marker.write_text(f"{self.stage} {os.getpid()} {last}\n", encoding="utf-8")
+        ready = marker.with_name(marker.name + ".writing")  # the test sees the marker whole or not at all
+        ready.write_text(f"{self.stage} {os.getpid()} {last}\n", encoding="utf-8")
+        self._replace(ready, marker)
         time.sleep(float(os.environ.get("CHITIEU_TEST_PAUSE_SECONDS", "120")))
 
 
