@@ -17,9 +17,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import PipelineError
-from pipeline.factstore import write_csv, write_parquet
 from pipeline.layout import DOCUMENTS, OutDir
 from pipeline.records import DOCUMENT_COLUMNS, Document
+from pipeline.tables.files import write_parquet
+from pipeline.tables.spreadsheet import write_csv
 
 log = logging.getLogger(__name__)
 DOCUMENTS_NAME = DOCUMENTS

@@ -6,8 +6,9 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.factstore import _pandas_csv, csv_bytes, read_facts, safe_cell, unsafe_cell, write_facts
+from pipeline.factstore import read_facts, write_facts
 from pipeline.records import Fact
+from pipeline.tables.spreadsheet import _pandas_csv, csv_bytes, safe_cell, unsafe_cell
 
 
 def make(text: str, **kw) -> Fact:

@@ -132,7 +132,7 @@ def test_400_digit_figure_is_no_fact_and_facts_jsonl_stays_json(tmp_path):
 
 def test_json_writers_refuse_nan_and_write_null_for_missing(tmp_path):
     from pipeline.atomic import atomic_write_json
-    from pipeline.factstore import write_jsonl
+    from pipeline.tables.files import write_jsonl
 
     with pytest.raises(ValueError):
         atomic_write_json(tmp_path / "x.json", {"value": float("inf")})

@@ -21,12 +21,13 @@ import pyarrow.parquet as pq
 from pipeline.atomic import atomic_write_text
 from pipeline.documents import DOCUMENT_COLUMNS, url_host
 from pipeline.errors import PipelineError
-from pipeline.export.files import Disk, datapackage, plain, resource, typed, typed_arrow, write_formats, write_tool_csv
+from pipeline.export.files import datapackage, resource, typed, typed_arrow
 from pipeline.export.schema import ARTICLES, CHANGES, FACTS, LATEST, OBSERVATION_FACTS, TABLES, TIMELINE, Field, Table
 from pipeline.export.sdmx import SDMX, sdmx_frame, sdmx_table
 from pipeline.export.sqlite import datasette_metadata, write_sqlite
 from pipeline.factstore import read_facts
 from pipeline.layout import DATAPACKAGE, EXPORT_DIR, SQLITE, OutDir
+from pipeline.tables.files import Disk, plain, write_formats, write_tool_csv
 from pipeline.timeline import Timeline
 
 log = logging.getLogger(__name__)

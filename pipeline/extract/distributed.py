@@ -31,10 +31,11 @@ from pipeline.documents import document_of
 from pipeline.errors import PipelineError
 from pipeline.extract.runner import PARTITIONS_DIR, Ledger, fact_order
 from pipeline.extract.workers import Extracted, extract_one, use_rulebook
-from pipeline.factstore import FACT_SCHEMA, facts_frame, write_parquet
+from pipeline.factstore import FACT_SCHEMA, facts_frame
 from pipeline.records import Article, Fact, Skip, content_hash
 from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.settings import RULES_DIR
+from pipeline.tables.files import write_parquet
 
 log = logging.getLogger(__name__)
 DOCS_PER_PARTITION = 250  # default partition size: small enough to balance, large enough to amortise a task

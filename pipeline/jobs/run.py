@@ -23,11 +23,11 @@ import pandas as pd
 from pipeline.atomic import os_error_text, remove_leftovers  # noqa: F401 (os_error_text: part of this API)
 from pipeline.config import Settings, check_settings
 from pipeline.errors import PipelineError
-from pipeline.factstore import read_csv
 from pipeline.jobs.lock import RunLock
 from pipeline.jobs.summary import RunSummary, new_run_id, utc_now
 from pipeline.layout import DATAPACKAGE, OutDir
 from pipeline.stages import StageReport
+from pipeline.tables.spreadsheet import read_csv
 
 log = logging.getLogger(__name__)
 STAGES = ("check", "crawl", "extract", "timeline", "report", "export")

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ReviewError
-from pipeline.factstore import read_facts, unsafe_cell
+from pipeline.factstore import read_facts
 from pipeline.kinds import kind_of
 from pipeline.records import Decision
 from pipeline.review.columns import FILLED
 from pipeline.review.log import append_decisions
+from pipeline.tables.spreadsheet import unsafe_cell
 
 VERDICTS = {"ok": "ok", "đúng": "ok", "dung": "ok", "wrong": "wrong", "sai": "wrong",
             "fix": "fix", "sửa": "fix", "sua": "fix"}

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.factstore import write_csv
 from pipeline.kinds import FACT_KINDS, FIGURE_KINDS
 from pipeline.layout import REVIEW_SHEET
 from pipeline.review.columns import FACT_CONTEXT, MARK_CLOSE, MARK_OPEN, SHEET_COLUMNS
+from pipeline.tables.spreadsheet import write_csv
 
 SHEET_NAME = REVIEW_SHEET
 REVIEW_KINDS = FIGURE_KINDS  # dates and periods only give time to figures: not reviewed by default

@@ -10,9 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.documents import read_documents
-from pipeline.factstore import read_facts, write_csvs
+from pipeline.factstore import read_facts
 from pipeline.layout import TIMELINE_FILES, OutDir
 from pipeline.rules import indicator_labels
+from pipeline.tables.spreadsheet import write_csvs
 from pipeline.timeline.build import Timeline, build_timeline
 from pipeline.timeline.prepare import CHANGE_KINDS, CONTEXT, FACT_INPUT, FactColumns
 
