@@ -71,9 +71,9 @@ def test_csv_bytes_are_what_pandas_writes(frame):
 
 
 def test_csv_bytes_in_chunks_and_for_odd_frames(monkeypatch):
-    import pipeline.factstore as factstore
+    import pipeline.tables.spreadsheet as spreadsheet
 
-    monkeypatch.setattr(factstore, "CSV_CHUNK_ROWS", 3)
+    monkeypatch.setattr(spreadsheet, "CSV_CHUNK_ROWS", 3)
     frame = pd.DataFrame({"a": [f"=x{k}" for k in range(10)], "b": [k / 3 for k in range(10)], "c": [True] * 10})
     for odd in (frame, frame.iloc[:0], frame[["a"]], pd.DataFrame({"a": [""], "b": [None]})):
         assert bytes(csv_bytes(odd)) == "\ufeff".encode() + _pandas_csv(odd).encode("utf-8")
