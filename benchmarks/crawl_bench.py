@@ -84,7 +84,7 @@ def serve(n_articles: int, port_queue) -> None:
 def run_chitieu(base: str, corpus: Path, pages: int, per_host: int) -> dict:
     from pipeline.crawl.fetch import FetchConfig
     from pipeline.crawl.runner import CrawlOptions, crawl
-    from pipeline.crawl.sources import build_source
+    from pipeline.rules.sources import build_source
 
     def fail(message):
         raise SystemExit(message)

@@ -11,7 +11,7 @@ import time
 
 from pipeline.evaluation import evaluate_meaning
 from pipeline.extract.adapters import extract_fn
-from pipeline.extract.rulebook import load_rulebook
+from pipeline.rules.book import load_rulebook
 from pipeline.settings import PROJECT_ROOT, SHARED_DIR
 
 PASSAGES = SHARED_DIR / "govnews" / "passages.jsonl"

@@ -59,30 +59,65 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+def open_temp(path: Path):
+    """(a new temporary file beside `path`, open for binary writing; its name): mode 0666 less the
+    umask, as open() makes files. Finish with commit_temp (or close and unlink it)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    return os.fdopen(fd, "wb"), tmp
+
+
+def commit_temp(handle, tmp: Path, path: Path, sync_directory: bool = True) -> None:
+    """fsync the temporary file, close it, rename it onto `path` (and fsync the directory)."""
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()
+    os.replace(tmp, path)
+    if sync_directory:
+        fsync_directory(Path(path).parent)
+
+
+def discard_temp(handle, tmp: Path) -> None:
+    """Close and remove a temporary file that will not be committed."""
+    handle.close()
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
 def atomic_write_bytes(path: Path, data: bytes, sync_directory: bool = True) -> None:
     """Write to a temporary file beside `path`, fsync, rename, fsync the directory: readers never
     see half a file. The temporary file is removed on any exception (disk full included).
     `sync_directory=False` leaves the directory fsync to a later write in the same directory."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    handle, tmp = open_temp(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        handle.write(data)
+        commit_temp(handle, tmp, path, sync_directory)
     except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        discard_temp(handle, tmp)
         if isinstance(exc, OSError) and not exc.filename:  # ENOSPC from write(): say which file
             exc.filename = str(path)
         raise
-    if sync_directory:
-        fsync_directory(path.parent)
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file name beside `path` for writers that want a name (SQLite, pyarrow): fsynced
+    and renamed onto `path` when the block succeeds, removed when it fails."""
+    path = Path(path)
+    handle, tmp = open_temp(path)
+    handle.close()
+    try:
+        yield tmp
+        with open(tmp, "rb+") as again:
+            commit_temp(again, tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:

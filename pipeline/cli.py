@@ -149,8 +149,8 @@ class LazyGroup(click.Group):
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
+    from pipeline.commands.version import version_report
     from pipeline.config import default_config_path, load_settings
-    from pipeline.settings import version_report
 
     rules_dir = None
     try:  # the rules this directory's chitieu.toml uses, when there is one

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from pipeline.errors import ConfigError, PipelineError
-from pipeline.rules import line_of as find_line, load_toml
+from pipeline.layout import OutDir
+from pipeline.rules.tomlfile import line_of as find_line
+from pipeline.rules.tomlfile import load_toml
 from pipeline.settings import DEFAULTS
 
 CONFIG_NAME = "chitieu.toml"
@@ -71,7 +73,7 @@ class Settings:
 
     @property
     def log_path(self) -> Path:
-        return self.log_file if self.log_file is not None else self.out_dir / "logs" / "chitieu.log"
+        return self.log_file if self.log_file is not None else OutDir(self.out_dir).log_file
 
     def with_overrides(self, **overrides) -> "Settings":
         """CLI flags win; a flag left at None keeps the file's value."""
@@ -170,8 +172,8 @@ def check_settings(settings: Settings) -> tuple[list[str], list[str]]:
 
     Problems make a run fail before it starts; notes are what a run would use.
     """
-    from pipeline.crawl.sources import load_sources
-    from pipeline.extract.rulebook import load_rulebook
+    from pipeline.rules.book import load_rulebook
+    from pipeline.rules.sources import load_sources
 
     problems: list[str] = []
     notes: list[str] = [f"config: {settings.origin}"]

@@ -10,8 +10,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from pipeline.atomic import atomic_write_bytes, atomic_write_text, dumps_json  # noqa: F401 (re-exported)
+from pipeline.atomic import atomic_write_bytes, atomic_write_text, dumps_json
 from pipeline.errors import CorpusError, InputError
+from pipeline.layout import NOT_DOCUMENTS
 from pipeline.records import Article
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -95,7 +96,7 @@ def iter_corpus_files(corpus_dir: Path) -> Iterator[Path]:
         raise CorpusError(f"{corpus_dir}: corpus directory does not exist")
     for path in sorted(corpus_dir.rglob("*.json")):
         rel = path.relative_to(corpus_dir).parts
-        if rel[0] in {"runs", "quarantine"} or rel[0].startswith("_") or path.name.startswith("."):
+        if rel[0] in NOT_DOCUMENTS or rel[0].startswith("_") or path.name.startswith("."):
             continue
         yield path
 

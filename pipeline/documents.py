@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,26 +17,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import PipelineError
-from pipeline.factstore import write_csv, write_parquet
+from pipeline.layout import DOCUMENTS, OutDir
+from pipeline.records import DOCUMENT_COLUMNS, Document
+from pipeline.tables.files import write_parquet
+from pipeline.tables.spreadsheet import write_csv
 
 log = logging.getLogger(__name__)
-DOCUMENTS_NAME = "documents"
+DOCUMENTS_NAME = DOCUMENTS
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """What later stages need to know about an article, without its text."""
-
-    doc_id: str
-    url: str | None
-    source: str  # site host, e.g. hanoimoi.vn
-    home_area: str  # the source's home area ("Hà Nội", "cả nước"), "" when it has none
-    title: str
-    published: str | None
-    content_hash: str  # the manifest's hash of title, text, published and url
-
-
-DOCUMENT_COLUMNS = tuple(f.name for f in fields(Document))
 DOCUMENT_SCHEMA = pa.schema([(name, pa.string()) for name in DOCUMENT_COLUMNS])
 
 
@@ -63,7 +51,7 @@ def load_home_areas(sources_file: Path | None) -> dict[str, str]:
     """
     if sources_file is None or not Path(sources_file).exists():
         return {}
-    from pipeline.crawl.sources import load_sources
+    from pipeline.rules.sources import load_sources
 
     areas: dict[str, str] = {}
     for source in load_sources(Path(sources_file)):
@@ -119,14 +107,15 @@ def write_documents(out_dir: Path, documents: Iterable[Document], homes: Mapping
     """documents.parquet and documents.csv in `out_dir`, written atomically."""
     out_dir = Path(out_dir)
     frame = documents_frame(documents, homes, infer)
-    write_parquet(out_dir / f"{DOCUMENTS_NAME}.parquet", frame, DOCUMENT_SCHEMA)
-    write_csv(out_dir / f"{DOCUMENTS_NAME}.csv", frame)
-    return out_dir / f"{DOCUMENTS_NAME}.parquet"
+    out = OutDir(out_dir)
+    write_parquet(out.documents_parquet, frame, DOCUMENT_SCHEMA)
+    write_csv(out.documents_csv, frame)
+    return out.documents_parquet
 
 
 def read_documents(out_dir: Path) -> pd.DataFrame:
     """The documents table of an extracted-data directory; empty (with a hint) when absent."""
-    path = Path(out_dir) / f"{DOCUMENTS_NAME}.parquet"
+    path = OutDir(out_dir).documents_parquet
     if not path.exists():
         log.info("%s: no documents table (extracted before it existed); run `chitieu extract` for titles, "
                  "sources and home areas", path)

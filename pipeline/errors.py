@@ -1,4 +1,13 @@
 """A small exception family so callers can catch what they can handle and report the rest."""
+from __future__ import annotations
+
+import re
+
+
+def short_reason(reason: str) -> str:
+    """'invalid JSON: Expecting value (column 2)' → 'invalid JSON': a stable key to count by."""
+    text = re.split(r"[:(]", reason, maxsplit=1)[0].strip()
+    return re.sub(r"\b[0-9a-f]{8,}\b|\d+", "N", text)[:60] or "error"
 
 
 class PipelineError(Exception):
@@ -6,11 +15,13 @@ class PipelineError(Exception):
 
 
 class InputError(PipelineError):
-    """A document or file given to the pipeline is malformed; the message names where."""
+    """A document or file given to the pipeline is malformed; the message names where. `key` is the
+    short reason skipped documents are counted by (by default the message up to its first detail)."""
 
-    def __init__(self, message: str, *, source: str | None = None, line: int | None = None):
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None, key: str | None = None):
         self.source = source
         self.line = line
+        self.key = key or short_reason(message)
         where = source or ""
         if line is not None:
             where = f"{where}:{line}" if where else f"line {line}"

@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from pipeline.kinds import FACT_KINDS, FIGURE_KINDS, kind_of
 from pipeline.normalize import normalize_text
 
-KINDS = ("fraction", "percent", "date", "period")
 EPS = 1e-6
 ExtractFn = Callable[[dict], list[dict]]
 
@@ -30,14 +30,12 @@ def _num_eq(a, b) -> bool:
 
 
 def values_agree(pred: dict, gold: dict) -> bool:
-    """The value test of the matching rule, by kind."""
-    kind = gold["kind"]
-    if kind == "percent":
-        return _num_eq(pred.get("value"), gold.get("value")) and _num_eq(pred.get("value_max"), gold.get("value_max"))
-    if kind == "fraction":
-        return _num_eq(pred.get("numerator"), gold.get("numerator")) and _num_eq(
-            pred.get("denominator"), gold.get("denominator"))
-    return pred.get("date_start") == gold.get("date_start") and pred.get("date_end") == gold.get("date_end")
+    """The value test of the matching rule: the fields that carry the kind's value agree (numbers
+    within EPS, dates exactly; pipeline.kinds)."""
+    kind = kind_of(gold["kind"])
+    if kind.numeric:
+        return all(_num_eq(pred.get(name), gold.get(name)) for name in kind.compare)
+    return all(pred.get(name) == gold.get(name) for name in kind.compare)
 
 
 def _overlap(a: dict, b: dict) -> bool:
@@ -92,7 +90,7 @@ def score(predicted: list[dict], gold: list[dict]) -> dict:
     used = set(owner)
     misses = [g for i, g in enumerate(scored) if i not in used]
     per_kind = {}
-    for k in sorted(set(KINDS) | {g["kind"] for g in scored} | {p.get("kind") for p in false_alarms}):
+    for k in sorted(set(FACT_KINDS) | {g["kind"] for g in scored} | {p.get("kind") for p in false_alarms}):
         tp = sum(1 for _, g in hits if g["kind"] == k)
         fp = sum(1 for p in false_alarms if p.get("kind") == k)
         fn = sum(1 for g in misses if g["kind"] == k)
@@ -162,12 +160,7 @@ def evaluate_hard_cases(extract_fn: ExtractFn, path: str | Path) -> dict:
 
 def _fmt_fact(f: dict) -> str:
     kind = f.get("kind")
-    if kind == "percent":
-        val = f.get("value") if f.get("value_max") is None else f"{f.get('value')}-{f.get('value_max')}"
-    elif kind == "fraction":
-        val = f"{f.get('numerator')}/{f.get('denominator')}"
-    else:
-        val = f"{f.get('date_start')}..{f.get('date_end')}"
+    val = kind_of(kind).show(f)
     return f"  {f.get('doc_id')} [{f.get('start')}:{f.get('end')}] {kind} {f.get('text', '')!r} = {val}"
 
 
@@ -207,7 +200,7 @@ def norm_area(area: object) -> str:
     for prefix in AREA_PREFIXES:
         if text.startswith(prefix) and text not in ("thành phố",):
             text = text[len(prefix):]
-    from pipeline.extract.areas import news_spelling
+    from pipeline.rules.areas import news_spelling
     return news_spelling(" ".join(text.replace("-", " - ").replace("–", " - ").split()))
 
 
@@ -235,8 +228,8 @@ def _ratio(good: int, total: int) -> float:
 
 def score_meaning(predicted: list[dict], gold: list[dict]) -> dict:
     """Value P/R/F1 of percent and fraction facts, then per-attribute accuracy on the matched ones."""
-    figures = [p for p in predicted if p.get("kind") in ("percent", "fraction")]
-    result = score(figures, [g for g in gold if g["kind"] in ("percent", "fraction")])
+    figures = [p for p in predicted if p.get("kind") in FIGURE_KINDS]
+    result = score(figures, [g for g in gold if g["kind"] in FIGURE_KINDS])
     pairs = result["hits"]
     counts = {name: [0, 0] for name in ("value_kind", "area", "area_part", "as_of", "modality", "subject",
                                          "subject_partial", "subject_complete", "indicator_p", "indicator_r")}
@@ -265,7 +258,7 @@ def score_meaning(predicted: list[dict], gold: list[dict]) -> dict:
         if g.get("indicator"):
             tally("indicator_r", pred.get("indicator") == g.get("indicator"), pred, g,
                   "indicator" if pred.get("indicator") == "" else "")
-    timeline = [g for g in gold if g["kind"] in ("percent", "fraction") and not g.get("ignore")
+    timeline = [g for g in gold if g["kind"] in FIGURE_KINDS and not g.get("ignore")
                 and g.get("value_kind") == "level" and g.get("indicator")]
     matched = {id(g): p for p, g in pairs}
     complete = sum(1 for g in timeline if id(g) in matched and _all_right(matched[id(g)], g))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.evaluation import ExtractFn, _run, as_of_agrees, load_gold, load_passages, matches, norm_area, passage_doc
+from pipeline.kinds import FIGURE_KINDS
 from pipeline.records import FACT_COLUMNS
 from pipeline.timeline import build_timeline
 
@@ -59,7 +60,7 @@ def score_timeline(facts: list[dict], gold: list[dict], lexicon: Iterable[str]) 
         if golds and all(_true_of(row, g) for g in golds):
             true_obs += 1
             in_true |= {id(g) for g in golds}
-    figures = [g for g in gold if not g.get("ignore") and g["kind"] in ("percent", "fraction")]
+    figures = [g for g in gold if not g.get("ignore") and g["kind"] in FIGURE_KINDS]
     timeline_figures = [g for g in figures if g.get("value_kind") == "level" and g.get("indicator") in lexicon]
     not_levels = [g for g in figures if g.get("value_kind") in ("change", "share_of_plan", "contribution", "other")]
     return {

@@ -10,10 +10,10 @@ from pathlib import Path
 from pipeline.corpus import iter_jsonl, read_article
 from pipeline.errors import InputError
 from pipeline.extract import extract_facts
-from pipeline.extract.rulebook import RuleBook
+from pipeline.kinds import is_figure
 from pipeline.records import Article, Fact, article_id
+from pipeline.rules.book import RuleBook
 
-FIGURES = ("percent", "fraction")
 # why-trace values and what they mean, for people
 CONTEXT = {
     "own_clause": "the figure's own clause", "noun_after": "the noun after the figure",
@@ -98,7 +98,7 @@ def explain_fact(fact: Fact, book: RuleBook) -> dict:
 
 
 def explain(articles: Iterable[Article], book: RuleBook) -> list[dict]:
-    return [explain_fact(f, book) for a in articles for f in extract_facts(a, book) if f.kind in FIGURES]
+    return [explain_fact(f, book) for a in articles for f in extract_facts(a, book) if is_figure(f.kind)]
 
 
 def format_explanations(items: list[dict], as_json: bool = False) -> str:

@@ -2,8 +2,17 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+
+def progress_bar(desc: str, unit: str, enabled: bool | None = None):
+    """A tqdm bar on stderr. `enabled=None` lets tqdm decide (no bar when stderr is not a terminal);
+    False never shows one (--quiet, progress=False)."""
+    from tqdm import tqdm
+
+    return tqdm(desc=desc, unit=unit, disable=True if enabled is False else None, file=sys.stderr)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Digests of everything chitieu writes, on fixed inputs: the seeds corpus, ../shared/realnews and the
 bundled demo run. Two checkouts that give the same digests write the same bytes (run ids, times,
-ports and temporary paths masked), which is how a change that must not change behaviour is shown.
+ports and temporary paths masked; Parquet compared by schema and values, its generation token left
+out), which is how a change that must not change behaviour is shown.
 
     python scripts/output_digests.py > before.json           (in one checkout)
     python scripts/output_digests.py --compare before.json   (in another: lists what differs)
@@ -21,6 +22,8 @@ REALNEWS = ROOT.parent / "shared" / "realnews" / "articles.jsonl"
 MASKS = [
     (re.compile(rb"\d{8}T\d{6}Z-[0-9a-f]{6}"), b"RUN-ID"),
     (re.compile(rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"), b"TIME"),
+    # the report's "tạo lúc 2026-12-02 00:41" (minutes, no seconds): a run a minute later is no other output
+    (re.compile(rb"(?<=t\xe1\xba\xa1o l\xc3\xbac )\d{4}-\d{2}-\d{2} \d{2}:\d{2}"), b"TIME"),
     (re.compile(rb"127\.0\.0\.1:\d+"), b"127.0.0.1:PORT"),
     (re.compile(rb"localhost:\d+"), b"localhost:PORT"),
 ]
@@ -38,11 +41,29 @@ def digest_dir(directory: Path, tmp: Path) -> dict[str, str]:
         data = path.read_bytes().replace(str(tmp).encode(), b"TMP")
         if rel.suffix in (".sqlite", ".db"):
             data = _sqlite_dump(path, tmp)
-        elif rel.suffix != ".parquet":
+        elif rel.suffix == ".parquet":
+            data = _parquet_content(path)
+        else:
             for pattern, replacement in MASKS:
                 data = pattern.sub(replacement, data)
         out[str(rel)] = hashlib.sha256(data).hexdigest()[:16]
     return out
+
+
+def _parquet_content(path: Path) -> bytes:
+    """A Parquet file's schema (with its metadata) and values, the generation token left out: facts.parquet
+    stores the run's generation, which follows the rules' version, and that hashes the extractor's code,
+    so any change of code changes it by design (manifest.json, which names it too, is left out whole)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    metadata = {k: v for k, v in (table.schema.metadata or {}).items() if k != b"chitieu.generation"}
+    table = table.replace_schema_metadata(metadata)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def _sqlite_dump(path: Path, tmp: Path) -> bytes:

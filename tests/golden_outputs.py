@@ -57,9 +57,10 @@ def synthetic_case(directory: Path, n: int, seed: int, every: int) -> None:
 def fixture_case(directory: Path) -> None:
     """The facts of the report and export tests, one directory."""
     from factfactory import documents_of, make_fact
+    from test_report import HOMES, fixture_facts
+
     from pipeline.documents import Document, write_documents
     from pipeline.factstore import write_facts
-    from test_report import HOMES, fixture_facts
 
     facts = fixture_facts()
     facts.append(make_fact("=1+1", value=93.0, indicator="health_insurance_coverage", modality="actual",
@@ -85,6 +86,7 @@ def random_case(directory: Path, n: int, seed: int, dense: bool = False) -> None
     """A random mix of every kind of fact, as the timeline property tests draw them, and more;
     `dense`: few series and periods, so that figures meet in cells (agreement, conflicts, review)."""
     from factfactory import documents_of, make_fact
+
     from pipeline.documents import Document, write_documents
     from pipeline.factstore import write_facts
 

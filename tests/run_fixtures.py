@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import Settings
-from pipeline.demo import DemoServer, demo_sources
+from pipeline.jobs.demo import DemoServer, demo_sources
 
 ARTICLE_PAGES = 8  # article pages of corpora/_demo_site
 
@@ -39,7 +39,7 @@ def settings_for(root: Path, base: str, **overrides) -> Settings:
 @pytest.fixture(scope="session")
 def baseline(demo_site, tmp_path_factory):
     """One complete run over the demo site (in this process); tests copy it."""
-    from pipeline.run import run_nightly
+    from pipeline.jobs.run import run_nightly
 
     root = tmp_path_factory.mktemp("baseline")
     summary = run_nightly(settings_for(root, demo_site.base), progress=False)

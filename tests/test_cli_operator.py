@@ -125,7 +125,7 @@ def test_version_names_rules_and_main_libraries():
 
 
 def test_init_writes_an_editable_copy_of_the_rules_and_a_config_using_it(tmp_path, monkeypatch):
-    from pipeline.extract.rulebook import rules_version
+    from pipeline.rules.book import rules_version
 
     target = tmp_path / "project"
     result = invoke("init", target)
@@ -147,15 +147,16 @@ def test_init_writes_an_editable_copy_of_the_rules_and_a_config_using_it(tmp_pat
 
 
 def test_demo_prints_only_the_outputs_that_exist(tmp_path, monkeypatch):
-    import pipeline.demo
-    from pipeline.runsummary import RunSummary, StageResult
+    import pipeline.jobs.demo
+    from pipeline.jobs.summary import RunSummary
+    from pipeline.stages import StageReport
 
     def failed_demo(workdir, quiet=False, progress=None):
         return RunSummary("20260101T000000Z-abcdef", "now", {},
-                          [StageResult("check", "ok"), StageResult("crawl", "failed", error="no page could be fetched"),
-                           StageResult("extract", "failed", error="no document could be read")])
+                          [StageReport("check", "ok"), StageReport("crawl", "failed", error="no page could be fetched"),
+                           StageReport("extract", "failed", error="no document could be read")])
 
-    monkeypatch.setattr(pipeline.demo, "run_demo", failed_demo)
+    monkeypatch.setattr(pipeline.jobs.demo, "run_demo", failed_demo)
     result = invoke("demo", "--workdir", tmp_path / "demo")
     assert result.exit_code == 2
     for label in ("facts:", "timeline:", "report:", "export:", "summary:"):

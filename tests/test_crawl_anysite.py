@@ -7,8 +7,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from crawl_fixtures import listing_html, realweb_dir, site  # noqa: F401  (fixture)
+
 from pipeline.cli import cli
 from pipeline.corpus import iter_articles
 from pipeline.crawl.charset import decode_body

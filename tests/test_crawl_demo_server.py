@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import http.client
 
-from pipeline.demo import DemoServer
+from pipeline.jobs.demo import DemoServer
 
 
 def test_demo_server_404_page_with_a_vietnamese_reason_is_a_real_response():

@@ -8,13 +8,13 @@ import re
 import tracemalloc
 
 import pytest
-
 from crawl_fixtures import article_html, bounded, fast_config, site, sources_toml  # noqa: F401
+
 from pipeline.crawl.discover import parse_feed_or_sitemap, parse_listing
 from pipeline.crawl.parse import parse_article
 from pipeline.crawl.runner import CrawlOptions, crawl
-from pipeline.crawl.sources import load_sources
 from pipeline.crawl.state import CrawlState
+from pipeline.rules.sources import load_sources
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

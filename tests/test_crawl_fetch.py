@@ -7,8 +7,8 @@ import threading
 import time
 
 import pytest
-
 from crawl_fixtures import fast_config, site, static  # noqa: F401  (fixture)
+
 from pipeline.crawl.discover import parse_feed_or_sitemap
 from pipeline.crawl.fetch import XML_TYPES, Fetcher
 from pipeline.errors import FetchError

@@ -10,14 +10,14 @@ import time
 import tracemalloc
 
 import pytest
-
 from crawl_fixtures import article_html, bounded, dribble, fast_config, hang_up, listing_html, site, sources_toml  # noqa: F401
+
 from pipeline.corpus import iter_articles
 from pipeline.crawl.fetch import XML_TYPES, Fetcher
 from pipeline.crawl.runner import CrawlOptions, crawl
-from pipeline.crawl.sources import load_sources
 from pipeline.crawl.state import CrawlState
 from pipeline.errors import FetchError
+from pipeline.rules.sources import load_sources
 
 PATTERN = r"-\d{4}\.html$"
 PROFILE = {"title": ["h1.title"], "body": ["div.content"]}

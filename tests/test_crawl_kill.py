@@ -14,8 +14,8 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
-
 from crawl_fixtures import article_html, listing_html, site, sources_toml  # noqa: F401
+
 from pipeline.settings import PROJECT_ROOT
 
 N = 40

@@ -8,16 +8,16 @@ import json
 from pathlib import Path
 
 import pytest
-
 from crawl_fixtures import REALWEB, fast_config, realweb_dir, site  # noqa: F401  (fixture)
+
 from pipeline.corpus import iter_articles
 from pipeline.crawl.charset import decode_body
 from pipeline.crawl.discover import parse_feed_or_sitemap, parse_listing
 from pipeline.crawl.parse import parse_article
 from pipeline.crawl.runner import CrawlOptions, crawl
-from pipeline.crawl.sources import SOURCES_FILE, load_sources
 from pipeline.crawl.urls import canonical_url, path_and_query
 from pipeline.normalize import normalize_text
+from pipeline.rules.sources import SOURCES_FILE, load_sources
 
 VN = dt.timezone(dt.timedelta(hours=7))
 # How the source repositories wrote their expected dates (not our parser: independent of it).

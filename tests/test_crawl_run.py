@@ -7,13 +7,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from crawl_fixtures import article_html, fast_config, listing_html, site, sources_toml  # noqa: F401
+
 from pipeline.cli import cli
 from pipeline.corpus import iter_articles, iter_corpus_files
 from pipeline.crawl.runner import CrawlOptions, crawl
-from pipeline.crawl.sources import load_sources
 from pipeline.crawl.state import CrawlState
+from pipeline.rules.sources import load_sources
 
 PATTERN = r"-\d{4}\.html$"
 PROFILE = {"title": ["h1.title"], "body": ["div.content"], "strip": [".related"]}

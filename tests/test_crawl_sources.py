@@ -1,8 +1,8 @@
 """rules/sources.toml: the shipped file loads, and mistakes are reported with file:line."""
 import pytest
 
-from pipeline.crawl.sources import SOURCES_FILE, load_sources, seed_source
 from pipeline.errors import RuleError
+from pipeline.rules.sources import SOURCES_FILE, load_sources, seed_source
 
 REQUIRED = {"baochinhphu.vn", "hanoimoi.vn", "vnexpress.net", "dantri.com.vn", "tuoitre.vn", "nld.com.vn",
             "vietnamnet.vn", "cafef.vn", "baodautu.vn", "hanoionline.vn"}

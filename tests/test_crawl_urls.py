@@ -1,11 +1,9 @@
 """URL canonicalisation, allowed hosts and safe stored names."""
-from pathlib import Path
 
 import pytest
 
 from pipeline.corpus import article_path
-from pipeline.crawl.urls import (canonical_url, clean_url, in_domains, path_and_query, registrable_domain,
-                                 same_site)
+from pipeline.crawl.urls import canonical_url, clean_url, in_domains, path_and_query, registrable_domain, same_site
 from pipeline.records import Article
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from factfactory import hanoi_article, write_corpus
+
 from pipeline.documents import home_area, load_home_areas, read_documents
 from pipeline.records import Article
 
@@ -24,7 +25,7 @@ def test_home_area_by_source_url_host_or_parent_domain(tmp_path):
 
 
 def test_extraction_writes_the_documents_table_and_keeps_it_on_an_incremental_run(tmp_path):
-    from pipeline.extract.runner import run_extraction
+    from pipeline.extract.executors import run_extraction
 
     corpus, out = tmp_path / "corpora", tmp_path / "extracted"
     write_corpus(corpus, [hanoi_article()])

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluation import (evaluate_hard_cases, evaluate_realnews, format_report, load_gold, matches,
-                                 score)
+from pipeline.evaluation import evaluate_hard_cases, evaluate_realnews, format_report, load_gold, matches, score
 from pipeline.normalize import normalize_text
 from pipeline.settings import SHARED_DIR
 

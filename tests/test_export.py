@@ -10,10 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from factfactory import documents_of, make_fact, seed_facts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factfactory import documents_of, make_fact, seed_facts
 from pipeline.cli import cli
 from pipeline.documents import Document, write_documents
 from pipeline.factstore import write_facts
@@ -218,7 +218,7 @@ def pandas_jsonl(table: pa.Table) -> bytes:
     """The JSON Lines as the export wrote them before (pandas' to_json)."""
     import io
 
-    from pipeline.export.files import jsonl_frame
+    from pipeline.tables.files import jsonl_frame
 
     buffer = io.StringIO()
     jsonl_frame(table).to_json(buffer, orient="records", lines=True, force_ascii=False, double_precision=15)
@@ -228,6 +228,6 @@ def pandas_jsonl(table: pa.Table) -> bytes:
 @settings(max_examples=400, deadline=None)
 @given(table=typed_tables())
 def test_jsonl_is_what_pandas_wrote(table):
-    from pipeline.export.jsonl import jsonl_chunks
+    from pipeline.tables.jsonl import jsonl_chunks
 
     assert b"".join(jsonl_chunks(table)) == pandas_jsonl(table)

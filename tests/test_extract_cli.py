@@ -115,7 +115,7 @@ def test_broken_rule_file_fails_before_work(tmp_path):
 ])
 def test_rule_errors_name_file_and_line(tmp_path, bad, line, message):
     from pipeline.errors import RuleError
-    from pipeline.extract.rulebook import load_rulebook
+    from pipeline.rules.book import load_rulebook
 
     rules = tmp_path / "rules"
     shutil.copytree(PROJECT_ROOT / "rules", rules)

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.errors import PipelineError
 from pipeline.extract.distributed import MISSING_DASK, local_cluster_options, plan_partitions
-from pipeline.extract.runner import run_extraction
+from pipeline.extract.executors import run_extraction
 from pipeline.settings import PROJECT_ROOT, SHARED_DIR
 
 REALNEWS = SHARED_DIR / "realnews" / "articles.jsonl"

@@ -6,8 +6,9 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.factstore import _pandas_csv, csv_bytes, read_facts, safe_cell, unsafe_cell, write_facts
+from pipeline.factstore import read_facts, write_facts
 from pipeline.records import Fact
+from pipeline.tables.spreadsheet import _pandas_csv, csv_bytes, safe_cell, unsafe_cell
 
 
 def make(text: str, **kw) -> Fact:
@@ -70,9 +71,9 @@ def test_csv_bytes_are_what_pandas_writes(frame):
 
 
 def test_csv_bytes_in_chunks_and_for_odd_frames(monkeypatch):
-    import pipeline.factstore as factstore
+    import pipeline.tables.spreadsheet as spreadsheet
 
-    monkeypatch.setattr(factstore, "CSV_CHUNK_ROWS", 3)
+    monkeypatch.setattr(spreadsheet, "CSV_CHUNK_ROWS", 3)
     frame = pd.DataFrame({"a": [f"=x{k}" for k in range(10)], "b": [k / 3 for k in range(10)], "c": [True] * 10})
     for odd in (frame, frame.iloc[:0], frame[["a"]], pd.DataFrame({"a": [""], "b": [None]})):
         assert bytes(csv_bytes(odd)) == "\ufeff".encode() + _pandas_csv(odd).encode("utf-8")

@@ -1,8 +1,6 @@
 """Golden test: the two seed articles in corpora/ give the facts the project started from."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline.corpus import read_article

@@ -14,11 +14,11 @@ import textwrap
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from run_fixtures import baseline, copied, demo_site  # noqa: F401
 
 from pipeline.cli import cli
-from pipeline.extract.runner import run_extraction
+from pipeline.extract.executors import run_extraction
 from pipeline.settings import PROJECT_ROOT
-from run_fixtures import baseline, copied, demo_site  # noqa: F401
 
 GOOD = {"id": "good", "url": "https://example.vn/a.htm", "title": "Kết quả giảm nghèo", "published": "2024-02-28",
         "source": "example.vn", "fetched_at": None,
@@ -52,8 +52,9 @@ def test_deeply_nested_json_line_is_skipped_and_named_not_fatal(tmp_path):
 
 
 def test_deeply_nested_corpus_document_is_quarantined_and_the_run_goes_on(copied, demo_site):  # noqa: F811
-    from pipeline.run import run_nightly
     from run_fixtures import settings_for
+
+    from pipeline.jobs.run import run_nightly
 
     corpus = copied / "corpora"
     victim = sorted((corpus / "tintuc-thudo.demo").rglob("*.json"))[0]
@@ -131,7 +132,7 @@ def test_400_digit_figure_is_no_fact_and_facts_jsonl_stays_json(tmp_path):
 
 def test_json_writers_refuse_nan_and_write_null_for_missing(tmp_path):
     from pipeline.atomic import atomic_write_json
-    from pipeline.factstore import write_jsonl
+    from pipeline.tables.files import write_jsonl
 
     with pytest.raises(ValueError):
         atomic_write_json(tmp_path / "x.json", {"value": float("inf")})
@@ -159,7 +160,7 @@ KILLER = textwrap.dedent("""
             continue
         if hasattr(module, "extract_facts"):
             module.extract_facts = poisoned
-    from pipeline.extract.runner import run_extraction
+    from pipeline.extract.executors import run_extraction
     s = run_extraction(input_path=Path(sys.argv[1]), out_dir=Path(sys.argv[2]), workers=2, progress=False)
     print("RESULT", s.exit_code, s.documents, s.skipped, dict(s.failed_by_reason) if hasattr(s, "failed_by_reason") else "")
     print("ERRORS", s.errors)
@@ -214,7 +215,7 @@ def test_kill_between_facts_and_manifest_does_not_drop_facts(tmp_path, monkeypat
 BIG_LINE = textwrap.dedent("""
     import resource, sys
     from pathlib import Path
-    from pipeline.extract.runner import run_extraction
+    from pipeline.extract.executors import run_extraction
     from pipeline.extract.distributed import plan_partitions
     parts = plan_partitions(corpus_dir=None, input_path=Path(sys.argv[1]), partitions=None, parallelism=1)
     s = run_extraction(input_path=Path(sys.argv[1]), out_dir=Path(sys.argv[2]), workers=1, progress=False)

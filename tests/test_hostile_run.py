@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from run_fixtures import baseline, copied, demo_site, settings_for, write_config  # noqa: F401
 
 from pipeline.cli import cli
-from pipeline.lock import RunLock, RunLocked
+from pipeline.jobs.lock import RunLock, RunLocked
 from pipeline.settings import PROJECT_ROOT
-from run_fixtures import baseline, copied, demo_site, settings_for, write_config  # noqa: F401
 
 
 def children_of(pid: int) -> list[int]:
@@ -87,7 +87,7 @@ def test_sigkill_of_run_during_extraction_leaves_no_worker_holding_the_lock(copi
 
 # ---------------------------------------------------------------- item 12
 def test_outputs_and_corpus_files_are_readable_by_group_and_others_under_umask_022(tmp_path, demo_site):  # noqa: F811
-    from pipeline.run import run_nightly
+    from pipeline.jobs.run import run_nightly
 
     old = os.umask(0o022)
     try:
@@ -105,7 +105,7 @@ def test_outputs_and_corpus_files_are_readable_by_group_and_others_under_umask_0
 
 
 def test_atomic_write_fsyncs_the_directory_after_the_rename(tmp_path, monkeypatch):
-    from pipeline.corpus import atomic_write_bytes
+    from pipeline.atomic import atomic_write_bytes
 
     events = []
     real_fsync, real_replace = os.fsync, os.replace

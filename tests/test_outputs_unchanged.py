@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from golden_outputs import CASES, GOLDEN, case_digests
 
 RECORDED = json.loads(GOLDEN.read_text(encoding="utf-8"))

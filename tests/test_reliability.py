@@ -12,11 +12,19 @@ import time
 
 import pandas as pd
 import pytest
+from run_fixtures import (  # noqa: F401
+    ARTICLE_PAGES,
+    articles,
+    baseline,
+    check_outputs_readable,
+    copied,
+    demo_site,
+    settings_for,
+    write_config,
+)
 
-from pipeline.run import run_nightly
+from pipeline.jobs.run import run_nightly
 from pipeline.settings import PROJECT_ROOT
-from run_fixtures import (ARTICLE_PAGES, articles, baseline, check_outputs_readable, copied,  # noqa: F401
-                          demo_site, settings_for, write_config)
 
 # stage → after how many replaced files the run pauses to be killed (crawl: 1½ articles in)
 KILL_POINTS = [("crawl", 3), ("extract", 1), ("timeline", 1), ("report", 2), ("export", 2)]

@@ -13,8 +13,8 @@ from urllib.parse import unquote
 import matplotlib.image as mpimg
 import pytest
 from click.testing import CliRunner
+from factfactory import documents_of, make_fact, seed_facts
 
-from factfactory import HANOI_TITLE, documents_of, make_fact, seed_facts
 from pipeline.cli import cli
 from pipeline.documents import Document, write_documents
 from pipeline.factstore import facts_frame, write_facts

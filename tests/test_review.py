@@ -8,14 +8,23 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from factfactory import HANOI_TITLE, documents_of, make_fact, seed_facts
+
 from pipeline.cli import cli
 from pipeline.documents import Document, write_documents
 from pipeline.errors import ReviewError
 from pipeline.factstore import facts_frame, read_facts, write_facts
-from pipeline.review import (ALL_KINDS, LOG_NAME, import_sheet, load_decisions, parse_corrected, parse_number,
-                             read_log, review_sheet, write_sheet)
+from pipeline.review import (
+    ALL_KINDS,
+    LOG_NAME,
+    import_sheet,
+    load_decisions,
+    parse_corrected,
+    parse_number,
+    read_log,
+    review_sheet,
+    write_sheet,
+)
 from pipeline.timeline import build_timeline
 
 NOW = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.timezone.utc)

@@ -10,8 +10,8 @@ RULE_EXAMPLES = [
     for rule in book().rules for n, example in enumerate(rule.examples)
 ]
 SUBJECT_EXAMPLES = [
-    pytest.param(text, expected, id=f"{entry['id']}[{n}]")
-    for entry in book().subject_patterns for n, (text, expected) in enumerate(entry.get("examples", []))
+    pytest.param(text, expected, id=f"{entry.id}[{n}]")
+    for entry in book().subject_patterns for n, (text, expected) in enumerate(entry.examples)
 ]
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.errors import RuleError
-from pipeline.extract.rulebook import load_rulebook
+from pipeline.rules.book import load_rulebook
 from pipeline.settings import RULES_DIR
 
 GOOD = {"id": "good", "title": "Kết quả", "published": "2024-02-28",

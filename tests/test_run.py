@@ -7,16 +7,16 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from run_fixtures import baseline, copied, demo_site, settings_for, write_config  # noqa: F401
 
 from pipeline.cli import cli
 from pipeline.config import load_settings
-from pipeline.errors import ConfigError
-from pipeline.lock import RunLock, RunLocked
-from pipeline.extract.runner import short_reason
-from pipeline.run import os_error_text, run_nightly
-from pipeline.runsummary import RunSummary, StageResult, new_run_id
+from pipeline.errors import ConfigError, short_reason
+from pipeline.jobs.lock import RunLock, RunLocked
+from pipeline.jobs.run import os_error_text, run_nightly
+from pipeline.jobs.summary import RunSummary, new_run_id
 from pipeline.settings import PROJECT_ROOT, RULES_DIR
-from run_fixtures import baseline, copied, demo_site, settings_for, write_config  # noqa: F401
+from pipeline.stages import StageReport
 
 
 def test_config_paths_are_relative_to_the_file_and_flags_override(tmp_path):
@@ -112,7 +112,7 @@ def test_broken_rules_stop_the_run_before_anything_starts(tmp_path, demo_site): 
 
 def test_exit_codes_and_reasons():
     def summary(*statuses):
-        return RunSummary(new_run_id(), "now", {}, [StageResult(str(i), s) for i, s in enumerate(statuses)])
+        return RunSummary(new_run_id(), "now", {}, [StageReport(str(i), s) for i, s in enumerate(statuses)])
     assert summary("ok", "ok").exit_code == 0
     assert summary("ok", "partial", "ok").exit_code == 1
     assert summary("ok", "failed", "skipped").exit_code == 2

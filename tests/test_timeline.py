@@ -7,10 +7,10 @@ import math
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from factfactory import HANOI_DOC, documents_of, make_fact, seed_facts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factfactory import HANOI_DOC, documents_of, make_fact, seed_facts
 from pipeline.cli import cli
 from pipeline.documents import write_documents
 from pipeline.factstore import facts_frame, write_facts

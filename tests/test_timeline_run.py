@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 from click.testing import CliRunner
+from run_fixtures import baseline, copied, demo_site, settings_for  # noqa: F401
 
 from pipeline.cli import cli
 from pipeline.documents import read_documents
 from pipeline.factstore import read_facts
+from pipeline.jobs.run import run_nightly
 from pipeline.review import Decision, append_decisions
-from pipeline.run import run_nightly
-from run_fixtures import baseline, copied, demo_site, settings_for  # noqa: F401
 
 
 def test_rerunning_timeline_after_a_review_gives_what_the_run_gave(copied, demo_site):  # noqa: F811

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
 from pipeline.settings import CORPUS_DIR
 
@@ -57,9 +56,9 @@ def crawl(sources_file, seed, corpus_dir, since, max_pages, max_queued, refresh,
     from pipeline.crawl.fetch import FetchConfig
     from pipeline.crawl.runner import CrawlOptions
     from pipeline.crawl.runner import crawl as run_crawl
-    from pipeline.crawl.sources import SOURCES_FILE, load_sources, seed_source
     from pipeline.errors import PipelineError
-    from pipeline.progress import bar_logging
+    from pipeline.progress import bar_logging, progress_bar
+    from pipeline.rules.sources import SOURCES_FILE, load_sources, seed_source
 
     try:
         path = sources_file or SOURCES_FILE
@@ -74,7 +73,7 @@ def crawl(sources_file, seed, corpus_dir, since, max_pages, max_queued, refresh,
                                        read_timeout=s.timeout, retries=s.retries).items() if v is not None}
         options = CrawlOptions(corpus_dir=corpus_dir, since=since, max_pages=max_pages, refresh=refresh,
                                fetch=FetchConfig(**fetch), **({"max_queued": max_queued} if max_queued else {}))
-        bar = tqdm(disable=True if quiet else None, unit="page", desc="crawl", file=sys.stderr)
+        bar = progress_bar("crawl", "page", False if quiet else None)
 
         def progress(done: int, total: int) -> None:
             bar.total = total

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from pipeline.layout import OutDir
+
 
 @click.command()
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"),
@@ -16,7 +18,7 @@ def demo(workdir: Path, quiet: bool) -> None:
 
     Run it twice: the second run fetches nothing new and finds no new facts.
     """
-    from pipeline.demo import run_demo
+    from pipeline.jobs.demo import run_demo
 
     summary = run_demo(workdir, quiet=quiet)
     out = workdir / "extracted"
@@ -28,9 +30,10 @@ def demo(workdir: Path, quiet: bool) -> None:
         if summary.exit_code == 0 and fetched == 0 and summary.new_facts == 0:
             click.echo("nothing new: every page was known or answered 304 Not Modified, no new facts "
                        "(the run is incremental)")
-        outputs = [("facts", out / "facts.csv", ""), ("timeline", out / "timeline.csv", ""),
-                   ("report", out / "report.html", ""),
-                   ("export", out / "export", "/ (CSV, Parquet, JSON Lines, datapackage.json)"),
+        where = OutDir(out)
+        outputs = [("facts", where.facts_csv, ""), ("timeline", where.timeline_csv(), ""),
+                   ("report", where.report, ""),
+                   ("export", where.export, "/ (CSV, Parquet, JSON Lines, datapackage.json)"),
                    ("summary", summary.path, "")]
         for label, path, note in outputs:  # only what this run (or an earlier one) actually wrote
             if path is not None and Path(path).exists():

@@ -22,9 +22,10 @@ from pipeline.settings import DEFAULTS
 def explain(target: str, published: str | None, source: str, title: str, rules_dir: Path, as_json: bool) -> None:
     """Explain what each figure in TARGET means and why: TARGET is a sentence, a corpus document
     (.json), a JSON Lines file or a text file."""
-    from pipeline.explain import articles_from, explain as run, format_explanations
-    from pipeline.extract.rulebook import load_rulebook
+    from pipeline.explain import articles_from, format_explanations
+    from pipeline.explain import explain as run
     from pipeline.records import parse_published
+    from pipeline.rules.book import load_rulebook
 
     try:
         if published:

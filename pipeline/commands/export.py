@@ -9,7 +9,7 @@ from pipeline.atomic import replace_directory
 from pipeline.commands.timeline import data_options
 from pipeline.errors import PipelineError
 from pipeline.export import EXPORT_DIR, SQLITE_NAME, export_all, facts_table
-from pipeline.run import is_export_dir
+from pipeline.jobs.run import is_export_dir
 from pipeline.timeline import load_inputs
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from pipeline.layout import OutDir
 from pipeline.settings import DEFAULTS
 
 
@@ -31,7 +32,7 @@ from pipeline.settings import DEFAULTS
 def extract(corpus_dir: Path, input_path: Path | None, out_dir: Path, rules_dir: Path, workers: int | None,
             executor: str, scheduler: str | None, partitions: int | None, full: bool, quiet: bool) -> None:
     """Extract fractions, percentages, dates and periods as fact records."""
-    from pipeline.extract.runner import run_extraction
+    from pipeline.extract.executors import run_extraction
 
     summary = run_extraction(corpus_dir=None if input_path else corpus_dir, input_path=input_path,
                              out_dir=out_dir, rules_dir=rules_dir, workers=workers,
@@ -42,10 +43,10 @@ def extract(corpus_dir: Path, input_path: Path | None, out_dir: Path, rules_dir:
     if not quiet:
         click.echo(summary.line())
         if summary.written:
-            click.echo(f"facts written to {out_dir / 'facts.csv'}, {out_dir / 'facts.parquet'}, "
-                       f"{out_dir / 'facts.jsonl'}")
+            out = OutDir(out_dir)
+            click.echo(f"facts written to {out.facts_csv}, {out.facts_parquet}, {out.facts_jsonl}")
             if executor == "dask":
-                click.echo(f"partitioned Parquet in {out_dir / 'facts.parquet.d'}")
+                click.echo(f"partitioned Parquet in {OutDir(out_dir).partitions}")
         else:
             click.echo(f"nothing written: no document could be read; {out_dir} left as it was")
     sys.exit(summary.exit_code)

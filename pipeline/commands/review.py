@@ -9,8 +9,16 @@ from pipeline.commands.timeline import CORPUS_OPTION, OUT_OPTION
 from pipeline.documents import read_documents
 from pipeline.errors import PipelineError
 from pipeline.factstore import read_facts
-from pipeline.review import (ALL_KINDS, REVIEW_KINDS, SHEET_NAME, import_sheet, load_decisions, parse_kinds,
-                             review_sheet, write_sheet)
+from pipeline.review import (
+    ALL_KINDS,
+    REVIEW_KINDS,
+    SHEET_NAME,
+    import_sheet,
+    load_decisions,
+    parse_kinds,
+    review_sheet,
+    write_sheet,
+)
 
 
 @click.group()

@@ -38,7 +38,7 @@ def run(config_file, corpus_dir, out_dir, sources_file, max_pages, workers, quie
     Exit status: 0 all good, 1 partial (pages failed or documents skipped), 2 failed (a stage
     could not run, or another run holds the lock).
     """
-    from pipeline.run import run_nightly
+    from pipeline.jobs.run import run_nightly
 
     settings = settings_from(config_file, corpus_dir=corpus_dir, out_dir=out_dir, sources_file=sources_file,
                              max_pages=max_pages, workers=workers, quiet=quiet)

@@ -23,9 +23,9 @@ from lxml import etree
 
 from pipeline.crawl.dates import parse_date
 from pipeline.crawl.dom import parse_html, select_one
-from pipeline.crawl.sources import Profile
 from pipeline.crawl.urls import clean_url
 from pipeline.errors import FetchError
+from pipeline.rules.sources import Profile
 
 MAX_XML_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 MAX_ENTRIES = 50_000              # ... and its limit of URLs per sitemap (we apply it to feeds too)

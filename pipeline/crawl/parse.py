@@ -22,10 +22,10 @@ import trafilatura
 
 from pipeline.crawl.dates import parse_date
 from pipeline.crawl.dom import drop, get_text, parse_html, select, select_one
-from pipeline.crawl.sources import Profile
 from pipeline.crawl.urls import clean_url, same_site
 from pipeline.errors import FetchError
 from pipeline.normalize import normalize_body, normalize_text
+from pipeline.rules.sources import Profile
 
 BLOCK_TAGS = frozenset({
     "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption",

@@ -8,8 +8,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.corpus import atomic_write_text
+from pipeline.atomic import atomic_write_text
 from pipeline.crawl.urls import path_and_query
+from pipeline.layout import CorpusDir
+from pipeline.stages import StageReport, status_of
 
 COUNT_KEYS = ("discovered", "fetched", "new", "updated", "unchanged", "known", "not_modified", "not_article",
               "skipped_robots", "skipped_since", "deferred", "over_cap", "failed")
@@ -48,6 +50,19 @@ class RunReport:
         failed = [f"failed {len(self.failures)} ({reasons})"] if self.failures else []  # non-zero counters only
         return "crawl: " + (", ".join(parts + failed) or "nothing to do")
 
+    def stage_report(self) -> StageReport:
+        """This crawl as a stage of the nightly run reports it."""
+        line = self.summary().removeprefix("crawl: ")
+        failures = dict(self.failed_by_reason())
+        report = StageReport("crawl", status_of(self.exit_code), counts=self.as_dict()["counts"], failures=failures,
+                             messages=[f"{f['url']}: {f['reason']}" + (f" ({f['detail']})" if f["detail"] else "")
+                                       for f in self.failures[:20]], line=line)
+        if self.exit_code == 2:
+            nothing_found = any(f["reason"] == NOTHING_FOUND for f in self.failures)
+            why = "no article found on the sources' pages" if nothing_found else "no page could be fetched"
+            report.error = f"{why}: {line}"
+        return report
+
     def as_dict(self) -> dict:
         return {
             "started": self.started, "finished": self.finished, "sources": self.sources,
@@ -61,7 +76,7 @@ class RunReport:
 def write_run_record(corpus_dir: Path, report: RunReport) -> Path:
     """corpora/runs/<UTC timestamp>.json, written atomically."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-    path = Path(corpus_dir) / "runs" / f"{stamp}.json"
+    path = CorpusDir(corpus_dir).runs / f"{stamp}.json"
     atomic_write_text(path, json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n")
     return path
 

@@ -25,15 +25,16 @@ from pathlib import Path
 
 from pipeline.corpus import safe_name
 from pipeline.crawl.discover import Discovery
-from pipeline.crawl.fetch import HOST_REASONS, Fetcher, FetchConfig
+from pipeline.crawl.fetch import HOST_REASONS, FetchConfig, Fetcher
 from pipeline.crawl.record import NOTHING_FOUND, RunReport, nothing_stored_advice, write_run_record  # noqa: F401
-from pipeline.crawl.sources import SEED_LISTING_PAGES, Source
 from pipeline.crawl.state import CrawlState, now_iso
 from pipeline.crawl.store import Storer
 from pipeline.crawl.urls import canonical_url, host_of, in_domains
 from pipeline.crawl.worker import Outcome, Task, is_article_for, work
 from pipeline.errors import CorpusError, FetchError
+from pipeline.layout import CorpusDir
 from pipeline.records import parse_published
+from pipeline.rules.sources import SEED_LISTING_PAGES, Source
 from pipeline.settings import CORPUS_DIR
 
 log = logging.getLogger(__name__)
@@ -328,7 +329,7 @@ class CrawlRun:
         self.corpus_dir.mkdir(parents=True, exist_ok=True)
         with _corpus_lock(self.corpus_dir):
             self._remove_stale_temp_files()
-            state = CrawlState(self.corpus_dir / "state.sqlite")
+            state = CrawlState(CorpusDir(self.corpus_dir).state)
             fetcher = Fetcher(self.options.fetch, {
                 host_of(u): s.delay for s in self.sources if s.delay is not None
                 for u in [i.url for i in s.listings] + list(s.feeds) + list(s.sitemaps) + list(s.seeds)})

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pipeline.crawl.discover import Discovery, looks_like_xml, parse_feed_or_sitemap, parse_listing
 from pipeline.crawl.fetch import ANY_TYPES, HTML_TYPES, XML_TYPES, Fetcher, Page
 from pipeline.crawl.parse import ParsedArticle, parse_article
-from pipeline.crawl.sources import Listing, Source
 from pipeline.crawl.store import Storer, StoreResult
 from pipeline.crawl.urls import canonical_url, in_domains, looks_like_page, path_and_query
 from pipeline.errors import FetchError
+from pipeline.rules.sources import Listing, Source
 
 log = logging.getLogger("pipeline.crawl.runner")
 HEAVY_PAGE = 2 * 1024 * 1024   # pages this large are parsed one at a time (their trees are big)

@@ -18,27 +18,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.corpus import atomic_write_text
+from pipeline.atomic import atomic_write_text
 from pipeline.documents import DOCUMENT_COLUMNS, url_host
 from pipeline.errors import PipelineError
-from pipeline.export.files import (Disk, datapackage, plain, resource, typed, typed_arrow, write_formats,
-                                   write_tool_csv)
-from pipeline.export.schema import (ARTICLES, CHANGES, FACTS, LATEST, OBSERVATION_FACTS, TABLES, TIMELINE, Field,
-                                    Table)
+from pipeline.export.files import datapackage, resource, typed, typed_arrow
+from pipeline.export.schema import ARTICLES, CHANGES, FACTS, LATEST, OBSERVATION_FACTS, TABLES, TIMELINE, Field, Table
 from pipeline.export.sdmx import SDMX, sdmx_frame, sdmx_table
 from pipeline.export.sqlite import datasette_metadata, write_sqlite
 from pipeline.factstore import read_facts
+from pipeline.layout import DATAPACKAGE, EXPORT_DIR, SQLITE, OutDir
+from pipeline.tables.files import Disk, plain, write_formats, write_tool_csv
 from pipeline.timeline import Timeline
 
 log = logging.getLogger(__name__)
-EXPORT_DIR = "export"
-SQLITE_NAME = "chitieu.sqlite"
+SQLITE_NAME = SQLITE
 __all__ = ["EXPORT_DIR", "SQLITE_NAME", "TABLES", "Field", "Table", "export_all", "facts_table", "typed"]
 
 
 def facts_table(out_dir: Path) -> pa.Table:
     """Every column of the facts as an Arrow table (Parquet read as is, JSON Lines as a fallback)."""
-    path = Path(out_dir) / "facts.parquet"
+    path = OutDir(out_dir).facts_parquet
     if path.exists():  # text as dictionaries: each distinct value made (and later written) once
         text = [f.name for f in pq.read_schema(path) if pa.types.is_string(f.type) and f.name != "fact_id"]
         return pq.read_table(path, read_dictionary=text)
@@ -95,8 +94,10 @@ def with_series_id(latest: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_all(dest: Path, facts: pa.Table | pd.DataFrame, timeline: Timeline, decisions: Mapping[str, object],
-               documents: pd.DataFrame | None = None, sqlite: bool = False) -> dict[str, int]:
-    """Write every table in every format into `dest`; returns rows written per table.
+               documents: pd.DataFrame | None = None, sqlite: bool = False,
+               run: Mapping[str, object] | None = None) -> dict[str, int]:
+    """Write every table in every format into `dest`; returns rows written per table. `run` (the
+    nightly run's id and start) is recorded in datapackage.json as x-chitieu-run.
 
     Each table is typed and written (the files go to disk on a thread of their own while the next
     one is encoded), then let go unless SQLite needs them all."""
@@ -130,7 +131,9 @@ def export_all(dest: Path, facts: pa.Table | pd.DataFrame, timeline: Timeline, d
         package = datapackage(resources)
         if sqlite:
             package["x-sqlite"] = SQLITE_NAME
-        atomic_write_text(dest / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=2) + "\n")
+        if run is not None:
+            package["x-chitieu-run"] = dict(run)
+        atomic_write_text(dest / DATAPACKAGE, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
     except pa.ArrowInvalid as exc:
         raise PipelineError(f"{dest}: cannot convert a table for export: {exc}") from None
     return counts

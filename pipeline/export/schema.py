@@ -5,12 +5,12 @@ from these declarations.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pyarrow as pa
 
 from pipeline.documents import DOCUMENT_COLUMNS
-from pipeline.records import FACT_COLUMNS
+from pipeline.records import FACT_COLUMNS, Decision, Document, Fact, Observation
 from pipeline.timeline import CHANGE_COLUMNS, TIMELINE_COLUMNS
 
 ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(),
@@ -109,13 +109,12 @@ DESCRIPTIONS = {
     "source": "site host", "home_area": "home area of the site (rules/sources.toml at extraction time)",
     "title": "headline", "content_hash": "hash of the article's title, text, date and URL",
 }
-TYPES = {
-    **dict.fromkeys(["start", "end", "n_sources", "n_facts", "actual_n_sources", "target_n_sources"], "integer"),
-    **dict.fromkeys(["value", "value_max", "numerator", "denominator", "corrected_value", "actual_value",
-                     "target_value", "progress", "gap"], "number"),
-    **dict.fromkeys(["published", "as_of_start", "as_of_end", "time_start", "time_end", "first_seen",
-                     "last_seen", "actual_time_end", "target_time_end"], "date"),
-    **dict.fromkeys(["conflict", "reviewed", "actual_conflict", "target_conflict"], "boolean"),
+TYPES = {  # the records' declared types (pipeline/records.py), and those of the derived columns of latest
+    **{f.name: f.metadata["type"] for record in (Fact, Document, Observation, Decision) for f in fields(record)},
+    **dict.fromkeys(["actual_n_sources", "target_n_sources"], "integer"),
+    **dict.fromkeys(["actual_value", "target_value", "progress", "gap"], "number"),
+    **dict.fromkeys(["actual_time_end", "target_time_end"], "date"),
+    **dict.fromkeys(["actual_conflict", "target_conflict"], "boolean"),
 }
 UNITS = {"numerator": "count", "denominator": "count", "n_sources": "articles", "n_facts": "facts",
          "actual_n_sources": "articles", "target_n_sources": "articles", "progress": "ratio"}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.export.files import atomic_path
+from pipeline.atomic import atomic_path
 from pipeline.export.schema import SQL_TYPES, Table
 
 TOKENIZE = "unicode61 remove_diacritics 2"

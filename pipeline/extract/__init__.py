@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import urlsplit
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
+import pipeline.extract.context as ctx
+import pipeline.extract.meaning as meaning
+import pipeline.extract.places as places
 from pipeline import nlp
-from pipeline.extract import context as ctx
-from pipeline.extract import meaning, places
-from pipeline.extract.rulebook import Rule, RuleBook, derived, load_rulebook
 from pipeline.extract.values import PARSERS, ParseContext
+from pipeline.kinds import EXCLUDE, FIGURE_KINDS
 from pipeline.normalize import normalize_text
 from pipeline.records import Article, Fact, fact_id, published_span
-
+from pipeline.rules.book import Rule, RuleBook, derived, load_rulebook
 
 __all__ = ["extract_facts", "load_rulebook", "RuleBook"]
 
-FIGURE_KINDS = ("fraction", "percent")
 MAX_SENTENCE_CHARS = 5000  # longer "sentences" are split into windows: no quadratic regex work
 
 
@@ -66,7 +66,7 @@ def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseCont
                     start, has_cue = found.start(), True
                 elif rule.prefix_required:
                     continue
-            if rule.kind == "exclude":
+            if rule.kind == EXCLUDE:
                 hits.append(Hit(rule, start, m.end(), {}))
                 continue
             if rule.context == "slash":
@@ -103,7 +103,7 @@ def _resolve(hits: list[Hit], book: RuleBook) -> list[Hit]:
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), order[h.rule.id], h.start)):
         if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
             chosen.append(hit)
-    return sorted((h for h in chosen if h.rule.kind != "exclude"), key=lambda h: h.start)
+    return sorted((h for h in chosen if h.rule.kind != EXCLUDE), key=lambda h: h.start)
 
 
 def _pieces(text: str, start: int, end: int):

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from pipeline.extract import extract_facts
-from pipeline.extract.rulebook import RuleBook
 from pipeline.records import Article
+from pipeline.rules.book import RuleBook
 
 
 def extract_fn(book: RuleBook):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.rulebook import RuleBook, derived
+from pipeline.rules.book import RuleBook, derived
 
 # segment boundaries: punctuation, "/" between two figures ("79,3%/ chỉ tiêu 80%"); not a spaced dash,
 # which joins names ("Sở Lao động - Thương binh và Xã hội", "Bà Rịa - Vũng Tàu")

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.rulebook import RuleBook, derived
-
+from pipeline.rules.book import RuleBook, derived
 
 
 def _alternation(phrases) -> str:

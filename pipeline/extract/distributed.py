@@ -29,12 +29,13 @@ from pipeline.atomic import replace_directory
 from pipeline.corpus import corpus_documents, iter_corpus_files, jsonl_documents, line_spans
 from pipeline.documents import document_of
 from pipeline.errors import PipelineError
-from pipeline.extract.rulebook import RuleBook, load_rulebook
-from pipeline.extract.runner import PARTITIONS_DIR, Ledger, Skip, content_hash, fact_order
+from pipeline.extract.runner import PARTITIONS_DIR, Ledger, fact_order
 from pipeline.extract.workers import Extracted, extract_one, use_rulebook
-from pipeline.factstore import FACT_SCHEMA, facts_frame, write_parquet
-from pipeline.records import Article, Fact
+from pipeline.factstore import FACT_SCHEMA, facts_frame
+from pipeline.records import Article, Fact, Skip, content_hash
+from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.settings import RULES_DIR
+from pipeline.tables.files import write_parquet
 
 log = logging.getLogger(__name__)
 DOCS_PER_PARTITION = 250  # default partition size: small enough to balance, large enough to amortise a task
@@ -199,7 +200,7 @@ def run_dask_extraction(*, corpus_dir: Path | None = None, input_path: Path | No
                         out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
                         incremental: bool = True, progress: bool | None = None, scheduler: str | None = None,
                         partitions: int | None = None, sources_file: Path | None = None):
-    """Like runner.run_extraction, on Dask; also writes facts.parquet.d/part-NNNNN.parquet."""
+    """Like runner.run_local_extraction, on Dask; also writes facts.parquet.d/part-NNNNN.parquet."""
     started = time.perf_counter()
     require_dask()
     book = load_rulebook(rules_dir)  # fail on a broken rule file before any work is sent out
@@ -214,9 +215,7 @@ def run_dask_extraction(*, corpus_dir: Path | None = None, input_path: Path | No
 
 def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partitions, known, progress) -> list[list[Fact]]:
     """Send the partitions out (a bounded window ahead), feed the results to the ledger in order."""
-    from tqdm import tqdm
-
-    from pipeline.progress import bar_logging
+    from pipeline.progress import bar_logging, progress_bar
 
     parallelism = max(1, sum(client.nthreads().values()))
     plan = plan_partitions(corpus_dir=corpus_dir, input_path=input_path, partitions=partitions,
@@ -227,7 +226,7 @@ def _run(client, ledger: Ledger, book: RuleBook, corpus_dir, input_path, partiti
     window = deque()
     todo = iter(plan)
     by_part: list[list[Fact]] = []
-    with tqdm(desc="extract", unit="doc", disable=True if progress is False else None) as bar, \
+    with progress_bar("extract", "doc", progress) as bar, \
             bar_logging(not bar.disable):
         while True:
             while len(window) < 3 * parallelism and (part := next(todo, None)) is not None:

@@ -7,13 +7,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract import clauses, places, times
-from pipeline.extract.meaning_rules import Situation, decide
-from pipeline.extract.rulebook import RuleBook, derived
+import pipeline.extract.clauses as clauses
+import pipeline.extract.places as places
+import pipeline.extract.times as times
+from pipeline.extract.decide import Situation, decide
 from pipeline.extract.subjects import subject_finder
 from pipeline.extract.vocabulary import indicator_for, vocabulary
+from pipeline.kinds import FIGURE_KINDS
+from pipeline.rules.book import RuleBook, derived
 
-FIGURE_KINDS = ("fraction", "percent")
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows

@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.extract.areas import NATIONAL, Gazetteer, build_gazetteer
 from pipeline.extract.phrases import PhraseIndex
-from pipeline.extract.rulebook import RuleBook, derived
+from pipeline.rules.areas import NATIONAL, Gazetteer
+from pipeline.rules.book import RuleBook, derived
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 NAME = rf"[{UPPER}][^\W\d_]*(?:\s[{UPPER}][^\W\d_]*){{0,3}}"
@@ -190,7 +190,3 @@ def _part_patterns(book: RuleBook) -> _Parts:
         canonical=canonical,
         unless=re.compile(rf"(?:{_alternation(p.lower() for p in gaz.parts_unless) or '(?!)'})"),
     )
-
-
-def load_gazetteer(areas: dict, path: str) -> Gazetteer:
-    return build_gazetteer(areas, path)

@@ -16,7 +16,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import time
 from collections import Counter
@@ -28,38 +27,15 @@ from pipeline.atomic import atomic_write_json
 from pipeline.corpus import corpus_documents, iter_corpus_files, jsonl_documents
 from pipeline.documents import document_of, load_home_areas, write_documents
 from pipeline.errors import InputError, PipelineError
-from pipeline.extract.rulebook import RuleBook, load_rulebook
 from pipeline.extract.workers import Extracted, extract_all
 from pipeline.factstore import facts_generation, read_facts, write_facts
-from pipeline.records import Article, Fact
+from pipeline.layout import MANIFEST, PARTITIONS_DIR  # facts.parquet.d/: written by the Dask executor only
+from pipeline.records import Article, Fact, Skip, content_hash
+from pipeline.rules.book import RuleBook, load_rulebook
 from pipeline.settings import RULES_DIR
+from pipeline.stages import StageReport, status_of
 
 log = logging.getLogger(__name__)
-MANIFEST = "manifest.json"
-PARTITIONS_DIR = "facts.parquet.d"  # written by the Dask executor only
-
-
-def short_reason(reason: str) -> str:
-    """'invalid JSON: Expecting value (column 2)' → 'invalid JSON': a stable key to count by."""
-    text = re.split(r"[:(]", reason, maxsplit=1)[0].strip()
-    return re.sub(r"\b[0-9a-f]{8,}\b|\d+", "N", text)[:60] or "error"
-
-
-@dataclass(frozen=True, slots=True)
-class Skip:
-    """A document left out, as a record: where it is, why, and whether it could be read at all
-    (an unreadable file is quarantined and fetched again; a readable one is not damaged)."""
-
-    message: str           # "corpora/a/2024/x.json: invalid JSON: …", as printed
-    reason: str            # short key for counting ("invalid JSON", "extraction failed", …)
-    source: str | None = None
-    line: int | None = None
-    doc_id: str | None = None
-    readable: bool = False
-
-    @classmethod
-    def from_error(cls, exc: InputError) -> "Skip":
-        return cls(str(exc), short_reason(exc.reason), exc.source, exc.line)
 
 
 @dataclass
@@ -93,6 +69,20 @@ class ExtractSummary:
             return 2
         return 1 if self.skipped or self.dropped else 0
 
+    def stage_report(self, moved: list[tuple[Path, str]] = ()) -> StageReport:
+        """This extraction as a stage of the nightly run reports it; `moved`: the documents the run
+        quarantined after it (path, reason)."""
+        counts = {"documents": self.documents, "extracted": self.extracted, "unchanged": self.reused,
+                  "facts": self.facts, "new_facts": self.new_facts, "skipped": self.skipped, "failed": self.skipped,
+                  "quarantined": len(moved), "facts_left_out": dict(self.dropped), "rules_version": self.rules_version}
+        messages = self.errors[:20] + [f"quarantined: {path} ({reason})" for path, reason in moved]
+        if self.full_rerun:
+            messages.append(f"every document extracted again: {self.full_rerun}")
+        line = self.line().removeprefix("extract: ") + (f", {len(moved)} quarantined" if moved else "")
+        return StageReport("extract", status_of(self.exit_code), counts=counts, failures=dict(self.failed_by_reason),
+                           messages=messages, line=line,
+                           error=f"no document could be read: {line}" if self.exit_code == 2 else None)
+
     def line(self) -> str:
         """The one-line summary; counters that are zero are left out."""
         parts = [("extracted", self.extracted), ("unchanged", self.reused)]
@@ -106,11 +96,6 @@ class ExtractSummary:
             text += ", facts left out: " + ", ".join(f"{n} {why}" for why, n in sorted(self.dropped.items()))
         size = f"{self.bytes / 1024:.0f} KB" if self.bytes >= 1024 else f"{self.bytes} bytes"
         return text + (f", {size}" if self.bytes else "") + f" in {self.seconds:.1f} s"
-
-
-def content_hash(article: Article) -> str:
-    payload = json.dumps([article.title, article.text, article.published, article.url], ensure_ascii=False)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------- driver
@@ -259,26 +244,12 @@ def open_source(corpus_dir: Path | None, input_path: Path | None,
     raise PipelineError("give a corpus directory or an --input JSON Lines file")
 
 
-def run_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = None,
-                   out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
-                   incremental: bool = True, progress: bool | None = None, executor: str = "local",
-                   scheduler: str | None = None, partitions: int | None = None,
-                   sources_file: Path | None = None) -> ExtractSummary:
-    """Extract facts from every document and write facts.csv / .parquet / .jsonl + manifest.
-
-    `executor="local"` uses worker processes on this machine; `"dask"` runs on a Dask cluster
-    (`scheduler` address, or a LocalCluster of `workers` processes) and also writes
-    facts.parquet.d/ partitions, see pipeline.extract.distributed.
-    """
-    if executor == "dask":
-        from pipeline.extract.distributed import run_dask_extraction
-
-        return run_dask_extraction(corpus_dir=corpus_dir, input_path=input_path, out_dir=out_dir,
-                                   rules_dir=rules_dir, workers=workers, incremental=incremental,
-                                   progress=progress, scheduler=scheduler, partitions=partitions,
-                                   sources_file=sources_file)
-    if executor != "local":
-        raise PipelineError(f"unknown executor {executor!r}; use 'local' or 'dask'")
+def run_local_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = None,
+                         out_dir: Path = Path("extracted"), rules_dir: Path = RULES_DIR, workers: int | None = None,
+                         incremental: bool = True, progress: bool | None = None,
+                         sources_file: Path | None = None) -> ExtractSummary:
+    """Extract facts from every document with worker processes on this machine and write
+    facts.csv / .parquet / .jsonl + manifest (pipeline.extract.executors chooses this or Dask)."""
     started = time.perf_counter()
     book = load_rulebook(rules_dir)  # fail on a broken rule file before reading any document
     ledger = Ledger(out_dir, book, incremental, sources_file)
@@ -296,15 +267,13 @@ def run_extraction(*, corpus_dir: Path | None = None, input_path: Path | None = 
             if status == "new":
                 yield article
 
-    from tqdm import tqdm
-
-    from pipeline.progress import bar_logging
+    from pipeline.progress import bar_logging, progress_bar
 
     workers = workers or os.cpu_count() or 1
     log.info("extracting %s into %s with rules %s (version %s), %d worker process(es)%s",
              input_path or corpus_dir, out_dir, book.rules_dir, book.version, workers,
              "" if incremental else ", every document again")
-    with tqdm(desc="extract", unit="doc", disable=True if progress is False else None) as bar, \
+    with progress_bar("extract", "doc", progress) as bar, \
             bar_logging(not bar.disable):
         for result in extract_all(todo(), book.rules_dir, workers, book):
             bar.update(1)

@@ -1,32 +1,15 @@
 """What a figure counts or measures, found with spaCy Matcher patterns from rules/subjects.jsonl
-over a Doc of the words around the figure (words from underthesea's segmenter)."""
+over a Doc of the words around the figure (words from underthesea's segmenter); the patterns are
+loaded and checked by pipeline/rules/subjects.py."""
 from __future__ import annotations
 
 import re
 
 from pipeline import nlp
-from pipeline.errors import RuleError
-from pipeline.extract.rulebook import RuleBook, derived
+from pipeline.rules.book import RuleBook, derived
 
 LEFT_CHARS, SHORT_LEFT_CHARS, RIGHT_CHARS = 110, 70, 45
 FIRST_SYLLABLE = re.compile(r" ([^\W\d_]+)")
-
-
-def _resolve(value, book: RuleBook, path: str, line: int):
-    """Replace "$section.name" placeholders (or "$a+b", two lists together) with cue lists,
-    lower-cased as LOWER compares."""
-    if isinstance(value, str) and value.startswith("$"):
-        words = []
-        for name in value[1:].split("+"):
-            if not book.cues.words(name):
-                raise RuleError(f"unknown cue list {name!r} in {value!r}", path=path, line=line)
-            words += [w.lower() for w in book.cues.words(name)]
-        return words
-    if isinstance(value, dict):
-        return {k: _resolve(v, book, path, line) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_resolve(v, book, path, line) for v in value]
-    return value
 
 
 class SubjectFinder:
@@ -35,7 +18,7 @@ class SubjectFinder:
     def __init__(self, book: RuleBook):
         from spacy.matcher import Matcher
 
-        self.matcher = Matcher(nlp.vocab(), validate=True)
+        self.matcher = Matcher(nlp.vocab())  # patterns validated when the rules were loaded
         self.groups: dict[str, tuple[str, frozenset[int]]] = {}
         self.drops: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self.drop_first = {w.lower() for w in book.cues.words("subject.drop_first")}
@@ -43,20 +26,10 @@ class SubjectFinder:
         self.stop_syllables = {w.lower() for w in book.cues.words("subject.stop") if " " not in w}
         heads = "|".join(re.escape(w) for w in book.cues.words("subject.rate_heads"))
         self.rate_head = re.compile(rf"(?<![^\W\d_])(?:{heads})(?![^\W\d_])", re.IGNORECASE)
-        path = str(book.rules_dir / "subjects.jsonl")
         for entry in book.subject_patterns:
-            pattern = _resolve(entry["pattern"], book, path, entry["line"])
-            try:
-                self.matcher.add(entry["id"], [pattern], greedy="LONGEST")
-            except Exception as exc:  # spaCy's pattern validation errors have many types
-                raise RuleError(f"bad Matcher pattern {entry['id']}: {exc}", path=path, line=entry["line"]) from None
-            group = entry.get("group")
-            if not (isinstance(group, list) and group and all(isinstance(i, int) and 0 <= i < len(pattern) for i in group)):
-                raise RuleError(f"{entry['id']}: 'group' must list indexes of its pattern's tokens",
-                                path=path, line=entry["line"])
-            self.groups[entry["id"]] = (entry["side"], frozenset(group))
-            self.drops[entry["id"]] = tuple(frozenset(_resolve(entry[key], book, path, entry["line"]) if key in entry else ())
-                                            for key in ("drop", "drop_leading"))
+            self.matcher.add(entry.id, [entry.pattern], greedy="LONGEST")
+            self.groups[entry.id] = (entry.side, frozenset(entry.group))
+            self.drops[entry.id] = (entry.drop, entry.drop_leading)
 
     def find(self, sentence: str, fig_start: int, fig_end: int) -> tuple[str, str]:
         """(subject, pattern id) for the figure at [fig_start, fig_end) of `sentence`: the noun
@@ -120,31 +93,6 @@ class SubjectFinder:
             words = words[1:]
         text = " ".join(t.text for t in words).strip()
         return (text, name) if text else None
-
-
-def check_patterns(book: RuleBook) -> None:
-    """Build the Matcher from rules/subjects.jsonl and run each pattern once over a small Doc, so
-    that a malformed pattern fails when the rules are loaded (and in `config check`), naming its
-    line, instead of failing on every document later."""
-    from spacy.matcher import Matcher
-    from spacy.tokens import Doc
-
-    path = str(book.rules_dir / "subjects.jsonl")
-    try:
-        subject_finder(book)
-    except RuleError as exc:  # spaCy's validation messages run over several lines
-        raise RuleError(" ".join(str(exc).removeprefix(f"{path}:{exc.line}: ").split()), path=path,
-                        line=exc.line) from None
-    doc = Doc(nlp.vocab(), words=["có", "20/27", "chỉ", "tiêu"], spaces=[True, True, True, False],
-              tags=["W", "FIG", "W", "W"])
-    for entry in book.subject_patterns:
-        matcher = Matcher(nlp.vocab(), validate=True)
-        matcher.add(entry["id"], [_resolve(entry["pattern"], book, path, entry["line"])])
-        try:
-            matcher(doc, with_alignments=True)
-        except Exception as exc:  # e.g. an unregistered extension attribute ("_": {...})
-            raise RuleError(f"Matcher pattern {entry['id']} fails when run: {' '.join(str(exc).split())}",
-                            path=path, line=entry["line"]) from None
 
 
 def subject_finder(book: RuleBook) -> SubjectFinder:

@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.rulebook import RuleBook, derived
+from pipeline.kinds import TIME_KINDS
+from pipeline.rules.book import RuleBook, derived
 
 DOC_NUMBER = re.compile(r"\d+[/-]\w")
 NUMBERED_DOCUMENT = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w-]*(?:/[\w-]+)*,?\s+(?:ban hành\s+|ký\s+)?(?:ngày\s+)?$")
@@ -83,7 +84,7 @@ def moments(sentence: str, hits, book: RuleBook) -> list[Moment]:
     cues = time_cues(book)
     out = []
     for hit in hits:
-        if hit.rule.kind not in ("date", "period"):
+        if hit.rule.kind not in TIME_KINDS:
             continue
         start, end = hit.start, hit.end
         values = hit.values

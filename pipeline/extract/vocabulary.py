@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.phrases import PhraseIndex
-from pipeline.extract.rulebook import RuleBook, derived
+from pipeline.rules.book import RuleBook, derived
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 from pipeline.extract import extract_facts
-from pipeline.extract.rulebook import RuleBook, load_rulebook
 from pipeline.normalize import normalize_text
 from pipeline.records import Article, Fact
+from pipeline.rules.book import RuleBook, load_rulebook
 
 log = logging.getLogger(__name__)
 MAX_FACTS_PER_DOCUMENT = 2000  # a real article has at most a few hundred; a hostile page has 40,000

@@ -21,19 +21,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.corpus import atomic_write_bytes, atomic_write_text, safe_name
+from pipeline.atomic import atomic_write_bytes, atomic_write_text
+from pipeline.corpus import safe_name
+from pipeline.layout import CHART_INDEX, CHARTS_DIR, REPORT, OutDir
 from pipeline.report.charts import chart_rows, csv_data_uri, rows_csv, spec_json, vega_spec
 from pipeline.report.fmt import UNIT_VI, fmt_number, fmt_value
 from pipeline.report.page import page
 from pipeline.report.png import chart_png
 from pipeline.report.select import MAX_AREAS, Group, Selection
-from pipeline.report.tables import MAX_QUOTES, link, latest_table, observation_table, review_section
+from pipeline.report.tables import MAX_QUOTES, latest_table, link, observation_table, review_section
 from pipeline.review import occurrences
 from pipeline.timeline import Timeline
 
-REPORT_NAME = "report.html"
-CHARTS_DIR = "charts"
-CACHE_NAME = "index.json"
+REPORT_NAME, CACHE_NAME = REPORT, CHART_INDEX
 PNG_VERSION = "2"  # bump when chart_png draws differently: every PNG is drawn again
 MAX_SUBJECT_GROUPS = 60
 MAX_SOURCES = 12
@@ -60,7 +60,7 @@ def _quoted_ids(tables: list[pd.DataFrame]) -> list[str]:
 def quote_facts(out_dir: Path, ids: list[str], facts: pd.DataFrame | None = None) -> dict[str, dict]:
     """The facts a page quotes, by id: from `facts` when given, else read from facts.parquet."""
     if facts is None:
-        path = Path(out_dir) / "facts.parquet"
+        path = OutDir(out_dir).facts_parquet
         if not path.exists() or not ids:
             return {}
         wanted = pa.array(ids, type=pa.string())

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -16,16 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ReviewError
-from pipeline.factstore import read_facts, unsafe_cell
-from pipeline.review.log import Decision, append_decisions
+from pipeline.factstore import read_facts
+from pipeline.kinds import kind_of
+from pipeline.records import Decision
+from pipeline.review.columns import FILLED
+from pipeline.review.log import append_decisions
+from pipeline.tables.spreadsheet import unsafe_cell
 
 VERDICTS = {"ok": "ok", "đúng": "ok", "dung": "ok", "wrong": "wrong", "sai": "wrong",
             "fix": "fix", "sửa": "fix", "sua": "fix"}
-KEPT = ("fact_id", "verdict", "corrected_value", "note")
 MAX_CELL = 1 << 20  # characters; the sheet chitieu writes has no cell near this
 MAX_REPORTED_PROBLEMS = 20
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_DATE_LIKE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,39 +37,10 @@ class ImportSummary:
         return sum(d.verdict == verdict for d in self.decisions)
 
 
-def parse_number(text: str) -> float:
-    """A number as people type it: "0,5", "0.5", "1.234,5", "1,234.5", "94%" (sign kept)."""
-    s = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
-    if "," in s and "." in s:
-        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
-    elif s.count(",") == 1:
-        s = s.replace(",", ".")
-    elif re.fullmatch(r"[+-]?\d{1,3}([,.]\d{3}){2,}", s):
-        s = re.sub(r"[,.]", "", s)
-    if not _PLAIN_NUMBER.fullmatch(s):
-        raise ValueError(f"not a number: {text!r}")
-    value = float(s)
-    if not math.isfinite(value):
-        raise ValueError(f"not a finite number: {text!r}")
-    return value
-
-
 def parse_corrected(text: str, kind: str) -> float:
-    """A corrected value in the fact's own units: percent facts 94 for 94%; fraction facts a
-    ratio ("0,74"), a fraction ("20/27", "11/12") or a percentage ("74%" → 0.74)."""
-    text = text.strip()
-    if _DATE_LIKE.fullmatch(text):
-        raise ValueError(f"{text!r} is a date: the spreadsheet turned the value into a date; type it as text "
-                         "(a leading apostrophe: '11/12) or use review.xlsx")
-    if "/" in text:
-        if kind != "fraction":
-            raise ValueError("a fraction like 20/27 is only valid for fraction facts")
-        numerator, denominator = (parse_number(p) for p in text.split("/", 1))
-        if denominator == 0:
-            raise ValueError("denominator is zero")
-        return numerator / denominator
-    value = parse_number(text)
-    return value / 100 if kind == "fraction" and text.endswith("%") else value
+    """A corrected value in the fact's own units, as its kind reads it (pipeline.kinds): percent facts
+    94 for 94%; fraction facts a ratio ("0,74"), a fraction ("20/27", "11/12") or a percentage ("74%")."""
+    return kind_of(kind).correct(text)
 
 
 def _header(cells: list[str]) -> list[str]:
@@ -82,7 +53,7 @@ def _rows(path: Path, cells: Iterator[list[str]]) -> Iterator[dict[str, str]]:
     missing = [c for c in ("fact_id", "verdict") if c not in header]
     if missing:
         raise ReviewError(f"{path}: row 1: missing column(s) {', '.join(missing)}; is this a review sheet?")
-    where = {name: header.index(name) for name in KEPT if name in header}
+    where = {name: header.index(name) for name in FILLED if name in header}
     for number, row in enumerate(cells, start=2):
         values = {name: str(unsafe_cell(row[i])).strip() if i < len(row) else "" for name, i in where.items()}
         if any(values.values()):

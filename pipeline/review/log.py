@@ -13,25 +13,15 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.errors import ReviewError
+from pipeline.layout import REVIEW_LOG
+from pipeline.records import Decision
 
 log = logging.getLogger(__name__)
-LOG_NAME = "review_log.jsonl"
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """One reviewer verdict on one fact, as stored in extracted/review_log.jsonl."""
-
-    fact_id: str
-    verdict: str  # ok | wrong | fix
-    corrected_value: float | None
-    note: str
-    who: str
-    when: str
+LOG_NAME = REVIEW_LOG
 
 
 def read_log(out_dir: Path) -> list[Decision]:

@@ -10,20 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.factstore import write_csv
+from pipeline.kinds import FACT_KINDS, FIGURE_KINDS
+from pipeline.layout import REVIEW_SHEET
+from pipeline.review.columns import FACT_CONTEXT, MARK_CLOSE, MARK_OPEN, SHEET_COLUMNS
+from pipeline.tables.spreadsheet import write_csv
 
-SHEET_NAME = "review.csv"
-REVIEW_KINDS = ("fraction", "percent")  # dates and periods only give time to figures: not reviewed by default
-ALL_KINDS = ("fraction", "percent", "date", "period")
-SHEET_COLUMNS = [
-    "fact_id", "verdict", "corrected_value", "note", "previous_verdict", "kind", "text", "value",
-    "unit", "qualifier", "subject", "indicator", "value_kind", "area", "area_part", "as_of", "time_basis",
-    "modality", "sentence", "title", "url", "published", "doc_id", "rule",
-]
-TEXT_COLUMNS = {"fact_id", "doc_id", "text", "indicator", "kind", "unit", "rule", "url", "published", "as_of",
-                "verdict", "previous_verdict", "corrected_value", "note"}
-NUMBER_COLUMNS = {"value"}
-MARK_OPEN, MARK_CLOSE = "«", "»"
+SHEET_NAME = REVIEW_SHEET
+REVIEW_KINDS = FIGURE_KINDS  # dates and periods only give time to figures: not reviewed by default
+ALL_KINDS = FACT_KINDS
 
 
 def parse_kinds(text: str | None) -> tuple[str, ...]:
@@ -91,9 +85,7 @@ def review_sheet(facts: pd.DataFrame, decisions: Mapping[str, object], documents
         rows.append({
             "fact_id": fact["fact_id"], "verdict": "", "corrected_value": "", "note": "",
             "previous_verdict": getattr(previous, "verdict", "") if previous else "",
-            **{k: _blank(fact.get(k)) for k in ("kind", "text", "value", "unit", "qualifier", "subject", "indicator",
-                                                "value_kind", "area", "area_part", "time_basis", "modality", "url",
-                                                "published", "doc_id", "rule")},
+            **{k: _blank(fact.get(k)) for k in FACT_CONTEXT},
             "as_of": as_of[0] if as_of[0] == as_of[1] else "..".join(as_of).strip("."),
             "sentence": marked(*figure_in_sentence(fact.get("sentence"), fact.get("text"), int(fact["_occurrence"]))),
             "title": titles.get(fact["doc_id"], ""),
@@ -108,7 +100,7 @@ def write_sheet(path: Path, sheet: pd.DataFrame) -> None:
     """The sheet as CSV (UTF-8 with BOM, formula-safe) or, for a .xlsx path, as an Excel workbook."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from pipeline.review.xlsx import write_xlsx
+        from pipeline.review.xlsx import write_xlsx  # openpyxl only when a workbook is asked for
 
         write_xlsx(path, sheet)
         return

@@ -16,9 +16,9 @@ from zipfile import BadZipFile
 
 import pandas as pd
 
-from pipeline.corpus import atomic_write_bytes
+from pipeline.atomic import atomic_write_bytes
 from pipeline.errors import ReviewError
-from pipeline.review.sheet import MARK_CLOSE, MARK_OPEN, NUMBER_COLUMNS, TEXT_COLUMNS
+from pipeline.review.columns import MARK_CLOSE, MARK_OPEN, NUMBER_COLUMNS, TEXT_COLUMNS
 
 VERDICT_CHOICES = "ok,wrong,fix,đúng,sai,sửa"
 NUMBER_FORMAT = "[$-42A]#,##0.######"  # Vietnamese: 1.234,5; LibreOffice and Excel (vi) show the comma

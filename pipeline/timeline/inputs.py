@@ -10,12 +10,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.documents import read_documents
-from pipeline.factstore import read_facts, write_csvs
+from pipeline.factstore import read_facts
+from pipeline.layout import TIMELINE_FILES, OutDir
 from pipeline.rules import indicator_labels
-from pipeline.timeline import Timeline, build_timeline
+from pipeline.tables.spreadsheet import write_csvs
+from pipeline.timeline.build import Timeline, build_timeline
 from pipeline.timeline.prepare import CHANGE_KINDS, CONTEXT, FACT_INPUT, FactColumns
 
-TIMELINE_FILES = ("timeline", "timeline_wide", "latest", "changes")
 BATCH_ROWS = 65_536  # facts.parquet is read in batches of this many rows where it holds long texts
 
 
@@ -43,7 +44,7 @@ def load_inputs(out_dir: Path, rules_dir: Path | None = None, *, columns: list[s
     from pipeline.review import load_decisions  # review needs nothing from here; avoid a cycle
 
     kwargs = {"rules_dir": rules_dir} if rules_dir is not None else {}
-    parquet = Path(out_dir) / "facts.parquet"
+    parquet = OutDir(out_dir).facts_parquet
     facts = FactColumns.read_parquet(parquet, columns) if parquet.exists() else read_facts(out_dir, columns)
     return Inputs(facts=facts, decisions=load_decisions(out_dir), documents=read_documents(out_dir),
                   labels=indicator_labels(**kwargs), context=_change_context(Path(out_dir), facts))
@@ -56,7 +57,7 @@ def _change_context(out_dir: Path, facts: FactColumns | pd.DataFrame) -> pd.Data
     present = list(facts.columns) if isinstance(facts, pd.DataFrame) else []
     if all(c in present for c in CONTEXT):
         return None  # already there
-    path = out_dir / "facts.parquet"
+    path = OutDir(out_dir).facts_parquet
     if not path.exists() or not isinstance(facts, FactColumns):
         return read_facts(out_dir, columns=["fact_id", *CONTEXT])
     kinds, units = facts.columns["value_kind"], facts.columns["unit"]
@@ -90,7 +91,7 @@ def _plain(column: pa.Array) -> pa.Array:
 def write_timeline(out_dir: Path, timeline: Timeline) -> dict[str, Path]:
     """timeline.csv, timeline_wide.csv, latest.csv and changes.csv in `out_dir`, written atomically."""
     out_dir = Path(out_dir)
-    paths = {name: out_dir / f"{name}.csv" for name in TIMELINE_FILES}
+    paths = {name: OutDir(out_dir).timeline_csv(name) for name in TIMELINE_FILES}
     write_csvs([(paths["timeline"], timeline.arrow("observations")),  # as built: no Python object per cell
                 (paths["timeline_wide"], timeline.wide), (paths["latest"], timeline.latest),
                 (paths["changes"], timeline.arrow("changes"))])

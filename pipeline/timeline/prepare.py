@@ -16,10 +16,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.kinds import FIGURE_KINDS
 from pipeline.timeline.columns import Text, arrow_text, combine, group, id_ranks, where
 from pipeline.timeline.periods import DATED_BASES, time_of
 
-FIGURE_KINDS = ("fraction", "percent")
 MODALITIES = ("actual", "target", "unknown")
 CHANGE_KINDS = ("change", "share_of_plan", "contribution")
 VALUE_KINDS = ("level",) + CHANGE_KINDS + ("other",)

@@ -20,10 +20,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pipeline.atomic import atomic_write_text
 from pipeline.config import Settings
-from pipeline.corpus import atomic_write_text
-from pipeline.run import run_nightly
-from pipeline.runsummary import RunSummary
+from pipeline.jobs.run import run_nightly
+from pipeline.jobs.summary import RunSummary
 from pipeline.settings import DEMO_SITE_DIR
 
 log = logging.getLogger(__name__)

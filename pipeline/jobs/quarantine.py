@@ -16,9 +16,9 @@ from pipeline.atomic import fsync_directory
 from pipeline.corpus import read_article
 from pipeline.crawl.state import CrawlState, verify_state
 from pipeline.errors import InputError
+from pipeline.layout import QUARANTINE, CorpusDir
 
 log = logging.getLogger(__name__)
-QUARANTINE = "quarantine"
 EXTRACTOR_FAILURES = ("extraction failed", "worker process died")  # Skip.reason of a readable document
 
 
@@ -98,7 +98,7 @@ def _inside(path: Path, directory: Path, excluded: str) -> bool:
 
 
 def _requeue(corpus_dir: Path, doc_id: str) -> None:
-    state_path = corpus_dir / "state.sqlite"
+    state_path = CorpusDir(corpus_dir).state
     if not state_path.exists():
         return
     state = CrawlState(state_path)
@@ -114,7 +114,7 @@ def quarantine_bad_state(corpus_dir: Path) -> tuple[Path, str] | None:
 
     Returns (where it went, what was wrong), or None when the state is sound or absent.
     """
-    path = Path(corpus_dir) / "state.sqlite"
+    path = CorpusDir(corpus_dir).state
     problem = verify_state(path)
     if problem is None:
         return None

@@ -1,5 +1,6 @@
-"""rules/meaning.toml: ordered rules for a figure's kind of value and its modality, each with an id
-(written into the fact's `why`) and worked examples; checked at load, errors name file and line."""
+"""rules/meaning.toml: the ordered rules for a figure's kind of value and its modality, each with an id
+(written into the fact's `why`), its conditions compiled to regexes, and worked examples; checked at
+load, errors name file and line."""
 from __future__ import annotations
 
 import re
@@ -7,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import RuleError
-from pipeline.rules import load_toml, table_lines
+from pipeline.kinds import FIGURE_KINDS
+from pipeline.records import MODALITIES, VALUE_KINDS
+from pipeline.rules.tomlfile import is_phrases, load_toml, table_lines
 
-VALUE_KINDS = ("level", "change", "share_of_plan", "contribution", "other")
-MODALITIES = ("target", "actual", "unknown")
 PHRASE_KEYS = ("before", "before_any", "not_before_any", "after", "not_after", "head", "head_start", "clause_any")
 RULE_KEYS = {"id", "kind", "set", "before_re", "unit", "figures", "paren", "future", "current", "chain", "examples", *PHRASE_KEYS}
 WB, WE = r"(?<![^\W\d_])", r"(?![^\W\d_])"
@@ -31,22 +32,6 @@ class MeaningRule:
     chain: str = ""
     examples: tuple = ()
     line: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Situation:
-    """What the rules look at for one figure (see pipeline/extract/clauses.py)."""
-
-    pre: str
-    trail: str
-    head: str
-    clause: str  # the clause before the figure's own segment (up to the last ";")
-    unit: str
-    in_paren: bool
-    kind: str = "percent"
-    future: bool = False
-    current: bool = False
-    chain: str = ""  # modality of the figure this one continues
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -93,7 +78,7 @@ def load_meaning(path: Path, between_words: tuple[str, ...]) -> tuple[tuple[Mean
             for key in PHRASE_KEYS:
                 if key in entry:
                     phrases = entry[key]
-                    if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+                    if not is_phrases(phrases, non_empty=True):
                         fail(f"{rid}: '{key}' must be a non-empty list of phrases")
                     patterns[key] = _compile(key, phrases, between)
             if "before_re" in entry:
@@ -109,7 +94,7 @@ def load_meaning(path: Path, between_words: tuple[str, ...]) -> tuple[tuple[Mean
                                                          for e in examples):
                 fail(f"{rid}: examples must be tables with text, figure and expect")
             figures = entry.get("figures", [])
-            if not isinstance(figures, list) or not set(figures) <= {"percent", "fraction"}:
+            if not isinstance(figures, list) or not set(figures) <= set(FIGURE_KINDS):
                 fail(f"{rid}: 'figures' must list percent and/or fraction")
             rules.append(MeaningRule(rid, entry[result_key], patterns, unit=str(entry.get("unit", "")), figures=tuple(figures),
                                      paren=entry.get("paren"), future=entry.get("future"), current=entry.get("current"),
@@ -118,35 +103,3 @@ def load_meaning(path: Path, between_words: tuple[str, ...]) -> tuple[tuple[Mean
             raise RuleError(f"[[{table}]] needs a last rule without conditions (the default)", path=str(path))
         out[table] = tuple(rules)
     return out["value_kind"], out["modality"]
-
-
-def holds(rule: MeaningRule, s: Situation) -> bool:
-    """Whether every condition of `rule` holds for the figure described by `s`."""
-    p = rule.patterns
-    if rule.unit and s.unit != rule.unit:
-        return False
-    if rule.figures and s.kind not in rule.figures:
-        return False
-    if rule.paren is not None and s.in_paren != rule.paren:
-        return False
-    if rule.future is not None and s.future != rule.future:
-        return False
-    if rule.current is not None and s.current != rule.current:
-        return False
-    if rule.chain and s.chain != rule.chain:
-        return False
-    checks = (("before", s.pre, True), ("before_re", s.clause + s.pre, True), ("before_any", s.pre, True),
-              ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
-              ("head", s.head, True), ("head_start", s.head, True), ("clause_any", s.clause + " " + s.pre, True))
-    for key, text, wanted in checks:
-        regex = p.get(key)
-        if regex is None:
-            continue
-        if (regex.search(text) is not None) != wanted:
-            return False
-    return True
-
-
-def decide(rules: tuple[MeaningRule, ...], s: Situation) -> MeaningRule:
-    """The first rule that holds (the last rule has no conditions, so one always does)."""
-    return next(rule for rule in rules if holds(rule, s))

@@ -1,4 +1,5 @@
-"""rules/sources.toml → Source records, validated before the crawl starts.
+"""rules/sources.toml: the crawler's sites as Source records (listings, feeds, sitemaps, article
+patterns, page profiles, home areas), validated before the crawl starts.
 
 Every problem raises RuleError naming the file and the line of the offending [[source]] table,
 so a typo in one regex or selector never surfaces halfway through a nightly run.
@@ -12,7 +13,7 @@ from pathlib import Path
 from pipeline.crawl.dom import BadSelector, check_selector
 from pipeline.crawl.urls import clean_url, host_of, registrable_domain
 from pipeline.errors import RuleError
-from pipeline.rules import line_of, load_toml
+from pipeline.rules.tomlfile import line_of, load_toml
 from pipeline.settings import RULES_DIR
 
 SOURCES_FILE = RULES_DIR / "sources.toml"

@@ -22,10 +22,12 @@ import pandas as pd
 
 from pipeline.atomic import os_error_text, remove_leftovers  # noqa: F401 (os_error_text: part of this API)
 from pipeline.config import Settings, check_settings
-from pipeline.crawl.record import NOTHING_FOUND
 from pipeline.errors import PipelineError
-from pipeline.lock import RunLock
-from pipeline.runsummary import RunSummary, StageResult, new_run_id, utc_now
+from pipeline.jobs.lock import RunLock
+from pipeline.jobs.summary import RunSummary, new_run_id, utc_now
+from pipeline.layout import DATAPACKAGE, OutDir
+from pipeline.stages import StageReport
+from pipeline.tables.spreadsheet import read_csv
 
 log = logging.getLogger(__name__)
 STAGES = ("check", "crawl", "extract", "timeline", "report", "export")
@@ -40,15 +42,15 @@ def conflict_keys(frame: pd.DataFrame) -> set[str]:
         return set()
     rows = frame[frame["conflict"].astype(str).str.lower().isin(["true", "1"])]
     keys = rows.reindex(columns=CONFLICT_KEY).fillna("").astype(str)
-    return {" | ".join(v.lstrip("'") for v in row) for row in keys.itertuples(index=False)}
+    return {" | ".join(row) for row in keys.itertuples(index=False)}
 
 
 def previous_conflicts(out_dir: Path) -> set[str]:
-    path = Path(out_dir) / "timeline.csv"
+    path = OutDir(out_dir).timeline_csv()
     if not path.exists():
         return set()
     try:
-        return conflict_keys(pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False))
+        return conflict_keys(read_csv(path))
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         log.warning("%s: previous timeline unreadable (%s); every conflict counts as new", path, exc)
         return set()
@@ -64,8 +66,8 @@ class _TestPause:
         self.after = int(n or 1)
         self.current = ""
         self.count = 0
+        self._replace = real = os.replace
         if self.stage:
-            real = os.replace
 
             def replace_then_pause(src, dst, *args, **kwargs):
                 real(src, dst, *args, **kwargs)
@@ -78,7 +80,9 @@ class _TestPause:
 
     def _pause(self, last: object) -> None:
         marker = Path(os.environ.get("CHITIEU_TEST_MARKER", ".chitieu-test-paused"))
-        marker.write_text(f"{self.stage} {os.getpid()} {last}\n", encoding="utf-8")
+        ready = marker.with_name(marker.name + ".writing")  # the test sees the marker whole or not at all
+        ready.write_text(f"{self.stage} {os.getpid()} {last}\n", encoding="utf-8")
+        self._replace(ready, marker)
         time.sleep(float(os.environ.get("CHITIEU_TEST_PAUSE_SECONDS", "120")))
 
 
@@ -141,8 +145,8 @@ class NightlyRun:
     def run_id(self) -> str:
         return self.summary.run_id
 
-    def stage(self, name: str, work: Callable[[StageResult], None]) -> StageResult:
-        result = StageResult(name)
+    def stage(self, name: str, work: Callable[[StageReport], None]) -> StageReport:
+        result = StageReport(name)
         self.summary.stages.append(result)
         blocked = [n for n in NEEDS.get(name, ()) if (s := self.summary.stage(n)) and s.status in ("failed", "skipped")]
         if blocked:
@@ -169,7 +173,7 @@ class NightlyRun:
         return result
 
     # -- stages ----------------------------------------------------------------------------
-    def check(self, result: StageResult) -> None:
+    def check(self, result: StageReport) -> None:
         problems, notes = check_settings(self.settings)
         result.messages = notes
         if problems:
@@ -177,14 +181,12 @@ class NightlyRun:
             raise PipelineError("; ".join(problems))
         result.line = f"config, rules and sources valid ({self.settings.origin})"
 
-    def crawl(self, result: StageResult) -> None:
-        from tqdm import tqdm
-
+    def crawl(self, result: StageReport) -> None:
         from pipeline.crawl.fetch import FetchConfig
         from pipeline.crawl.runner import CrawlOptions, crawl
-        from pipeline.crawl.sources import load_sources
-        from pipeline.progress import bar_logging
-        from pipeline.quarantine import quarantine_bad_state
+        from pipeline.jobs.quarantine import quarantine_bad_state
+        from pipeline.progress import bar_logging, progress_bar
+        from pipeline.rules.sources import load_sources
 
         s = self.settings
         damaged = quarantine_bad_state(s.corpus_dir)
@@ -197,7 +199,7 @@ class NightlyRun:
                                        read_timeout=s.timeout, retries=s.retries).items() if v is not None}
         options = CrawlOptions(corpus_dir=s.corpus_dir, since=s.since, max_pages=s.max_pages, refresh=s.refresh,
                                fetch=FetchConfig(**fetch))
-        bar = tqdm(disable=True if self.progress is False else None, unit="page", desc="crawl", file=sys.stderr)
+        bar = progress_bar("crawl", "page", self.progress)
 
         def progress(done: int, total: int) -> None:
             bar.total, bar.n = total, done
@@ -208,24 +210,15 @@ class NightlyRun:
                 report = crawl(self.sources, options, progress=progress)
         finally:
             bar.close()
-        result.counts = report.as_dict()["counts"]
-        for reason, n in report.failed_by_reason().items():
-            result.failures[reason] = result.failures.get(reason, 0) + n
+        result.absorb(report.stage_report())
         result.counts["failed"] = sum(result.failures.values())  # agrees with failures by reason
-        result.messages += [f"{f['url']}: {f['reason']}" + (f" ({f['detail']})" if f["detail"] else "")
-                            for f in report.failures[:20]]
-        result.line = report.summary().removeprefix("crawl: ")
         self.summary.new_articles = report.counts.get("new", 0)
-        if report.exit_code == 2:
-            nothing_found = any(f["reason"] == NOTHING_FOUND for f in report.failures)
-            why = "no article found on the sources' pages" if nothing_found else "no page could be fetched"
-            result.status, result.error = "failed", f"{why}: {result.line}"
-        elif report.exit_code == 1 or damaged:
+        if damaged and result.status == "ok":
             result.status = "partial"
 
-    def extract(self, result: StageResult) -> None:
-        from pipeline.extract.runner import run_extraction
-        from pipeline.quarantine import quarantine_documents
+    def extract(self, result: StageReport) -> None:
+        from pipeline.extract.executors import run_extraction
+        from pipeline.jobs.quarantine import quarantine_documents
 
         s = self.settings
         summary = run_extraction(corpus_dir=s.corpus_dir, out_dir=s.out_dir, rules_dir=s.rules_dir,
@@ -233,22 +226,10 @@ class NightlyRun:
                                  sources_file=s.sources_file)
         moved = quarantine_documents(s.corpus_dir, summary.skips, tried=summary.extracted + summary.skipped)
         self.summary.quarantined += [{"path": str(path), "reason": reason} for path, reason in moved]
-        result.failures = dict(summary.failed_by_reason)
-        result.messages = summary.errors[:20] + [f"quarantined: {path} ({reason})" for path, reason in moved]
-        result.counts = {"documents": summary.documents, "extracted": summary.extracted, "unchanged": summary.reused,
-                         "facts": summary.facts, "new_facts": summary.new_facts, "skipped": summary.skipped,
-                         "failed": summary.skipped, "quarantined": len(moved),
-                         "facts_left_out": dict(summary.dropped), "rules_version": summary.rules_version}
-        if summary.full_rerun:
-            result.messages.append(f"every document extracted again: {summary.full_rerun}")
-        result.line = summary.line().removeprefix("extract: ") + (f", {len(moved)} quarantined" if moved else "")
+        result.absorb(summary.stage_report(moved))
         self.summary.new_facts = summary.new_facts
-        if summary.exit_code == 2:
-            result.status, result.error = "failed", f"no document could be read: {result.line}"
-        elif summary.exit_code == 1:
-            result.status = "partial"
 
-    def build_timeline(self, result: StageResult) -> None:
+    def build_timeline(self, result: StageReport) -> None:
         from pipeline.timeline import load_inputs, write_timeline
 
         s = self.settings
@@ -268,9 +249,9 @@ class NightlyRun:
             parts.append(f"{len(now)} conflicts" + (f" ({len(now - before)} new)" if now - before else ""))
         if result.counts["reviewed"]:
             parts.append(f"{result.counts['reviewed']} reviewed")
-        result.line = ", ".join(parts) + f" → {s.out_dir / 'timeline.csv'}"
+        result.line = ", ".join(parts) + f" → {OutDir(s.out_dir).timeline_csv()}"
 
-    def report(self, result: StageResult) -> None:
+    def report(self, result: StageReport) -> None:
         from pipeline.report import write_report
 
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M") + f" (lần chạy {self.run_id})"
@@ -279,20 +260,16 @@ class NightlyRun:
         result.counts = {"charts": written.sections}
         result.line = f"{written.sections} charts → {written.path}"
 
-    def export(self, result: StageResult) -> None:
-        import json
+    def export(self, result: StageReport) -> None:
 
-        from pipeline.atomic import atomic_write_text, dumps_json, replace_directory
+        from pipeline.atomic import replace_directory
         from pipeline.export import EXPORT_DIR, export_all, facts_table
 
         dest = self.settings.out_dir / EXPORT_DIR
         with replace_directory(dest, replaceable=is_export_dir) as staging:  # export/ swapped in whole
             counts = export_all(staging, facts_table(self.settings.out_dir), self.timeline, self.inputs.decisions,
-                                self.inputs.documents, sqlite=self.settings.sqlite)
-            package_path = staging / "datapackage.json"
-            package = json.loads(package_path.read_text(encoding="utf-8"))
-            package["x-chitieu-run"] = {"run_id": self.run_id, "started": self.summary.started}
-            atomic_write_text(package_path, dumps_json(package, indent=2) + "\n")
+                                self.inputs.documents, sqlite=self.settings.sqlite,
+                                run={"run_id": self.run_id, "started": self.summary.started})
         result.counts = counts
         result.line = (f"{counts['facts']} facts, {counts['timeline']} observations, {counts['latest']} latest rows "
                        f"→ {dest}")
@@ -307,7 +284,7 @@ class NightlyRun:
                 lock = RunLock(s.out_dir, self.run_id, self.summary.started)
                 lock.__enter__()
             except PipelineError as exc:
-                self.summary.stages.append(StageResult("lock", "failed", error=str(exc)))
+                self.summary.stages.append(StageReport("lock", "failed", error=str(exc)))
                 log.error("%s", exc)
                 self.summary.finished = utc_now()
                 return self.summary
@@ -332,7 +309,7 @@ class NightlyRun:
 
 def is_export_dir(path: Path) -> bool:
     """An earlier `chitieu export` (it has a datapackage.json): safe to replace as a whole."""
-    return (Path(path) / "datapackage.json").is_file()
+    return (Path(path) / DATAPACKAGE).is_file()
 
 
 def _remove_temp_files(out_dir: Path) -> None:

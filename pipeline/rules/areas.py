@@ -1,4 +1,4 @@
-"""Where a figure applies: Vietnam's provinces and districts from the `vietnam-provinces` gazetteer
+"""rules/areas.toml and the gazetteer: Vietnam's provinces and districts from `vietnam-provinces`
 (the 63 provinces and centrally-run cities before the 2025 merger, whose names include the 34
 after it, with their districts), plus what rules/areas.toml adds (short forms, "cả nước", sub-area
 words, home areas of news sites). Pure lookups, built once per rule book."""

@@ -7,9 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.atomic import atomic_write_json
-
-RUNS_DIR = "runs"
-STATUS_EXIT = {"ok": 0, "partial": 1, "failed": 2}
+from pipeline.layout import RUNS_DIR, OutDir
+from pipeline.stages import STATUS_EXIT, StageReport
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -23,34 +22,11 @@ def utc_now() -> str:
 
 
 @dataclass
-class StageResult:
-    """One stage: ok, partial (it ran but reported failures), failed (it could not run) or
-    skipped (an earlier stage it needs failed)."""
-
-    name: str
-    status: str = "ok"
-    seconds: float = 0.0
-    counts: dict = field(default_factory=dict)
-    failures: dict[str, int] = field(default_factory=dict)  # reason → how many
-    messages: list[str] = field(default_factory=list)       # the first few failures, in words
-    error: str | None = None                                # why a failed stage could not run
-    line: str = ""                                          # the stage's own one-line summary
-
-    def describe(self) -> str:
-        text = self.error if self.status == "failed" else self.line
-        if self.status == "skipped":
-            text = text or "not run"
-        if self.failures and self.status != "failed":
-            text += " [" + ", ".join(f"{reason} {n}" for reason, n in sorted(self.failures.items())) + "]"
-        return f"{self.name:<9} {self.status:<8} {self.seconds:6.1f} s  {text}"
-
-
-@dataclass
 class RunSummary:
     run_id: str
     started: str
     settings: dict
-    stages: list[StageResult] = field(default_factory=list)
+    stages: list[StageReport] = field(default_factory=list)
     finished: str | None = None
     seconds: float = 0.0
     new_articles: int = 0
@@ -69,7 +45,7 @@ class RunSummary:
     def status(self) -> str:
         return {0: "ok", 1: "partial", 2: "failed"}[self.exit_code]
 
-    def stage(self, name: str) -> StageResult | None:
+    def stage(self, name: str) -> StageReport | None:
         return next((s for s in self.stages if s.name == name), None)
 
     def total_line(self) -> str:
@@ -101,5 +77,5 @@ class RunSummary:
         atomic_write_json(self.path, self.as_dict())
         latest = {"run_id": self.run_id, "finished": self.finished, "status": self.status,
                   "exit_code": self.exit_code, "summary": str(self.path)}
-        atomic_write_json(out_dir / "run.json", latest)
+        atomic_write_json(OutDir(out_dir).latest_run, latest)
         return self.path

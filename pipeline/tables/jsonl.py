@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.factstore import bytes_present
+from pipeline.tables.spreadsheet import bytes_present
 
 CHUNK_ROWS = 65_536
 PRECISION = 15  # double_precision

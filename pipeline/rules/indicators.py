@@ -1,22 +1,20 @@
-"""Load and validate the rule files in rules/ before any work starts.
-
-Every loader raises RuleError naming the file and line of the first problem.
-"""
+"""rules/indicators.toml: the indicator lexicon (ids, terms, requires/unless, kinds, units, worked
+examples), validated at load; errors name the file and the line of the indicator or key."""
 from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import RuleError
+from pipeline.kinds import FIGURE_KINDS
+from pipeline.records import VALUE_KINDS
+from pipeline.rules.tomlfile import is_phrases, key_line, load_toml, table_lines
 from pipeline.settings import RULES_DIR
 
 INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires", "unless", "value_kinds", "examples", "description",
                   "national", "subject_only"}
-FACT_KINDS = ("fraction", "percent")
-VALUE_KINDS = ("level", "change", "share_of_plan", "contribution", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,65 +31,6 @@ class Indicator:
     description: str = ""
     national: bool = False  # reported for the whole country unless a place is named
     subject_only: bool = False  # only a figure whose subject names it ("20/27 chỉ tiêu"), never its clause
-
-
-def line_of(text: str, needle: str, occurrence: int) -> int | None:
-    """1-based line of the n-th occurrence of `needle` in a rule file, for error messages."""
-    pos = -1
-    for _ in range(occurrence + 1):
-        pos = text.find(needle, pos + 1)
-        if pos < 0:
-            return None
-    return text.count("\n", 0, pos) + 1
-
-
-_HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*(?P<name>[A-Za-z0-9_.\-\" ]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$", re.M)
-
-
-def table_lines(text: str, name: str) -> list[int]:
-    """1-based lines of the `[[name]]` headers of a TOML file, in order: real headers only, not
-    the same words in a comment ("# Each [[rule]]: …")."""
-    return [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)
-            if m.group(0).strip().startswith("[[") and m.group("name") == name]
-
-
-def table_line(text: str, name: str) -> int | None:
-    """1-based line of the `[name]` table header, or None."""
-    return next((text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)
-                 if not m.group(0).strip().startswith("[[") and m.group("name") == name), None)
-
-
-def key_line(text: str, table: int | None, key: str) -> int | None:
-    """1-based line of `key = …` in the table whose header is on line `table` (the header's own
-    line when the key is not found before the next header): errors point at the value."""
-    if table is None:
-        return None
-    assignment = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=")
-    lines = text.splitlines()
-    for number in range(table, len(lines)):
-        if _HEADER.match(lines[number]):
-            break
-        if assignment.match(lines[number]):
-            return number + 1
-    return table
-
-
-def load_toml(path: Path) -> tuple[dict, str]:
-    """Parse a TOML rule file; RuleError carries the parser's line number."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"cannot read rule file: {exc}", path=str(path)) from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        if line is None:
-            import re
-            match = re.search(r"line (\d+)", str(exc))
-            line = int(match.group(1)) if match else None
-        raise RuleError(f"invalid TOML: {exc}", path=str(path), line=line) from None
 
 
 def _flag(entry: dict, key: str, fail) -> bool:
@@ -147,8 +86,7 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
 
         def phrases(key: str, required: bool = False, allowed: tuple[str, ...] = ()) -> tuple[str, ...]:
             value = entry.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value) \
-                    or (required and not value):
+            if not is_phrases(value, non_empty=required):
                 fail(f"'{key}' must be a {'non-empty ' if required else ''}list of strings, got {value!r}", key)
             if allowed and not set(value) <= set(allowed):
                 fail(f"'{key}' may only contain {list(allowed)}, got {value!r}", key)
@@ -162,7 +100,7 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
             fail("examples must be tables with text and figure (and expect, the id or \"\")")
         result.append(Indicator(
             id=ident, label=entry["label"], unit=str(entry.get("unit", "")), terms=terms,
-            kinds=phrases("kinds", allowed=FACT_KINDS), requires=phrases("requires"), unless=phrases("unless"),
+            kinds=phrases("kinds", allowed=FIGURE_KINDS), requires=phrases("requires"), unless=phrases("unless"),
             value_kinds=phrases("value_kinds", allowed=VALUE_KINDS), examples=tuple(examples),
             description=str(entry.get("description", "")), national=_flag(entry, "national", fail),
             subject_only=_flag(entry, "subject_only", fail),

@@ -22,9 +22,10 @@ import socket
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.layout import LOCK
 
 log = logging.getLogger(__name__)
-LOCK_NAME = ".chitieu-run.lock"
+LOCK_NAME = LOCK
 _HELD: set[int] = set()  # file descriptors of the locks this process holds
 
 
