@@ -11,9 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.export.schema import Table
-from pipeline.tables.files import (
-    FORMATS,
-)
+from pipeline.tables.files import FORMATS, TOOL_DIALECT
 
 
 def _strings(column: pd.Series) -> pa.Array:
@@ -86,7 +84,7 @@ def resource(table: Table, path: str | None = None, formats: tuple[str, ...] = F
     out = {
         "name": table.name, "title": table.title, "path": path or f"{table.name}.csv",
         "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "header": True, "lineTerminator": "\n"}, "schema": schema,
+        "dialect": dict(TOOL_DIALECT), "schema": schema,
         "alternates": {fmt: f"{table.name}.{fmt}" for fmt in formats if fmt != "csv"},
     }
     if table.description:

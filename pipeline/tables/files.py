@@ -19,6 +19,10 @@ import pyarrow.parquet as pq
 from pipeline.atomic import atomic_path, atomic_write_bytes, commit_temp, discard_temp, dumps_json, open_temp
 from pipeline.tables.jsonl import jsonl_chunks, supported
 
+# The tools' CSV: UTF-8 without BOM, comma, LF, quoted where needed, no formula escaping; the data
+# package declares it as every CSV resource's dialect.
+TOOL_DIALECT = {"delimiter": ",", "header": True, "lineTerminator": "\n"}
+
 
 def write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema | None = None,
                   metadata: dict[bytes, bytes] | None = None) -> None:
@@ -174,7 +178,8 @@ def _output(path: Path, disk: Disk | None) -> Iterator:
 def write_tool_csv(path: Path, table: pa.Table, disk: Disk | None = None) -> None:
     """UTF-8 CSV without BOM or formula escaping, for programs (see datapackage.json dialect)."""
     with _output(path, disk) as out:
-        pacsv.write_csv(table, out, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+        pacsv.write_csv(table, out, pacsv.WriteOptions(include_header=TOOL_DIALECT["header"], quoting_style="needed",
+                                                        delimiter=TOOL_DIALECT["delimiter"]))
 
 
 def write_table_parquet(path: Path, table: pa.Table, disk: Disk | None = None) -> None:
