@@ -3,8 +3,8 @@ values (dataclass field metadata): Article → Fact → Observation, Decision, S
 
 The field names of `Article` are the corpus document format and those of `Fact` the public columns
 of extracted/facts.*; both are documented in README.md (tests/test_schema.py compares the tables
-there with these declarations). Table schemas (Parquet, data package) derive from the metadata
-(pipeline/schema.py). Change the names only with care.
+there with these declarations). The facts' Parquet schema (factstore.FACT_SCHEMA) and the exported
+tables' types (export/schema.py) derive from the metadata. Change the names only with care.
 """
 from __future__ import annotations
 
