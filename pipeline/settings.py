@@ -28,7 +28,7 @@ SHARED_DIR = PROJECT_ROOT.parent / "shared"
 USER_AGENT = "chitieu/0.1 (+https://github.com/chitieu/chitieu; news indicators research crawler)"
 # what `chitieu --version` reports beside chitieu itself
 MAIN_LIBRARIES = ("underthesea", "spacy", "pandas", "pyarrow", "requests", "trafilatura", "lxml",
-                  "beautifulsoup4", "click", "tqdm", "matplotlib", "vietnam-provinces")
+                  "protego", "click", "tqdm", "matplotlib", "vietnam-provinces")
 
 
 @dataclass(frozen=True, slots=True)
