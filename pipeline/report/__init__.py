@@ -31,6 +31,7 @@ from pipeline.report.png import chart_png
 from pipeline.report.select import MAX_AREAS, Group, Selection
 from pipeline.report.tables import MAX_QUOTES, latest_table, link, observation_table, review_section
 from pipeline.review import occurrences
+from pipeline.tables.files import plain
 from pipeline.timeline import Timeline
 
 REPORT_NAME, CACHE_NAME = REPORT, CHART_INDEX
@@ -66,8 +67,12 @@ def quote_facts(out_dir: Path, ids: list[str], facts: pd.DataFrame | None = None
         wanted = pa.array(ids, type=pa.string())
         keys = pq.read_table(path, columns=["fact_id"]).column("fact_id")
         rows = pc.indices_nonzero(pc.is_in(keys, value_set=wanted))
-        present = [c for c in QUOTE_COLUMNS if c in pq.read_schema(path).names]
-        facts = pq.read_table(path, columns=present).take(rows).to_pandas()
+        schema = pq.read_schema(path)
+        present = [c for c in QUOTE_COLUMNS if c in schema.names]
+        text = [f.name for f in schema if f.name in present and f.name != "fact_id" and pa.types.is_string(f.type)]
+        # text read as dictionaries: a million sentences are not made into strings to keep a few hundred
+        quoted = pq.read_table(path, columns=present, read_dictionary=text).take(rows)
+        facts = plain(quoted).to_pandas()
     else:
         facts = facts[facts["fact_id"].isin(ids)]
     facts = facts.reindex(columns=QUOTE_COLUMNS).assign(_occurrence=lambda f: occurrences(f))
