@@ -54,22 +54,6 @@ def write_facts(out_dir: Path, facts: Iterable[Fact], generation: str | None = N
     return frame
 
 
-def read_fact_table(out_dir: Path, columns: list[str] | None = None) -> pa.Table | pd.DataFrame:
-    """The facts as an Arrow table read from facts.parquet: only `columns` when given (those the
-    file lacks as empty strings), no Python object per cell. Without a Parquet file, read_facts()."""
-    parquet = OutDir(out_dir).facts_parquet
-    if not parquet.exists():
-        return read_facts(out_dir, columns)
-    if columns is None:
-        return pq.read_table(parquet)
-    present = set(pq.read_schema(parquet).names)
-    table = pq.read_table(parquet, columns=[c for c in columns if c in present])
-    for name in columns:
-        if name not in present:
-            table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
-    return table.select(list(columns))
-
-
 def facts_generation(out_dir: Path) -> str | None:
     """The generation token stored in facts.parquet by write_facts, or None."""
     path = OutDir(out_dir).facts_parquet

@@ -86,18 +86,6 @@ class _Inflater(io.RawIOBase):
         return n
 
 
-def gunzip_capped(data: bytes, url: str, limit: int = MAX_XML_BYTES) -> bytes:
-    """Inflate gzip data, refusing to produce more than `limit` bytes (zip bombs)."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise FetchError(url, "bad_gzip", str(exc)) from None
-    if len(out) > limit or inflater.unconsumed_tail:
-        raise FetchError(url, "too_large", f"gzip inflates past {limit} bytes")
-    return out
-
-
 def looks_like_xml(body: bytes) -> bool:
     head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<urlset", b"<sitemapindex", b"<rdf"))

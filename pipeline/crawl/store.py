@@ -12,8 +12,6 @@ One lock per document id keeps two pages of the same article from being stored a
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,7 @@ from pipeline.corpus import article_path, read_article, safe_name, write_article
 from pipeline.crawl.state import now_iso
 from pipeline.crawl.urls import canonical_url, in_domains
 from pipeline.errors import InputError
-from pipeline.records import Article, article_id
+from pipeline.records import Article, article_id, revision_hash
 
 LOCK_STRIPES = 64
 
@@ -34,12 +32,6 @@ class StoreResult:
     content_hash: str
     doc_id: str
     path: Path
-
-
-def content_hash(article: Article) -> str:
-    """What counts as a change: title, date and text (not fetched_at)."""
-    basis = json.dumps([article.title, article.published, article.text], ensure_ascii=False)
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
 
 
 def _stored_path(corpus_dir: Path, article: Article) -> Path | None:
@@ -62,7 +54,7 @@ def _previous(corpus_dir: Path, article: Article) -> tuple[str | None, Path | No
     if path is None:
         return None, None
     try:
-        return content_hash(read_article(path)), path
+        return revision_hash(read_article(path)), path
     except InputError:  # damaged: rewritten
         return None, path
 
@@ -81,7 +73,7 @@ class Storer:
             canonical = task.key
         article = Article(id=article_id(canonical), url=canonical, title=parsed.title, published=parsed.published,
                           source=task.source.name, fetched_at=now_iso(), text=parsed.text)
-        digest = content_hash(article)
+        digest = revision_hash(article)
         with self._locks[hash(safe_name(article.id)) % LOCK_STRIPES]:
             old_hash, old_path = _previous(self.corpus_dir, article)
             if old_hash == digest and old_path is not None:

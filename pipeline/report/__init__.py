@@ -157,7 +157,7 @@ class Shown:
     subject_groups: int
     subject_rows: int
     review: tuple[pd.DataFrame, dict[str, int], int]
-    subject_quotes: list[pd.DataFrame]  # the newest rows of each subject group and unit
+    subject_quotes: pd.DataFrame  # the newest rows of each subject group and unit, in one frame
 
     @classmethod
     def pick(cls, timeline: Timeline) -> Shown:
@@ -170,11 +170,12 @@ class Shown:
         subjects = [sel.describe(*groups[k], chart=False) for k in biggest]
         # the facts quoted are those of the newest rows of every indicator and unit, subjects too: which of
         # several equal figures in one sentence a quote marks is counted among them (review.occurrences)
-        quoted = [sel.frame(sel.newest(rows)) for _, rows in sel.groups(["indicator", "unit"], subject)]
+        newest = [sel.newest(rows) for _, rows in sel.groups(["indicator", "unit"], subject)]
+        quoted = sel.frame(np.concatenate(newest) if newest else np.zeros(0, np.int64))  # one frame, not one a group
         return cls(sel, charts, subjects, len(groups), len(subject), sel.review(), quoted)
 
     def quoted(self) -> list[pd.DataFrame]:
-        return [g.top for g in self.charts] + self.subject_quotes + [self.review[0]]
+        return [g.top for g in self.charts] + [self.subject_quotes, self.review[0]]
 
 
 def _titles(documents: pd.DataFrame | None, shown: Shown, quoted: dict[str, dict]) -> dict[str, str]:

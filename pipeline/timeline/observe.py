@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.records import OBSERVATION_COLUMNS
 from pipeline.timeline.agreement import merge_agreeing
 from pipeline.timeline.columns import (
     Text,
@@ -40,14 +41,7 @@ from pipeline.timeline.prepare import NO_DAY, Figures
 SERIES_KEYS = ["indicator", "area", "area_part", "unit", "modality"]
 TIME_KEYS = ["time_start", "time_end"]
 CELL_KEYS = SERIES_KEYS + TIME_KEYS + ["dated"]
-TIMELINE_COLUMNS = [
-    "indicator", "indicator_label", "area", "time_period", "time_start", "time_end", "grain",
-    "time_basis", "value", "value_max", "unit", "qualifier", "numerator", "denominator", "modality",
-    "n_sources", "sources", "status", "conflict", "reviewed", "n_facts", "fact_ids", "doc_ids",
-    "first_seen", "last_seen", "observation_id",
-    # added with issue 10
-    "area_part", "area_basis", "period_label", "disagrees_with", "series_id",
-]
+TIMELINE_COLUMNS = list(OBSERVATION_COLUMNS)  # timeline.csv's columns, as records.Observation declares them
 CHANGE_COLUMNS = [
     "indicator", "indicator_label", "area", "area_part", "area_basis", "time_period", "period_label", "time_start",
     "time_end", "grain", "time_basis", "value", "value_max", "unit", "value_kind", "baseline", "qualifier",
