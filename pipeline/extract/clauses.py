@@ -138,23 +138,22 @@ def clean_phrase(text: str, lex: ClauseLexicon, cut_spans: list[tuple[int, int]]
 
 
 def strip_rate_head(phrase: str, lex: ClauseLexicon) -> str:
-    """'tỷ lệ độ bao phủ BHYT' → 'bao phủ BHYT'; a bare 'tỷ lệ' stays."""
+    """'tỷ lệ độ bao phủ BHYT' → 'bao phủ BHYT'; a bare 'tỷ lệ' stays. "số" stays: "số lần khám chữa
+    bệnh" is the count, "số hóa" a word."""
     out = phrase
     for _ in range(3):
         new = lex.rate_head.sub("", out)
         if new == out or not new.strip():
             break
         out = new
-    for prefix in ("tổng số ", "số "):
-        if out.lower().startswith(prefix) and len(out) > len(prefix) + 2:
-            out = out[len(prefix):]
     return out.strip()
 
 
 def _cue(pre: str, lex: ClauseLexicon):
     """The governing words ending `pre`, never starting inside a compound word ("chứng chỉ đạt")."""
     cue = lex.cue_at_end.search(pre)
-    while cue is not None and _splits_compound(pre, cue.start(), lex):
+    while cue is not None and (_splits_compound(pre, cue.start(), lex) or
+                               SPACE.sub(" ", cue.group(0).strip().lower()) in lex.compounds):
         nxt = re.search(r"\s+", pre[cue.start():])
         if nxt is None:
             return None
@@ -170,18 +169,30 @@ def _splits_compound(text: str, at: int, lex: ClauseLexicon) -> bool:
 
 def _glued_start(sentence: str, seg_start: int, np_end: int, floor: int, lex: ClauseLexicon,
                  cut_spans=()) -> int:
-    """Where a noun phrase that a comma cut in two begins: "ngành vận tải, kho bãi tăng 10,68%"."""
-    if seg_start <= floor or seg_start < 1 or sentence[seg_start - 1] != ",":
+    """Where a noun phrase that commas cut in pieces begins: "ngành vận tải, kho bãi tăng 10,68%",
+    "nông, lâm nghiệp, thủy sản tăng 1,82%" (each short piece before a comma is glued on)."""
+    start = seg_start
+    for _ in range(4):
+        glued = _glue_once(sentence, start, np_end, floor, lex, cut_spans)
+        if glued == start:
+            break
+        start = glued
+    return start
+
+
+def _glue_once(sentence: str, seg_start: int, np_end: int, floor: int, lex: ClauseLexicon, cut_spans) -> int:
+    comma = len(sentence[:seg_start].rstrip())
+    if comma <= floor or comma < 1 or sentence[comma - 1] != ",":
         return seg_start
     own = clean_phrase(sentence[seg_start:np_end], lex, cut_spans, seg_start).split()
     if not own or len(own) > 10:
         return seg_start
-    before = BOUNDARY_BEFORE.search(sentence, 0, seg_start - 1)
+    before = BOUNDARY_BEFORE.search(sentence, 0, comma - 1)
     start = max(floor, before.end() if before else 0)
-    fragment = sentence[start:seg_start - 1]
+    fragment = sentence[start:comma - 1]
     if not fragment.strip() or any(c.isdigit() for c in fragment):
         return seg_start
-    if lex.cue_at_end.search(fragment) or REPORTING.search(fragment):
+    if _cue(fragment, lex) or REPORTING.search(fragment):
         return seg_start
     cleaned = clean_phrase(fragment, lex)
     if not cleaned or len(cleaned.split()) > LIST_GLUE_MAX or len(cleaned.split()) + len(own) > 14:

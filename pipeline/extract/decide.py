@@ -40,7 +40,8 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
         return False
     checks = (("before", s.pre, True), ("before_re", s.clause + s.pre, True), ("before_any", s.pre, True),
               ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
-              ("head", s.head, True), ("head_start", s.head, True), ("clause_any", s.clause + " " + s.pre, True))
+              ("head", s.head, True), ("head_start", s.head, True),
+              ("not_head_start", s.head, False), ("clause_any", s.clause + " " + s.pre, True))
     for key, text, wanted in checks:
         regex = p.get(key)
         if regex is None:

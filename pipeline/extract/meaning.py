@@ -11,7 +11,7 @@ import pipeline.extract.clauses as clauses
 import pipeline.extract.places as places
 import pipeline.extract.times as times
 from pipeline.extract.decide import Situation, decide
-from pipeline.extract.subjects import subject_finder
+from pipeline.extract.subjects import junk_subject, subject_finder
 from pipeline.extract.vocabulary import indicator_for, vocabulary
 from pipeline.kinds import FIGURE_KINDS
 from pipeline.rules.book import RuleBook, derived
@@ -135,12 +135,14 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
 
 
 def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sentence: str, cut, hit, book) -> int | None:
-    """The measured thing: the figure's own noun phrase, the noun after it, or what it continues.
+    """The measured thing: the figure's own noun phrase, the noun after it, or what it continues,
+    the first of these that names something (not a plan word, a person, a place, "giá so sánh").
     Returns the index of the figure it continues, if any."""
     lex = clauses.lexicon(book)
+    junk = junk_subject(book)
     trail = frame.trail(sentence)
-    own = "" if places.is_part(frame.head, book) else frame.head
-    noun_after = _NounAfter(sentence, hit, book)
+    own = "" if places.is_part(frame.head, book) or junk(frame.head) else frame.head
+    noun_after = _NounAfter(sentence, hit, book, junk)
     # a fraction counts the noun after it ("20/27 chỉ tiêu") unless it is a rank ("xếp thứ 19/63");
     # a percentage with no governing word before it is "of" the noun after it ("nhập hơn 90% dầu")
     if hit.rule.kind == "fraction" and not RANK_BEFORE.search(sentence, max(0, hit.start - 25), hit.start):
@@ -155,29 +157,31 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
     if not lex.not_subject_at_start.match(trail) and noun_after.take(meaning, "noun_after"):
         return None
     parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
-    if parent is not None and parent < len(done):
+    if parent is not None and parent < len(done) and not junk(done[parent].subject):
         meaning.subject = done[parent].subject
         meaning.why["subject"] = f"continues:{sentence[frames[parent].start:frames[parent].end]}"
         return parent
-    if inherited:
+    if inherited and not junk(inherited):
         meaning.subject, meaning.why["subject"] = inherited, "earlier_segment"
-        return None
+        return parent
     before, _ = subject_finder(book).find(sentence, hit.start, hit.end)
+    if junk(before):
+        before = ""
     meaning.subject, meaning.why["subject"] = before, "matcher" if before else "none"
-    return None
+    return parent
 
 
 class _NounAfter:
     """The noun phrase after a figure (spaCy Matcher over segmented words), found at most once."""
 
-    def __init__(self, sentence: str, hit, book: RuleBook):
-        self.sentence, self.hit, self.book, self._noun = sentence, hit, book, None
+    def __init__(self, sentence: str, hit, book: RuleBook, junk):
+        self.sentence, self.hit, self.book, self.junk, self._noun = sentence, hit, book, junk, None
 
     def take(self, meaning: Meaning, why: str) -> bool:
         """Make it the figure's subject (with its predicate) when there is one."""
         if self._noun is None:
             self._noun = subject_finder(self.book).after(self.sentence, self.hit.start, self.hit.end)
-        if not self._noun:
+        if not self._noun or self.junk(self._noun):
             return False
         meaning.subject = _with_predicate(self._noun, self.sentence, self.hit.end, self.book)
         meaning.why["subject"], meaning.noun = why, self._noun

@@ -95,6 +95,42 @@ class SubjectFinder:
         return (text, name) if text else None
 
 
+class JunkSubjects:
+    """Phrases that name no measured thing (rules/cues.toml subject.junk, a person, a place alone):
+    a subject found that is one of them gives way to the next way of finding it."""
+
+    def __init__(self, book: RuleBook):
+        from pipeline.extract.places import place_finder
+
+        self.phrases = {w.lower() for w in book.cues.words("subject.junk")}
+        titles = "|".join(re.escape(t) for t in book.cues.words("subject.person_titles"))
+        self.person = re.compile(rf"(?:^|\s)(?:{titles})\s+[A-ZĐÀ-Ỹ]|^(?:{titles})\s*$", re.IGNORECASE)
+        self.titled = re.compile(rf"(?:^|,\s*)(?:{titles})(?:\s|$)", re.IGNORECASE)
+        self.places = place_finder(book)
+
+    def __call__(self, subject: str) -> bool:
+        text = " ".join(subject.split()).strip(" ,.;:-–()")
+        if not text:
+            return True
+        if text.lower() in self.phrases:
+            return True
+        if self.person.search(text) and self.titled.search(text):
+            return True
+        found = self.places.find(text)
+        if not found:
+            return False
+        rest = list(text)
+        for place in found:
+            rest[place.start:place.end] = " " * (place.end - place.start)
+        rest = re.sub(r"\b(?:tỉnh|thành phố|huyện|quận|xã|phường|thị xã|thị trấn|TP\.?|toàn|các|và)\b", " ",
+                      "".join(rest), flags=re.IGNORECASE)
+        return not re.search(r"[^\W\d_]", rest)
+
+
+def junk_subject(book: RuleBook) -> JunkSubjects:
+    return derived(book, JunkSubjects)
+
+
 def subject_finder(book: RuleBook) -> SubjectFinder:
     """The finder for this rule book, built once per process (Matcher set-up is not free)."""
     return derived(book, SubjectFinder)

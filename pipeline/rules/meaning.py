@@ -12,7 +12,7 @@ from pipeline.kinds import FIGURE_KINDS
 from pipeline.records import MODALITIES, VALUE_KINDS
 from pipeline.rules.tomlfile import is_phrases, load_toml, table_lines
 
-PHRASE_KEYS = ("before", "before_any", "not_before_any", "after", "not_after", "head", "head_start", "clause_any")
+PHRASE_KEYS = ("before", "before_any", "not_before_any", "after", "not_after", "head", "head_start", "not_head_start", "clause_any")
 RULE_KEYS = {"id", "kind", "set", "before_re", "unit", "figures", "paren", "future", "current", "chain", "examples", *PHRASE_KEYS}
 WB, WE = r"(?<![^\W\d_])", r"(?![^\W\d_])"
 
@@ -44,7 +44,7 @@ def _compile(key: str, phrases: list[str], between: str) -> re.Pattern:
         return re.compile(rf"{WB}(?:{alt})(?:\s+(?:{between}))*\s*$", re.IGNORECASE)
     if key in ("after", "not_after"):
         return re.compile(rf"^\s*(?:{alt}){WE}", re.IGNORECASE)
-    if key == "head_start":  # at the start of the head or of one of its alternatives ("a | b")
+    if key in ("head_start", "not_head_start"):  # at the start of the head or of one of its alternatives ("a | b")
         return re.compile(rf"(?:^|\|\s*)(?:{alt}){WE}", re.IGNORECASE)
     return re.compile(rf"{WB}(?:{alt}){WE}", re.IGNORECASE)
 

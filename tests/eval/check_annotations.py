@@ -1,6 +1,7 @@
 """Check a file of figure-meaning annotations against ANNOTATION_GUIDE.md: offsets, fields, enums.
 
     python tests/eval/check_annotations.py tests/eval/govnews_dev_gold.jsonl
+    python tests/eval/check_annotations.py --passages other_passages.jsonl other_gold.jsonl
 Prints one line per problem (file:line: message) and exits 1 when there is any.
 """
 from __future__ import annotations
@@ -27,9 +28,9 @@ def indicator_ids() -> set[str]:
     return set(re.findall(r"^\| `([a-z0-9_]+)` \|", GUIDE.read_text(encoding="utf-8"), re.MULTILINE))
 
 
-def check(path: Path) -> list[str]:
+def check(path: Path, passages: Path = PASSAGES) -> list[str]:
     texts = {}
-    with open(PASSAGES, encoding="utf-8") as fh:
+    with open(passages, encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
             texts[row["id"]] = row["text"]
@@ -76,7 +77,10 @@ def check(path: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    problems = [p for name in argv for p in check(Path(name))]
+    passages = PASSAGES
+    if argv[:1] == ["--passages"]:
+        passages, argv = Path(argv[1]), argv[2:]
+    problems = [p for name in argv for p in check(Path(name), passages)]
     print("\n".join(problems) or "ok")
     return 1 if problems else 0
 
