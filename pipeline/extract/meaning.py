@@ -19,6 +19,8 @@ from pipeline.rules.book import RuleBook, derived
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows
+WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
+                         re.IGNORECASE)
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 
@@ -367,7 +369,14 @@ def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
         return own
     if subject and (part := places.part_of(subject, book)):
         return part
-    return done[parent].area_part if parent is not None else ""
+    if parent is not None:
+        return done[parent].area_part
+    # a part set before the figure's clause ("Ở khu vực nông thôn, tỷ lệ … đạt 60%"), unless the
+    # figure's own words say it is the whole ("toàn tỉnh", "chung")
+    if not WHOLE_WORDS.search(sentence[frame.seg_start:frame.trail_end]):
+        part = places.part_of(sentence[frame.clause_start:start], book, counted=False)
+        return part if part in {c for _, c in book.gazetteer.parts} else ""  # one part, not several
+    return ""
 
 
 def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "") -> None:

@@ -149,9 +149,10 @@ def is_part(phrase: str, book: RuleBook) -> bool:
     return not re.sub(r"[\s,]|hệ|khu vực|các|của|ở|tại|vùng|đối với", "", rest)
 
 
-def part_of(text: str, book: RuleBook, head: str = "") -> str:
+def part_of(text: str, book: RuleBook, head: str = "", counted: bool = True) -> str:
     """The sub-area or sub-population named in `text` ("khu vực nông thôn", "thanh niên"), "" if none;
-    `head` is the figure's own noun phrase, which may be a part by itself ("bộ, ngành đạt 61%")."""
+    `head` is the figure's own noun phrase, which may be a part by itself ("bộ, ngành đạt 61%");
+    `counted`: whether "9 quận" names a part (not in a clause that counts units)."""
     whole = book.gazetteer.head_parts.get(head.strip().lower())
     if whole:
         return whole
@@ -162,7 +163,7 @@ def part_of(text: str, book: RuleBook, head: str = "") -> str:
     for m in compiled.parts.finditer(lowered):
         canonical = compiled.canonical[m.group(0)]
         found.append((m.start(), canonical))
-    counted = COUNTED_UNITS.search(lowered)
+    counted = COUNTED_UNITS.search(lowered) if counted else None
     if counted and not any(s <= counted.start() < s + 1 for s, _ in found):
         found.append((counted.start(), f"{counted.group(1)} {counted.group(2)}"))
     names = []
