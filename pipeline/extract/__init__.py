@@ -187,7 +187,7 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
                     sentence=sentence, rule=hit.rule.id, field=field,
                     **{**hit.values, **extra},
                 ))
-    return _date_undated(facts, scope)
+    return _echo_headline(_date_undated(facts, scope), _headline_end(fields[1][1]))
 
 
 def _date_undated(facts: list[Fact], scope: meaning.Scope) -> list[Fact]:
@@ -199,3 +199,33 @@ def _date_undated(facts: list[Fact], scope: meaning.Scope) -> list[Fact]:
         return facts
     fill = {"as_of_start": moment.as_of_start, "as_of_end": moment.as_of_end, "time_basis": "inherited"}
     return [replace(f, **fill, why=re.sub(r"time=[^;]*", "time=article_time", f.why)) if f in undated else f for f in facts]
+
+
+HEADLINE_MAX = 220  # a first line this short, not ending in a full stop, is a passage's headline
+ECHOED = ("as_of_start", "as_of_end", "time_basis")
+
+
+def _headline_end(text: str) -> int:
+    """Where the headline written as the text's first line ends (0: there is none)."""
+    end = text.find("\n")
+    first = text[:end].rstrip() if end > 0 else ""
+    return end if first and len(first) <= HEADLINE_MAX and not first.endswith((".", ";", ":")) else 0
+
+
+def _echo_headline(facts: list[Fact], headline_end: int) -> list[Fact]:
+    """A headline figure that states no time of its own ("87% dân số sử dụng nước sạch") repeats a
+    figure of the body: it takes the time of the one body figure with the same value and unit."""
+    def headline(f: Fact) -> bool:
+        return f.kind in FIGURE_KINDS and (f.field == "title" or (f.field == "text" and f.start < headline_end))
+    heads = [f for f in facts if headline(f) and f.time_basis != "stated"]
+    if not heads:
+        return facts
+    body = [f for f in facts if f.kind in FIGURE_KINDS and not headline(f)]
+    fixed = {}
+    for head in heads:
+        same = [f for f in body if f.value == head.value and f.unit == head.unit and f.kind == head.kind]
+        if len(same) == 1 and same[0].as_of_end:
+            twin = same[0]
+            fixed[id(head)] = replace(head, as_of_start=twin.as_of_start, as_of_end=twin.as_of_end,
+                                      time_basis="inherited", why=re.sub(r"time=[^;]*", "time=headline_echo", head.why))
+    return [fixed.get(id(f), f) for f in facts]
