@@ -21,6 +21,8 @@ THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows
 WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
                          re.IGNORECASE)
+GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
+PAREN_ASIDE = re.compile(r"\s*\([^()]{0,40}\)")
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 
@@ -39,6 +41,7 @@ class Scope:
     para_area: str = ""
     para_time: times.Moment | None = None
     para_index: int = -1
+    last_figure: "Meaning | None" = None  # the last figure of the sentence before (a breakdown continues it)
     moments: list = field(default_factory=list)  # every usable date or period of the article, in order
 
     def article_time(self) -> times.Moment | None:
@@ -113,8 +116,10 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             noun=meaning.noun)
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
+        _component_or_breakdown(meaning, parent, sentence, scope, book)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         _area(meaning, frame, out, parent, found_places, sentence, scope, book)
+        _twin(meaning, book)
         meaning.area_part = _part(frame, parent, out, sentence, meaning.subject, book)
         if meaning.area_part in book.areas.get("regions", ()) and meaning.area_basis != "stated":
             meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "region"
@@ -195,10 +200,12 @@ def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str
     at = sentence.find(noun, after)
     if at < 0 or at - after > 12:
         return noun
-    m = derived(book, _predicate).match(sentence, at + len(noun))
+    end = at + len(noun)
+    aside = PAREN_ASIDE.match(sentence, end)  # "5.775/8.227 xã (chiếm 70,2%) đạt chuẩn nông thôn mới"
+    m = derived(book, _predicate).match(sentence, aside.end() if aside else end)
     if not m:
         return noun
-    words = m.group(1).split()[:7]
+    words = m.group(1).split()[:10]
     return f"{noun} {' '.join(words)}".strip(" ,")
 
 
@@ -342,6 +349,45 @@ def _area(meaning: Meaning, frame, done, parent, found, sentence: str, scope: Sc
         meaning.why["area"] = "none"
 
 
+def _component_or_breakdown(meaning: Meaning, parent, sentence: str, scope: Scope, book) -> None:
+    """A figure of a component of a total ("GRDP khu vực dịch vụ tăng 7%") is not about the total;
+    a figure of a place or a part in a breakdown sentence after the total ("Trong đó, vùng … của
+    tỉnh Lào Cai đạt 59,6%") is about what the sentence before measured."""
+    indicator = book_indicator(book, meaning.indicator)
+    subject = meaning.subject.lower()
+    if indicator is not None and any(c.lower() in subject for c in indicator.components):
+        meaning.indicator, meaning.why["indicator"] = "", "component"
+        return
+    previous = scope.last_figure
+    if meaning.indicator or parent is not None or previous is None or not previous.indicator:
+        return
+    if not derived(book, _breakdown_start).match(sentence):
+        return
+    lowered = meaning.subject.strip()
+    if not lowered or places.is_part(lowered, book) or places.part_of(lowered, book) or \
+            places.place_finder(book).find(lowered) or junk_subject(book)(lowered):
+        meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
+
+
+def _breakdown_start(book: RuleBook) -> re.Pattern:
+    words = "|".join(re.escape(w) for w in sorted(book.cues.words("clause.breakdown_start"), key=len, reverse=True))
+    return re.compile(rf"^\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+
+
+def _twin(meaning: Meaning, book) -> None:
+    """GRDP is a province's, GDP the country's: the figure's area decides which of the twins it is."""
+    indicator = book_indicator(book, meaning.indicator)
+    if indicator is None or not indicator.twin or not meaning.area:
+        return
+    national = meaning.area == places.NATIONAL
+    named = meaning.why.get("indicator", "").split(":")[-1]
+    if named.upper() in ("GDP", "GRDP") or meaning.why.get("area") in GUESSED_AREAS:
+        return  # the acronym says which; a guessed area does not
+    if national != indicator.national and meaning.area_basis in ("stated", "inherited"):
+        meaning.indicator = indicator.twin
+        meaning.why["indicator"] += f"->{indicator.twin}"
+
+
 def book_indicator(book: RuleBook, ident: str):
     return vocabulary(book).by_id.get(ident) if ident else None
 
@@ -381,6 +427,8 @@ def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
 
 def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "") -> None:
     """What later sentences of the paragraph inherit from this one."""
+    if meanings:
+        scope.last_figure = next((m for m in meanings if m.indicator), meanings[0])
     province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
     if province_level:
         scope.para_area = province_level[-1].area

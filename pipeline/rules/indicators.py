@@ -14,7 +14,7 @@ from pipeline.rules.tomlfile import is_phrases, key_line, load_toml, table_lines
 from pipeline.settings import RULES_DIR
 
 INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires", "unless", "value_kinds", "examples", "description",
-                  "national", "subject_only"}
+                  "national", "subject_only", "twin", "components"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,8 @@ class Indicator:
     description: str = ""
     national: bool = False  # reported for the whole country unless a place is named
     subject_only: bool = False  # only a figure whose subject names it ("20/27 chỉ tiêu"), never its clause
+    twin: str = ""  # the same measure at the other level: GRDP of a province, GDP of the country
+    components: tuple[str, ...] = ()  # phrases naming a part of its total ("khu vực dịch vụ"): not about it
 
 
 def _flag(entry: dict, key: str, fail) -> bool:
@@ -103,9 +105,15 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
             kinds=phrases("kinds", allowed=FIGURE_KINDS), requires=phrases("requires"), unless=phrases("unless"),
             value_kinds=phrases("value_kinds", allowed=VALUE_KINDS), examples=tuple(examples),
             description=str(entry.get("description", "")), national=_flag(entry, "national", fail),
-            subject_only=_flag(entry, "subject_only", fail),
+            subject_only=_flag(entry, "subject_only", fail), twin=str(entry.get("twin", "")),
+            components=phrases("components"),
         ))
     result = _with_label_terms(result)
+    ids = {ind.id for ind in result}
+    for n, ind in enumerate(result):
+        if ind.twin and ind.twin not in ids:
+            raise RuleError(f"indicator {ind.id!r}: twin {ind.twin!r} is not an indicator id", path=str(path),
+                            line=key_line(text, headers[n] if n < len(headers) else None, "twin"))
     seen_terms: dict[str, str] = {}
     for ind in result:
         for term in ind.terms:
