@@ -99,3 +99,35 @@ def test_look_alike_indicators_each_figure_its_own():
 def test_thresholds_measure_no_indicator():
     f = figures("Hộ có mức thu nhập từ 15% đến dưới 25% được hỗ trợ.")
     assert [(f[k].value_kind, f[k].indicator) for k in ("15%", "25%")] == [("other", ""), ("other", "")]
+
+
+def test_an_undated_article_takes_its_year_from_the_same_period_it_compares_with():
+    f = figures("6 tháng đầu năm, chỉ số sản xuất công nghiệp tăng 14,6% so với cùng kỳ năm 2024.")
+    assert (f["14,6%"].as_of_start, f["14,6%"].as_of_end) == ("2025-01-01", "2025-06-30")
+
+
+def test_a_headline_figure_takes_the_time_of_the_body_figure_it_repeats():
+    text = "87% dân số sử dụng nước sạch\nĐến hết năm 2017, 87% dân số của tỉnh sử dụng nước sạch."
+    article = Article(id="h", url=None, title="", published="2018-03-21", source="baothuathienhue.vn",
+                      fetched_at=None, text=text)
+    headline, body = sorted((f for f in extract_facts(article, book()) if f.kind == "percent"), key=lambda f: f.start)
+    assert headline.as_of_end == body.as_of_end == "2017-12-31"
+    assert (headline.time_basis, body.time_basis) == ("inherited", "stated")
+
+
+def test_a_component_of_a_total_is_not_the_total_and_twins_follow_the_area():
+    f = figures("GRDP của tỉnh Nghệ An tăng 7,2%, trong đó khu vực dịch vụ tăng 6,1%.", "2024-07-01")
+    assert (f["7,2%"].indicator, f["6,1%"].indicator) == ("grdp_growth", "")
+    g = figures("Năm 2024, tăng trưởng kinh tế cả nước đạt 7,09%.", "2025-01-06")
+    assert g["7,09%"].indicator == "gdp_growth"
+
+
+def test_a_breakdown_sentence_measures_what_the_sentence_before_measured():
+    f = figures("Tỷ lệ che phủ rừng toàn tỉnh đạt 61,37%. Trong đó, huyện Bát Xát đạt 59,6%.", "2025-07-17",
+                "baolaocai.vn")
+    assert f["59,6%"].indicator == "forest_cover_rate"
+
+
+def test_a_part_set_before_the_clause_covers_the_figure():
+    f = figures("Ở khu vực nông thôn, tỷ lệ hộ sử dụng nước hợp vệ sinh đạt 98%.", "2024-07-01", "baolaocai.vn")
+    assert f["98%"].area_part == "khu vực nông thôn"

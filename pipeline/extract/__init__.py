@@ -162,13 +162,16 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
     finder = places.place_finder(book)
     found = {field: finder.find(text) for field, text in fields}
     scope = document_scope(article, fields[0][1], fields[1][1], book, found)
+    # undated article: "so với cùng kỳ năm 2024" says the year spoken of is 2025, so year-less
+    # periods ("6 tháng đầu năm") resolve in it
+    reference = published or _reference_date(fields[0][1] + "\n" + fields[1][1])
     for field, text in fields:
         for s_start, s_end in _pieces(text, 0, len(text)):
             scope.new_paragraph(text.count("\n", 0, s_start) if field == "text" else -2)
             sentence = text[s_start:s_end]
             if not nlp.SENTENCE_HINT.search(sentence):
                 continue
-            pctx = ParseContext(published, ctx.is_future(sentence, cues))
+            pctx = ParseContext(reference, ctx.is_future(sentence, cues))
             hits = _candidates(sentence, book, cues, pctx)
             meanings = iter(meaning.interpret(sentence, hits, scope, book, places.within(found[field], s_start, s_end)))
             for hit in hits:
@@ -199,6 +202,17 @@ def _date_undated(facts: list[Fact], scope: meaning.Scope) -> list[Fact]:
         return facts
     fill = {"as_of_start": moment.as_of_start, "as_of_end": moment.as_of_end, "time_basis": "inherited"}
     return [replace(f, **fill, why=re.sub(r"time=[^;]*", "time=article_time", f.why)) if f in undated else f for f in facts]
+
+
+SAME_PERIOD_YEAR = re.compile(r"cùng kỳ(?: năm)? (\d{4})(?!\d)", re.IGNORECASE)
+
+
+def _reference_date(text: str):
+    """The last day of the year after the one 'cùng kỳ năm …' names, when every mention names the same."""
+    import datetime as dt
+
+    years = {int(y) for y in SAME_PERIOD_YEAR.findall(text)}
+    return dt.date(years.pop() + 1, 12, 31) if len(years) == 1 else None
 
 
 HEADLINE_MAX = 220  # a first line this short, not ending in a full stop, is a passage's headline
