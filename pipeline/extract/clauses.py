@@ -25,7 +25,7 @@ FIGURE_LIKE = re.compile(r"(?<![\w])\d[\d.,]*(?![\d.,])(?!\s?(?:tuổi|sao|thán
 ASIDE = re.compile(r"\s*(?:kể cả|bao gồm|không kể|chưa kể|trừ|ngoại trừ|gồm)\b", re.IGNORECASE)
 PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
-LIST_GLUE_MAX = 9  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
+LIST_GLUE_MAX = 12  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
 SPACE = re.compile(r"\s+")
 STRIP = " ,.;:-–/()\"“”'‘’«»…!?"
 REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công bố|thống kê|theo số liệu|ghi nhận|nhấn mạnh|"
@@ -195,7 +195,7 @@ def _glue_once(sentence: str, seg_start: int, np_end: int, floor: int, lex: Clau
     if _cue(fragment, lex) or REPORTING.search(fragment):
         return seg_start
     cleaned = clean_phrase(fragment, lex)
-    if not cleaned or len(cleaned.split()) > LIST_GLUE_MAX or len(cleaned.split()) + len(own) > 14:
+    if not cleaned or len(cleaned.split()) > LIST_GLUE_MAX or len(cleaned.split()) + len(own) > 18:
         return seg_start
     return start + fragment.find(cleaned.split()[0])
 
