@@ -107,12 +107,14 @@ class JunkSubjects:
         self.person = re.compile(rf"(?:^|\s)(?:{titles})\s+[A-ZĐÀ-Ỹ]|^(?:{titles})\s*$", re.IGNORECASE)
         self.titled = re.compile(rf"(?:^|,\s*)(?:{titles})(?:\s|$)", re.IGNORECASE)
         self.places = place_finder(book)
+        starts = "|".join(re.escape(w) for w in book.cues.words("subject.junk_start"))
+        self.aside = re.compile(rf"^(?:{starts})(?![^\W\d_])", re.IGNORECASE)
 
     def __call__(self, subject: str) -> bool:
         text = " ".join(subject.split()).strip(" ,.;:-–()")
         if not text:
             return True
-        if text.lower() in self.phrases:
+        if text.lower() in self.phrases or self.aside.match(text):
             return True
         if self.person.search(text) and self.titled.search(text):
             return True
