@@ -21,6 +21,7 @@ class Situation:
     future: bool = False
     current: bool = False
     chain: str = ""  # modality of the figure this one continues
+    plan: bool = False  # dated within a plan an earlier sentence of the paragraph set out
 
 
 def holds(rule: MeaningRule, s: Situation) -> bool:
@@ -35,6 +36,8 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
     if rule.future is not None and s.future != rule.future:
         return False
     if rule.current is not None and s.current != rule.current:
+        return False
+    if rule.plan is not None and s.plan != rule.plan:
         return False
     if rule.chain and s.chain != rule.chain:
         return False

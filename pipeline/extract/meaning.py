@@ -41,6 +41,7 @@ class Scope:
     para_area: str = ""
     para_time: times.Moment | None = None
     para_index: int = -1
+    para_plan: bool = False  # para_time was set by a sentence setting out a plan ("phấn đấu", "mục tiêu")
     last_figure: "Meaning | None" = None  # the last figure of the sentence before (a breakdown continues it)
     moments: list = field(default_factory=list)  # every usable date or period of the article, in order
 
@@ -93,7 +94,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         found_places = places.place_finder(book).find(sentence)
     moments = times.moments(sentence, hits, book)
     if not figures:
-        _carry(scope, found_places, moments, [], [], sentence)
+        _carry(scope, found_places, moments, [], [], sentence, book)
         return []
     cut = [(p.start, p.end) for p in found_places if p.level != "whole" or p.end - p.start > 5] + \
           [(m.start, m.end) for m in moments]
@@ -133,11 +134,12 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                                                                   scope.para_time.grain in ("year", "multi-year", ""))
         situation = Situation(pre, trail, frame.head_raw, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
                               future=horizon and times.is_future(meaning.as_of_start, meaning.as_of_end, scope.published),
-                              current=times.is_current(meaning.as_of_end, scope.published), chain=chain)
+                              current=times.is_current(meaning.as_of_end, scope.published), chain=chain,
+                              plan=_in_plan(meaning, scope))
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
         out.append(meaning)
-    _carry(scope, found_places, moments, figures, out, sentence)
+    _carry(scope, found_places, moments, figures, out, sentence, book)
     return out
 
 
@@ -425,7 +427,25 @@ def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
     return ""
 
 
-def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "") -> None:
+def _in_plan(meaning: Meaning, scope: Scope) -> bool:
+    """Whether the figure is dated within the plan the paragraph set out before it."""
+    plan = scope.para_time
+    if not scope.para_plan or plan is None or not meaning.as_of_end or not plan.as_of_start:
+        return False
+    if scope.published is not None and plan.as_of_end < scope.published[0].isoformat():
+        return False  # a plan whose time is over when the article appeared: its figures are results
+    return plan.as_of_start <= meaning.as_of_end <= plan.as_of_end
+
+
+def _plan_cues(book: RuleBook) -> tuple[re.Pattern, re.Pattern]:
+    def alternation(name: str) -> re.Pattern:
+        words = "|".join(re.escape(w) for w in sorted(book.cues.words(name), key=len, reverse=True))
+        return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    return alternation("clause.plan_context"), alternation("clause.plan_done")
+
+
+def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "",
+           book: RuleBook | None = None) -> None:
     """What later sentences of the paragraph inherit from this one."""
     if meanings:
         scope.last_figure = next((m for m in meanings if m.indicator), meanings[0])
@@ -441,6 +461,9 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
                and not any(s <= m.start < e for s, e in quoted)]
     if leading:
         scope.para_time = leading[0]
+        head = sentence[:first_figure] if first_figure is not None else sentence
+        cues, done = derived(book, _plan_cues) if book is not None else (None, None)
+        scope.para_plan = bool(cues and cues.search(head) and not done.search(head))
     elif meanings:
         stated = [m for m in meanings if m.time_basis == "stated"]
         if stated:
