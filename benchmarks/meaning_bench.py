@@ -4,10 +4,17 @@ subject scored as CQE scores concepts (Almasian et al. 2023: concept F1 0.76 par
 complete on NewsQuant, the best published quantity extractor, for English).
 
     python -m benchmarks meaning
+    CHITIEU_EXTRA_EVAL=DIR python -m benchmarks meaning   # also DIR/<set>/{passages,gold}.jsonl
+
+Extra sets are annotated passages kept outside the repository (their text may not be copied into
+it); DIR/sets.json names each set's role ({"setA": "dev", "setB": "heldout"}).
 """
 from __future__ import annotations
 
+import json
+import os
 import time
+from pathlib import Path
 
 from pipeline.evaluation import evaluate_meaning
 from pipeline.extract.adapters import extract_fn
@@ -47,6 +54,7 @@ def main() -> None:
         print(f"{name}: {r['documents']} passages, {r['overall']['tp'] + r['overall']['fn']} figures, "
               f"{r['seconds']:.1f} s")
     timeline_truth()
+    extra_sets()
 
 
 def timeline_truth() -> None:
@@ -58,3 +66,28 @@ def timeline_truth() -> None:
     for name in ("dev", "heldout"):
         result = evaluate_timeline(extract_fn(book), PASSAGES, EVAL_DIR / f"govnews_{name}_gold.jsonl", lexicon)
         print(f"timeline from {name}: {format_timeline_report(result)}")
+
+
+def extra_sets() -> None:
+    """The same scores on annotated sets outside the repository (CHITIEU_EXTRA_EVAL)."""
+    from pipeline.evaluation_timeline import evaluate_timeline, format_timeline_report
+
+    root = os.environ.get("CHITIEU_EXTRA_EVAL")
+    if not root:
+        return
+    root = Path(root)
+    roles = json.loads((root / "sets.json").read_text(encoding="utf-8"))
+    book = load_rulebook()
+    fn = extract_fn(book)
+    lexicon = [ind.id for ind in book.indicators]
+    for name, role in roles.items():
+        passages, gold = root / name / "passages.jsonl", root / name / "gold.jsonl"
+        if not gold.exists():
+            print(f"{name} ({role}): no gold.jsonl yet")
+            continue
+        r = evaluate_meaning(fn, passages, gold)
+        cells = [f"values_f1 {r['overall']['f1']:.3f}"] + [
+            f"{row} {r['attributes'][row]:.3f}" for row in ROWS[1:]]
+        print(f"{name} ({role}, {r['documents']} passages, {r['overall']['tp'] + r['overall']['fn']} figures): "
+              + "; ".join(cells))
+        print(f"  timeline: {format_timeline_report(evaluate_timeline(fn, passages, gold, lexicon))}")

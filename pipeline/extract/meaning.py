@@ -21,6 +21,8 @@ THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows
 WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
                          re.IGNORECASE)
+DEFAULT_KIND = "vk.level"
+COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
 GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
 PAREN_ASIDE = re.compile(r"\s*\([^()]{0,40}\)")
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
@@ -111,6 +113,9 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         head = " | ".join(filter(None, (frame.head_raw, frame.notes.get("inherited_raw", ""), meaning.subject)))
         vk = decide(book.value_kind_rules, Situation(pre, trail, head, clause_text, unit, frame.in_paren, kind=hit.rule.kind))
         meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
+        if vk.id == DEFAULT_KIND and parent is not None and not frame.in_paren and COORDINATED.fullmatch(pre):
+            # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
+            meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
         meaning.indicator, meaning.why["indicator"] = indicator_for(
             hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:25], clause_text + " " + pre,
             out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book,
