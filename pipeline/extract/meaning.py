@@ -21,6 +21,8 @@ THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows
 WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
                          re.IGNORECASE)
+COMPARED_WITH = re.compile(r"\bso với\b", re.IGNORECASE)
+LOCATIVE = re.compile(r"\W*(?:tại|ở|đối với|riêng|trên địa bàn)\s", re.IGNORECASE)
 DEFAULT_KIND = "vk.level"
 COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
 GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
@@ -417,7 +419,8 @@ def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
     previous = sentence.rfind(",", 0, max(0, start - 1))
     if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
         start = previous + 1
-    own = places.part_of(sentence[start:frame.start] + " " + frame.trail(sentence)[:30], book, head=frame.head)
+    trail = COMPARED_WITH.split(frame.trail(sentence)[:30], 1)[0]  # "cao hơn … so với khu vực nông thôn"
+    own = places.part_of(sentence[start:frame.start] + " " + trail, book, head=frame.head)
     if own:
         return own
     if subject and (part := places.part_of(subject, book)):
@@ -427,7 +430,8 @@ def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
     # a part set before the figure's clause ("Ở khu vực nông thôn, tỷ lệ … đạt 60%"), unless the
     # figure's own words say it is the whole ("toàn tỉnh", "chung")
     if not WHOLE_WORDS.search(sentence[frame.seg_start:frame.trail_end]):
-        part = places.part_of(sentence[frame.clause_start:start], book, counted=False)
+        before = sentence[frame.clause_start:start]
+        part = places.part_of(before, book, counted=bool(LOCATIVE.match(before)))  # "Tại 7 huyện nghèo, …"
         return part if part in {c for _, c in book.gazetteer.parts} else ""  # one part, not several
     return ""
 

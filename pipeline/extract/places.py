@@ -173,7 +173,8 @@ def part_of(text: str, book: RuleBook, head: str = "", counted: bool = True) -> 
     return " ".join(names)
 
 
-COUNTED_UNITS = re.compile(r"(?<![\w/])(\d+)\s+(quận|huyện|xã|phường|tỉnh)(?![^\W\d_])")
+COUNTED_UNITS = re.compile(r"(?<![\w/])(\d+)\s+(quận|huyện|xã|phường|tỉnh|(?:quận|huyện|xã|tỉnh) (?:nghèo|miền núi|"
+                           r"biên giới|vùng cao|ven biển|đặc biệt khó khăn))(?![^\W\d_])")
 
 
 @dataclass(frozen=True)
