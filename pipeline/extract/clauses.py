@@ -271,6 +271,25 @@ def _phrase_before(sentence: str, end: int, lex: ClauseLexicon, cut_spans) -> st
     return _before_copula(clean_phrase(np_text[:cue.start()] if cue else np_text, lex, cut_spans, start))
 
 
+COUNT_UNIT = re.compile(r"^\s*(?:(?:tỷ|tỉ|triệu|nghìn|ngàn|vạn|trăm)\s+)*", re.IGNORECASE)
+NOT_COUNTED = re.compile(r"^(?:đồng|USD|tấn|ha|km|m2|m3|kg|lít|MW|kWh|tỷ|triệu|nghìn|%)\b", re.IGNORECASE)
+
+
+def _counted_noun(after: str, book: RuleBook) -> str:
+    """The noun a count is of ("1,2 triệu lượt khách du lịch" → "lượt khách du lịch"), up to a stop
+    word, at most four syllables; "" for money and measures."""
+    rest = after[COUNT_UNIT.match(after).end():]
+    if NOT_COUNTED.match(rest):
+        return ""
+    stops = {w.lower() for w in book.cues.words("subject.stop")}
+    words = []
+    for word in re.findall(r"[^\W\d_]+|\S", rest)[:8]:
+        if not word[0].isalpha() or word.lower() in stops or len(words) == 4:
+            break
+        words.append(word)
+    return " ".join(words)
+
+
 def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, cut_spans, book: RuleBook) -> tuple[int | None, str]:
     """For a figure whose own segment names nothing: the earlier figure (index) or the noun phrase of
     an earlier figure-less segment ("Cục Thuế thu ngân sách được 6.134 tỷ đồng, đạt 28,1% dự toán")."""
@@ -300,6 +319,10 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
                 outer = _phrase_before(sentence, m.start(), lex, cut_spans)
                 if outer:
                     phrase = f"{outer} ({phrase})"
+            if number and np_text is not text:  # "đón 1,2 triệu lượt khách, tăng 28%": what was counted
+                counted = _counted_noun(text[number.end():], book)
+                if counted and counted.lower() not in phrase.lower():
+                    phrase = f"{phrase} {counted}"
             frame.notes["inherited_raw"] = phrase
             return None, strip_rate_head(phrase, lex)
         cursor = m.start() if m is not None else 0
