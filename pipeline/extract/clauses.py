@@ -271,6 +271,8 @@ def _phrase_before(sentence: str, end: int, lex: ClauseLexicon, cut_spans) -> st
     return _before_copula(clean_phrase(np_text[:cue.start()] if cue else np_text, lex, cut_spans, start))
 
 
+FOR_WHOM = re.compile(r"(?<![^\W\d_])(?:cho|với|của|tới|đến|trên|trong|tại|từ)\s*(?:khoảng|gần|hơn|trên)?\s*$",
+                      re.IGNORECASE)
 COUNT_UNIT = re.compile(r"^\s*(?:(?:tỷ|tỉ|triệu|nghìn|ngàn|vạn|trăm)\s+)*", re.IGNORECASE)
 NOT_COUNTED = re.compile(r"^(?:đồng|USD|tấn|ha|km|m2|m3|kg|lít|MW|kWh|tỷ|triệu|nghìn|%)\b", re.IGNORECASE)
 
@@ -319,7 +321,8 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
                 outer = _phrase_before(sentence, m.start(), lex, cut_spans)
                 if outer:
                     phrase = f"{outer} ({phrase})"
-            if number and np_text is not text:  # "đón 1,2 triệu lượt khách, tăng 28%": what was counted
+            if number and np_text is not text and not FOR_WHOM.search(np_text):
+                # "đón 1,2 triệu lượt khách, tăng 28%": what was counted (not "việc làm cho 99.000 lao động")
                 counted = _counted_noun(text[number.end():], book)
                 if counted and counted.lower() not in phrase.lower():
                     phrase = f"{phrase} {counted}"
