@@ -43,6 +43,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterat
         pos = 0
         # short paragraphs and those with nothing to extract need no splitting
         pieces = sent_tokenize(paragraph) if len(paragraph) > 80 and SENTENCE_HINT.search(paragraph) else [paragraph]
+        pieces = _rejoin_abbreviations(pieces)
         for piece in pieces:
             piece = piece.strip()
             found = paragraph.find(piece, pos) if piece else -1
@@ -54,6 +55,25 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterat
         if rest.strip():
             lead = len(rest) - len(rest.lstrip())
             yield p_start + pos + lead, p_start + pos + len(rest.rstrip())
+
+
+ABBREVIATION_END = re.compile(r"(?:^|\s)(?:TX|TP|Tp|Q|H|P|TS|ThS|PGS|GS|BS|TT|KH|UBND|Th\.S)\.$")
+
+
+def _rejoin_abbreviations(pieces: list[str]) -> list[str]:
+    """sent_tokenize ends a sentence at "TX." / "TP." / "PGS."; such a piece belongs to the next."""
+    out: list[str] = []
+    carry = ""
+    for piece in pieces:
+        joined = f"{carry} {piece.strip()}".strip() if carry else piece
+        if ABBREVIATION_END.search(joined.strip()):
+            carry = joined
+            continue
+        out.append(joined)
+        carry = ""
+    if carry:
+        out.append(carry)
+    return out
 
 
 def segment(text: str) -> list[tuple[int, int]]:

@@ -131,3 +131,20 @@ def test_a_breakdown_sentence_measures_what_the_sentence_before_measured():
 def test_a_part_set_before_the_clause_covers_the_figure():
     f = figures("Ở khu vực nông thôn, tỷ lệ hộ sử dụng nước hợp vệ sinh đạt 98%.", "2024-07-01", "baolaocai.vn")
     assert f["98%"].area_part == "khu vực nông thôn"
+
+
+def test_a_district_article_gives_its_figures_the_district():
+    f = figures("Di Linh phấn đấu đạt tỷ lệ bao phủ BHYT toàn dân\nBan chỉ đạo huyện Di Linh cho biết, đến nay "
+                "tỷ lệ bao phủ BHYT toàn huyện đạt 82%. Tỷ lệ hộ nghèo còn 3,5%.", "2018-03-22", "baolamdong.vn")
+    assert (f["82%"].area, f["3,5%"].area) == ("huyện Di Linh", "huyện Di Linh")
+
+
+def test_numbered_districts_and_abbreviated_towns():
+    f = figures("UBND quận 12 cho biết tỷ lệ hồ sơ trực tuyến đạt 95%. TX. Phú Mỹ có 100% xã đạt chuẩn nông thôn mới.",
+                "2023-02-23", "nld.com.vn")
+    assert (f["95%"].area, f["100%"].area) == ("quận 12", "thị xã Phú Mỹ")
+
+
+def test_a_place_name_stops_where_a_persons_name_begins():
+    f = figures("Theo Sở Y tế thành phố Hà Nội Nguyễn Ngọc Hà, tỷ lệ tiêm chủng đạt 98%.", "2024-05-01")
+    assert f["98%"].area == "Hà Nội"

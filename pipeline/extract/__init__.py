@@ -144,6 +144,11 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
         if area:
             scope.doc_area, scope.doc_why = area, where
             break
+    # a district article: its headline or lead names one district ("UBND huyện Đạ Tẻh cho biết …")
+    headline_text = title or text[:lead_end]
+    scope.doc_district = (places.dominant_district(found["title"])
+                          or places.dominant_district([p for p in body if p.end <= lead_end])
+                          or places.bare_district(headline_text, body))
     provinces = [p for p in found["title"] + body if p.counts and p.level == "province"]
     scope.doc_province = places.dominant_province(provinces) or (
         scope.doc_area if scope.doc_area != places.NATIONAL else "")

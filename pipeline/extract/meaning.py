@@ -41,6 +41,7 @@ class Scope:
     home_area: str = ""
     doc_area: str = ""  # a province or "cả nước", from the headline, the lead or the most named
     doc_province: str = ""  # what "toàn tỉnh" means
+    doc_district: str = ""  # the district the headline or lead is about ("huyện Sóc Sơn"): what "toàn huyện" means
     doc_why: str = ""
     para_area: str = ""
     para_time: times.Moment | None = None
@@ -328,9 +329,9 @@ def _area(meaning: Meaning, frame, done, parent, found, sentence: str, scope: Sc
         place = own_before[-1] if own_before else own_after[0]
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
         return
-    if any(frame.seg_start <= p.start < frame.trail_end and p.level == "whole" for p in usable):
-        if _whole(meaning, scope, "stated"):
-            return
+    wholes = [p for p in usable if frame.seg_start <= p.start < frame.trail_end and p.level == "whole"]
+    if wholes and _whole(meaning, scope, "stated", wholes[-1].of):
+        return
     if parent is not None and done[parent].area and done[parent].area_basis != "source":
         meaning.area, meaning.area_basis, meaning.why["area"] = done[parent].area, "inherited", "continues"
         return
@@ -340,9 +341,13 @@ def _area(meaning: Meaning, frame, done, parent, found, sentence: str, scope: Sc
         meaning.area, meaning.area_basis = earlier[-1].area, "stated" if in_clause else "inherited"
         meaning.why["area"] = "clause" if in_clause else "sentence"
         return
-    if any(p.level == "whole" for p in usable) and _whole(meaning, scope, "inherited"):
+    wholes = [p for p in usable if p.level == "whole"]
+    if wholes and _whole(meaning, scope, "inherited", wholes[-1].of):
         return
-    for area, why in ((scope.para_area, "paragraph"), (scope.doc_area, scope.doc_why or "article")):
+    # a district article: its figures are the district's, even where a paragraph names the province it is in
+    para = scope.para_area if not (scope.doc_district and scope.para_area == scope.doc_province) else ""
+    for area, why in ((para, "paragraph"), (scope.doc_district, "district_of_article"),
+                      (scope.doc_area, scope.doc_why or "article")):
         if area:
             meaning.area, meaning.area_basis, meaning.why["area"] = area, "inherited", why
             return
@@ -401,8 +406,14 @@ def book_indicator(book: RuleBook, ident: str):
     return vocabulary(book).by_id.get(ident) if ident else None
 
 
-def _whole(meaning: Meaning, scope: Scope, basis: str) -> bool:
-    """'toàn tỉnh', 'thành phố': the article's province, else the site's when it is a province."""
+def _whole(meaning: Meaning, scope: Scope, basis: str, of: str = "province") -> bool:
+    """'toàn tỉnh', 'thành phố': the article's province, else the site's when it is a province;
+    'toàn huyện': the district the article is about."""
+    if of == "district":
+        if scope.doc_district:
+            meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_district, "inherited", "whole_district"
+            return True
+        return False
     if scope.doc_province:
         meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_province, "inherited", "whole_province"
         return True

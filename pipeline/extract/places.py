@@ -19,10 +19,12 @@ CAPTION = re.compile(r"^.*(?:\(Ảnh|Ảnh:|Nguồn ảnh|Ảnh minh họa|\(Ả
 PROVINCE_LEVEL = ("province", "national")
 # cheap substring checks before the regexes that need them (lower-cased)
 NATIONAL_KEYS = ("cả nước", "toàn quốc", "việt nam")
-ADMIN_KEYS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã ", "phường", "thị trấn", "tp", "thủ đô", "địa bàn")
+ADMIN_KEYS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã ", "phường", "thị trấn", "tp", "tx", "thủ đô", "địa bàn")
 LEVEL_OF_ADMIN = {"huyện": "district", "quận": "district", "thị xã": "district", "thành phố": "district",
-                  "tp": "district", "tp.": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
-                  "tỉnh": "province"}
+                  "tp": "district", "tp.": "district", "tx": "district", "tx.": "district", "xã": "commune",
+                  "phường": "commune", "thị trấn": "commune", "tỉnh": "province"}
+ADMIN_LABEL = {"tp": "thành phố", "tp.": "thành phố", "tx": "thị xã", "tx.": "thị xã"}
+NUMBERED = ("quận", "phường")  # "quận 12", "phường 5" (TP Hồ Chí Minh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class Place:
     area: str
     level: str  # national | province | district | commune | whole
     counts: bool  # False when it does not say where a figure applies (a ranking, a denominator)
+    of: str = "province"  # for a "whole" word: the whole of what ("toàn tỉnh": province, "toàn huyện": district)
 
 
 
@@ -45,6 +48,7 @@ class PlaceFinder:
     national: re.Pattern
     admin: re.Pattern
     whole: re.Pattern
+    whole_district: re.Pattern
     not_before: re.Pattern
     lower_names: dict
     national_counts: re.Pattern
@@ -61,10 +65,15 @@ class PlaceFinder:
                 found.append((m.start(), m.end(), NATIONAL, "national"))
         if any(k in lowered for k in ADMIN_KEYS):
             for m in self.admin.finditer(text):
-                found.append((m.start(), m.end(), *self._admin_area(m.group("admin"), m.group("name"))))
+                area, level = self._admin_area(m.group("admin"), m.group("name"))
+                if level != "none":
+                    found.append((m.start(), m.end(), area, level))
             for m in self.whole.finditer(text):
                 if not PLURAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                     found.append((m.start(), m.end(), "", "whole"))
+            for m in self.whole_district.finditer(text):
+                if not PLURAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                    found.append((m.start(), m.end(), "", "whole_district"))
         if "/" in text:
             for m in self.national_counts.finditer(text):
                 found.append((m.start(), m.end(), NATIONAL, "national"))
@@ -75,19 +84,38 @@ class PlaceFinder:
                 continue
             before = text[max(0, start - 30):start]
             counts = not (self.not_before.search(before) or RANK_BEFORE.search(before))
-            places.append(Place(start, end, area, level, counts))
+            if level == "whole_district":
+                places.append(Place(start, end, "", "whole", counts, of="district"))
+            else:
+                places.append(Place(start, end, area, level, counts))
             last_end = end
         return places
 
     def _admin_area(self, admin: str, name: str) -> tuple[str, str]:
         admin_l = admin.lower()
+        if name.isdigit() and admin_l not in NUMBERED:
+            return "", "none"
+        name = self._known_prefix(admin_l, name)
         canonical = self.gazetteer.names.get(name) or self.lower_names.get(name.lower())
         if canonical and admin_l in ("tỉnh", "thành phố", "tp", "tp."):
             return canonical, "national" if canonical == NATIONAL else "province"
         if admin_l == "tỉnh":
             return name, "province"
-        label = "thành phố" if admin_l in ("tp", "tp.") else admin_l
+        label = ADMIN_LABEL.get(admin_l, admin_l)
         return f"{label} {name}", LEVEL_OF_ADMIN.get(admin_l, "district")
+
+
+    def _known_prefix(self, admin_l: str, name: str) -> str:
+        """The leading words of `name` that the gazetteer knows ("Hà Nội" of "thành phố Hà Nội Nguyễn
+        Ngọc", where a person's name follows); the whole name when no prefix is known."""
+        words = name.split()
+        label = ADMIN_LABEL.get(admin_l, admin_l)
+        for k in range(len(words), 0, -1):
+            head = " ".join(words[:k])
+            if (self.gazetteer.names.get(head) or self.lower_names.get(head.lower())
+                    or f"{label} {head}".lower() in self.gazetteer.districts):
+                return head
+        return name
 
 
 def place_finder(book: RuleBook) -> PlaceFinder:
@@ -109,8 +137,10 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
         gazetteer=gaz,
         names=PhraseIndex(n for n in gaz.names if n[:1].isupper()),
         national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
-        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))\s(?P<name>{NAME})"),
+        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))\s(?P<name>{NAME}|\d{{1,2}}(?![\d/.,%]))"),
         whole=re.compile(rf"{wb}(?:{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))", re.IGNORECASE),
+        whole_district=re.compile(rf"{wb}(?:{_alternation(areas.get('whole_district', ()))}){we}(?!\s(?-i:[{UPPER}]))"
+                                  if areas.get("whole_district") else r"(?!)", re.IGNORECASE),
         not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
         lower_names={n.lower(): a for n, a in gaz.names.items()},
         national_counts=re.compile(rf"(?<![\d/])\d{{1,2}}/(?:{counts or '(?!)'})\s+(?:{count_nouns or '(?!)'}){we}"
@@ -120,8 +150,30 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
 
 def within(found: list[Place], start: int, end: int) -> list[Place]:
     """The places of [start, end) of a text, in that stretch's coordinates."""
-    return [Place(p.start - start, p.end - start, p.area, p.level, p.counts) for p in found
+    return [Place(p.start - start, p.end - start, p.area, p.level, p.counts, p.of) for p in found
             if start <= p.start and p.end <= end]
+
+
+def bare_district(headline: str, places_in_body: list[Place]) -> str:
+    """A district the headline names without its admin word ("Di Linh phấn đấu …", "Chơn Thành: …")
+    that the body names with it ("huyện Di Linh")."""
+    for p in places_in_body:
+        if p.level == "district" and p.counts:
+            name = p.area.split(" ", 1)[-1] if " " in p.area else ""
+            if name and not name.isdigit() and re.search(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", headline):
+                return p.area
+    return ""
+
+
+def dominant_district(places: list[Place]) -> str:
+    """The one district, town or district-level city a stretch of text names (or names most, twice
+    and more than all others together), "" otherwise."""
+    counts = Counter(p.area for p in places if p.counts and p.level == "district")
+    if not counts:
+        return ""
+    (area, n), *rest = counts.most_common()
+    others = sum(c for _, c in rest)
+    return area if not rest or (n >= 2 and n > others) else ""
 
 
 def dominant_province(places: list[Place], at_least: int = 1, share: float = 0.0) -> str:
