@@ -18,7 +18,7 @@ from pipeline.rules.book import RuleBook, derived
 
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
-RESTATED = ("mod.target_word", "mod.plan_paren")  # a target restated beside an actual does not govern what follows
+RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
                          re.IGNORECASE)
 COMPARED_WITH = re.compile(r"\bso với\b", re.IGNORECASE)

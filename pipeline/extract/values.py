@@ -183,6 +183,14 @@ def p_year_range(m: re.Match, ctx: ParseContext) -> dict | None:
     return {"date_start": f"{y1}-01-01", "date_end": f"{y2}-12-31", "grain": "multi-year"}
 
 
+def p_school_year(m: re.Match, ctx: ParseContext) -> dict | None:
+    """"năm học 2017-2018": September to August."""
+    y1, y2 = int(m.group("y1")), int(m.group("y2"))
+    if y2 != y1 + 1:
+        return None
+    return {"date_start": f"{y1}-09-01", "date_end": f"{y2}-08-31", "grain": "year"}
+
+
 def p_year(m: re.Match, ctx: ParseContext) -> dict | None:
     year = int(m.group("y"))
     return {"date_start": f"{year}-01-01", "date_end": f"{year}-12-31", "grain": "year"}
@@ -273,6 +281,7 @@ PARSERS: dict[str, Callable[[re.Match, ParseContext], dict | None]] = {
     "percent": p_percent, "percent_words": p_percent_words, "fraction": p_fraction,
     "fraction_words": p_fraction_words, "fraction_half": p_fraction_half, "dmy": p_dmy, "dm": p_dm,
     "day_range": p_day_range, "year_edge": p_year_edge, "year_range": p_year_range, "year": p_year,
+    "school_year": p_school_year,
     "relative_year": p_relative_year, "half": p_half, "months_to_date": p_months_to_date, "first_month": p_first_month,
     "quarter": p_quarter, "month": p_month, "none": p_none, "date_range": p_date_range,
     "month_words": p_month_words, "month_relative": p_month_relative, "relative_month": p_relative_month,
