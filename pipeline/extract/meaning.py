@@ -211,18 +211,28 @@ def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str
     if at < 0 or at - after > 12:
         return noun
     end = at + len(noun)
+    listed = derived(book, _unit_list).match(sentence, end)  # "10/11 xã, thị trấn đạt chuẩn …"
+    if listed:
+        noun, end = noun + sentence[end:listed.end()].rstrip(), listed.end()
     aside = PAREN_ASIDE.match(sentence, end)  # "5.775/8.227 xã (chiếm 70,2%) đạt chuẩn nông thôn mới"
     m = derived(book, _predicate).match(sentence, aside.end() if aside else end)
     if not m:
         return noun
-    words = m.group(1).split()[:10]
+    words = m.group(1).split()[:12]
     return f"{noun} {' '.join(words)}".strip(" ,")
 
 
 def _predicate(book: RuleBook) -> re.Pattern:
     verbs = "|".join(re.escape(v) for v in sorted(book.cues.words("subject.predicate_verbs"), key=len, reverse=True))
-    return re.compile(rf"\s+((?:{verbs})(?![^\W\d_])(?:\s+(?!so\b|của\b|trên\b|tại\b|với\b|cho\b|và\b|đạt\s+\d)[^\W\d_]+)*)",
-                      re.IGNORECASE)
+    # words up to a comparison or a preposition; a level's number stays ("mức độ 3")
+    return re.compile(rf"\s+((?:{verbs})(?![^\W\d_])(?:\s+(?!so\b|của\b|trên\b|tại\b|với\b|cho\b|và\b|đạt\s+\d)"
+                      rf"(?:[^\W\d_]+|(?:(?<=độ )|(?<=loại )|(?<=hạng ))\d{{1,2}}(?!\d|[.,]\d|\s?[/%])))*)", re.IGNORECASE)
+
+
+def _unit_list(book: RuleBook) -> re.Pattern:
+    """Further units listed after a counted noun: ", thị trấn", ", bản, khu phố văn hóa"."""
+    nouns = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.list_nouns"), key=len, reverse=True))
+    return re.compile(rf"(?:\s*,\s*(?:{nouns})(?![^\W\d_]))+", re.IGNORECASE)
 
 
 def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, scope: Scope, book) -> None:
