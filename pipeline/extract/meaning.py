@@ -10,22 +10,19 @@ from dataclasses import dataclass, field
 import pipeline.extract.clauses as clauses
 import pipeline.extract.places as places
 import pipeline.extract.times as times
+import pipeline.extract.vocabulary as vocabulary_rules
+import pipeline.extract.where as where
 from pipeline.extract.decide import Situation, decide
 from pipeline.extract.subjects import junk_subject, subject_finder
-from pipeline.extract.vocabulary import indicator_for, vocabulary
+from pipeline.extract.vocabulary import indicator_for
 from pipeline.kinds import FIGURE_KINDS
 from pipeline.rules.book import RuleBook, derived
 
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
-WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
-                         re.IGNORECASE)
-COMPARED_WITH = re.compile(r"\bso với\b", re.IGNORECASE)
-LOCATIVE = re.compile(r"\W*(?:tại|ở|đối với|riêng|trên địa bàn)\s", re.IGNORECASE)
 DEFAULT_KIND = "vk.level"
 COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
-GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
 PAREN_ASIDE = re.compile(r"\s*\([^()]{0,40}\)")
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
@@ -125,11 +122,11 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             noun=meaning.noun)
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
-        _component_or_breakdown(meaning, parent, sentence, scope, book)
+        vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
-        _area(meaning, frame, out, parent, found_places, sentence, scope, book)
-        _twin(meaning, book)
-        meaning.area_part = _part(frame, parent, out, sentence, meaning.subject, book)
+        where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
+        vocabulary_rules.twin(meaning, book)
+        meaning.area_part = where.part(frame, parent, out, sentence, meaning.subject, book)
         if meaning.area_part in book.areas.get("regions", ()) and meaning.area_basis != "stated":
             meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "region"
         governing = parent
@@ -327,134 +324,6 @@ def _set_published(meaning: Meaning, scope: Scope, why: str) -> None:
         return
     meaning.as_of_start, meaning.as_of_end = moment
     meaning.time_basis, meaning.why["time"] = "published", why
-
-
-def _area(meaning: Meaning, frame, done, parent, found, sentence: str, scope: Scope, book) -> None:
-    """Where: a place in the clause, the figure it continues, the sentence, a 'whole province' word,
-    the paragraph, the article, the site's home area."""
-    usable = [p for p in found if p.counts]
-    own_before = [p for p in usable if frame.seg_start <= p.start < frame.start and p.level != "whole"]
-    own_after = [p for p in usable if frame.end <= p.start < frame.trail_end and p.level != "whole"]
-    if own_before or own_after:
-        place = own_before[-1] if own_before else own_after[0]
-        meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
-        return
-    wholes = [p for p in usable if frame.seg_start <= p.start < frame.trail_end and p.level == "whole"]
-    if wholes and _whole(meaning, scope, "stated", wholes[-1].of):
-        return
-    if parent is not None and done[parent].area and done[parent].area_basis != "source":
-        meaning.area, meaning.area_basis, meaning.why["area"] = done[parent].area, "inherited", "continues"
-        return
-    earlier = [p for p in usable if p.end <= frame.start and p.level != "whole"]
-    if earlier:
-        in_clause = earlier[-1].start >= frame.clause_start
-        meaning.area, meaning.area_basis = earlier[-1].area, "stated" if in_clause else "inherited"
-        meaning.why["area"] = "clause" if in_clause else "sentence"
-        return
-    wholes = [p for p in usable if p.level == "whole"]
-    if wholes and _whole(meaning, scope, "inherited", wholes[-1].of):
-        return
-    # a district article: its figures are the district's, even where a paragraph names the province it is in
-    para = scope.para_area if not (scope.doc_district and scope.para_area == scope.doc_province) else ""
-    for area, why in ((para, "paragraph"), (scope.doc_district, "district_of_article"),
-                      (scope.doc_area, scope.doc_why or "article")):
-        if area:
-            meaning.area, meaning.area_basis, meaning.why["area"] = area, "inherited", why
-            return
-    indicator = book_indicator(book, meaning.indicator)
-    if indicator is not None and indicator.national:
-        meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "national_indicator"
-    elif scope.home_area:
-        meaning.area, meaning.area_basis, meaning.why["area"] = scope.home_area, "source", "home_area"
-    elif not scope.doc_province:
-        # no province named anywhere and a site of no known home: national news
-        meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "no_province_named"
-    else:
-        meaning.why["area"] = "none"
-
-
-def _component_or_breakdown(meaning: Meaning, parent, sentence: str, scope: Scope, book) -> None:
-    """A figure of a component of a total ("GRDP khu vực dịch vụ tăng 7%") is not about the total;
-    a figure of a place or a part in a breakdown sentence after the total ("Trong đó, vùng … của
-    tỉnh Lào Cai đạt 59,6%") is about what the sentence before measured."""
-    indicator = book_indicator(book, meaning.indicator)
-    subject = meaning.subject.lower()
-    if indicator is not None and any(c.lower() in subject for c in indicator.components):
-        meaning.indicator, meaning.why["indicator"] = "", "component"
-        return
-    previous = scope.last_figure
-    if meaning.indicator or parent is not None or previous is None or not previous.indicator:
-        return
-    if not derived(book, _breakdown_start).match(sentence):
-        return
-    lowered = meaning.subject.strip()
-    if not lowered or places.is_part(lowered, book) or places.part_of(lowered, book) or \
-            places.place_finder(book).find(lowered) or junk_subject(book)(lowered):
-        meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
-
-
-def _breakdown_start(book: RuleBook) -> re.Pattern:
-    words = "|".join(re.escape(w) for w in sorted(book.cues.words("clause.breakdown_start"), key=len, reverse=True))
-    return re.compile(rf"^\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
-
-
-def _twin(meaning: Meaning, book) -> None:
-    """GRDP is a province's, GDP the country's: the figure's area decides which of the twins it is."""
-    indicator = book_indicator(book, meaning.indicator)
-    if indicator is None or not indicator.twin or not meaning.area:
-        return
-    national = meaning.area == places.NATIONAL
-    named = meaning.why.get("indicator", "").split(":")[-1]
-    if named.upper() in ("GDP", "GRDP") or meaning.why.get("area") in GUESSED_AREAS:
-        return  # the acronym says which; a guessed area does not
-    if national != indicator.national and meaning.area_basis in ("stated", "inherited"):
-        meaning.indicator = indicator.twin
-        meaning.why["indicator"] += f"->{indicator.twin}"
-
-
-def book_indicator(book: RuleBook, ident: str):
-    return vocabulary(book).by_id.get(ident) if ident else None
-
-
-def _whole(meaning: Meaning, scope: Scope, basis: str, of: str = "province") -> bool:
-    """'toàn tỉnh', 'thành phố': the article's province, else the site's when it is a province;
-    'toàn huyện': the district the article is about."""
-    if of == "district":
-        if scope.doc_district:
-            meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_district, "inherited", "whole_district"
-            return True
-        return False
-    if scope.doc_province:
-        meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_province, "inherited", "whole_province"
-        return True
-    if scope.home_area and scope.home_area != places.NATIONAL:
-        meaning.area, meaning.area_basis, meaning.why["area"] = scope.home_area, "source", "whole_province:home_area"
-        return True
-    return False
-
-
-def _part(frame, parent, done, sentence: str, subject: str, book) -> str:
-    """The sub-area the figure covers: named in its own words (noun phrase, or just after it), else
-    in its subject (a list item "dân số nông thôn …: 97%"), else the part of the figure it continues."""
-    start = frame.seg_start
-    previous = sentence.rfind(",", 0, max(0, start - 1))
-    if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
-        start = previous + 1
-    trail = COMPARED_WITH.split(frame.trail(sentence)[:30], 1)[0]  # "cao hơn … so với khu vực nông thôn"
-    own = places.part_of(sentence[start:frame.start] + " " + trail, book, head=frame.head)
-    if own:
-        return own
-    if subject and (part := places.part_of(subject, book)):
-        return part
-    if parent is not None:
-        return done[parent].area_part
-    # a part set before the figure's clause ("Ở khu vực nông thôn, tỷ lệ … đạt 60%"), unless the
-    # figure's own words say it is the whole ("toàn tỉnh", "chung")
-    if not WHOLE_WORDS.search(sentence[frame.seg_start:frame.trail_end]):
-        before = sentence[frame.clause_start:start]
-        part = places.part_of(before, book, counted=bool(LOCATIVE.match(before)))  # "Tại 7 huyện nghèo, …"
-        return part if part in {c for _, c in book.gazetteer.parts} else ""  # one part, not several
-    return ""
 
 
 def _in_plan(meaning: Meaning, scope: Scope) -> bool:

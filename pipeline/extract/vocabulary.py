@@ -1,12 +1,15 @@
 """Which lexicon indicator a figure is about (rules/indicators.toml): the most specific term that
 names its subject, else its own clause, else what the figure it continues is about. The lexicon's
-order never decides: the longest matching term wins, then the one nearest the figure."""
+order never decides: the longest matching term wins, then the one nearest the figure. Then a
+component is not its total, a breakdown follows the figure before it, GDP and GRDP follow the area."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+import pipeline.extract.places as places
 from pipeline.extract.phrases import PhraseIndex
+from pipeline.extract.subjects import junk_subject
 from pipeline.rules.book import RuleBook, derived
 
 
@@ -89,3 +92,49 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
         if ind is not None:
             return ind.id, f"sentence:{term}"
     return "", "none"
+
+
+GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
+
+
+def component_or_breakdown(meaning, parent, sentence: str, scope, book) -> None:
+    """A figure of a component of a total ("GRDP khu vực dịch vụ tăng 7%") is not about the total;
+    a figure of a place or a part in a breakdown sentence after the total ("Trong đó, vùng … của
+    tỉnh Lào Cai đạt 59,6%") is about what the sentence before measured."""
+    indicator = book_indicator(book, meaning.indicator)
+    subject = meaning.subject.lower()
+    if indicator is not None and any(c.lower() in subject for c in indicator.components):
+        meaning.indicator, meaning.why["indicator"] = "", "component"
+        return
+    previous = scope.last_figure
+    if meaning.indicator or parent is not None or previous is None or not previous.indicator:
+        return
+    if not derived(book, _breakdown_start).match(sentence):
+        return
+    lowered = meaning.subject.strip()
+    if not lowered or places.is_part(lowered, book) or places.part_of(lowered, book) or \
+            places.place_finder(book).find(lowered) or junk_subject(book)(lowered):
+        meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
+
+
+def _breakdown_start(book: RuleBook) -> re.Pattern:
+    words = "|".join(re.escape(w) for w in sorted(book.cues.words("clause.breakdown_start"), key=len, reverse=True))
+    return re.compile(rf"^\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
+
+
+def twin(meaning, book) -> None:
+    """GRDP is a province's, GDP the country's: the figure's area decides which of the twins it is."""
+    indicator = book_indicator(book, meaning.indicator)
+    if indicator is None or not indicator.twin or not meaning.area:
+        return
+    national = meaning.area == places.NATIONAL
+    named = meaning.why.get("indicator", "").split(":")[-1]
+    if named.upper() in ("GDP", "GRDP") or meaning.why.get("area") in GUESSED_AREAS:
+        return  # the acronym says which; a guessed area does not
+    if national != indicator.national and meaning.area_basis in ("stated", "inherited"):
+        meaning.indicator = indicator.twin
+        meaning.why["indicator"] += f"->{indicator.twin}"
+
+
+def book_indicator(book: RuleBook, ident: str):
+    return vocabulary(book).by_id.get(ident) if ident else None

@@ -1,0 +1,101 @@
+"""Where a figure applies: a place in its clause, the figure it continues, the sentence, a "whole
+province/district" word, the paragraph, the district or province the article is about, the site's
+home area; and the part of that area (or of its population) the figure covers."""
+from __future__ import annotations
+
+import re
+
+import pipeline.extract.places as places
+from pipeline.extract.vocabulary import book_indicator
+
+WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
+                         re.IGNORECASE)
+COMPARED_WITH = re.compile(r"\bso với\b", re.IGNORECASE)
+LOCATIVE = re.compile(r"\W*(?:tại|ở|đối với|riêng|trên địa bàn)\s", re.IGNORECASE)
+
+
+def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> None:
+    """Where: a place in the clause, the figure it continues, the sentence, a 'whole province' word,
+    the paragraph, the article, the site's home area."""
+    usable = [p for p in found if p.counts]
+    own_before = [p for p in usable if frame.seg_start <= p.start < frame.start and p.level != "whole"]
+    own_after = [p for p in usable if frame.end <= p.start < frame.trail_end and p.level != "whole"]
+    if own_before or own_after:
+        place = own_before[-1] if own_before else own_after[0]
+        meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
+        return
+    wholes = [p for p in usable if frame.seg_start <= p.start < frame.trail_end and p.level == "whole"]
+    if wholes and whole(meaning, scope, "stated", wholes[-1].of):
+        return
+    if parent is not None and done[parent].area and done[parent].area_basis != "source":
+        meaning.area, meaning.area_basis, meaning.why["area"] = done[parent].area, "inherited", "continues"
+        return
+    earlier = [p for p in usable if p.end <= frame.start and p.level != "whole"]
+    if earlier:
+        in_clause = earlier[-1].start >= frame.clause_start
+        meaning.area, meaning.area_basis = earlier[-1].area, "stated" if in_clause else "inherited"
+        meaning.why["area"] = "clause" if in_clause else "sentence"
+        return
+    wholes = [p for p in usable if p.level == "whole"]
+    if wholes and whole(meaning, scope, "inherited", wholes[-1].of):
+        return
+    # a district article: its figures are the district's, even where a paragraph names the province it is in
+    para = scope.para_area if not (scope.doc_district and scope.para_area == scope.doc_province) else ""
+    for area, why in ((para, "paragraph"), (scope.doc_district, "district_of_article"),
+                      (scope.doc_area, scope.doc_why or "article")):
+        if area:
+            meaning.area, meaning.area_basis, meaning.why["area"] = area, "inherited", why
+            return
+    indicator = book_indicator(book, meaning.indicator)
+    if indicator is not None and indicator.national:
+        meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "national_indicator"
+    elif scope.home_area:
+        meaning.area, meaning.area_basis, meaning.why["area"] = scope.home_area, "source", "home_area"
+    elif not scope.doc_province:
+        # no province named anywhere and a site of no known home: national news
+        meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "no_province_named"
+    else:
+        meaning.why["area"] = "none"
+
+
+def whole(meaning, scope, basis: str, of: str = "province") -> bool:
+    """'toàn tỉnh', 'thành phố': the article's province, else the site's when it is a province;
+    'toàn huyện': the district the article is about."""
+    if of == "district":
+        if scope.doc_district:
+            meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_district, "inherited", "whole_district"
+            return True
+        return False
+    if scope.doc_province:
+        meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_province, "inherited", "whole_province"
+        return True
+    if scope.home_area and scope.home_area != places.NATIONAL:
+        meaning.area, meaning.area_basis, meaning.why["area"] = scope.home_area, "source", "whole_province:home_area"
+        return True
+    return False
+
+
+def part(frame, parent, done, sentence: str, subject: str, book) -> str:
+    """The sub-area the figure covers: named in its own words (noun phrase, or just after it), else
+    in its subject (a list item "dân số nông thôn …: 97%"), else the part of the figure it continues."""
+    start = frame.seg_start
+    previous = sentence.rfind(",", 0, max(0, start - 1))
+    if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
+        start = previous + 1
+    trail = COMPARED_WITH.split(frame.trail(sentence)[:30], 1)[0]  # "cao hơn … so với khu vực nông thôn"
+    own = places.part_of(sentence[start:frame.start] + " " + trail, book, head=frame.head)
+    if own:
+        return own
+    if subject and (part := places.part_of(subject, book)):
+        return part
+    if parent is not None:
+        return done[parent].area_part
+    # a part set before the figure's clause ("Ở khu vực nông thôn, tỷ lệ … đạt 60%"), unless the
+    # figure's own words say it is the whole ("toàn tỉnh", "chung")
+    if not WHOLE_WORDS.search(sentence[frame.seg_start:frame.trail_end]):
+        before = sentence[frame.clause_start:start]
+        part = places.part_of(before, book, counted=bool(LOCATIVE.match(before)))  # "Tại 7 huyện nghèo, …"
+        return part if part in {c for _, c in book.gazetteer.parts} else ""  # one part, not several
+    return ""
+
+
