@@ -167,16 +167,17 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
     finder = places.place_finder(book)
     found = {field: finder.find(text) for field, text in fields}
     scope = document_scope(article, fields[0][1], fields[1][1], book, found)
-    # undated article: "so với cùng kỳ năm 2024" says the year spoken of is 2025, so year-less
-    # periods ("6 tháng đầu năm") resolve in it
-    reference = published or _reference_date(fields[0][1] + "\n" + fields[1][1])
+    # undated article: "so với cùng kỳ năm 2024" says the year spoken of is 2025, so the figures of
+    # year-less periods ("6 tháng đầu năm") are dated in it (the period facts stay as written)
+    if published is None:
+        scope.reference_year = _reference_year(fields[0][1] + "\n" + fields[1][1])
     for field, text in fields:
         for s_start, s_end in _pieces(text, 0, len(text)):
             scope.new_paragraph(text.count("\n", 0, s_start) if field == "text" else -2)
             sentence = text[s_start:s_end]
             if not nlp.SENTENCE_HINT.search(sentence):
                 continue
-            pctx = ParseContext(reference, ctx.is_future(sentence, cues))
+            pctx = ParseContext(published, ctx.is_future(sentence, cues))
             hits = _candidates(sentence, book, cues, pctx)
             meanings = iter(meaning.interpret(sentence, hits, scope, book, places.within(found[field], s_start, s_end)))
             for hit in hits:
@@ -212,12 +213,10 @@ def _date_undated(facts: list[Fact], scope: meaning.Scope) -> list[Fact]:
 SAME_PERIOD_YEAR = re.compile(r"cùng kỳ(?: năm)? (\d{4})(?!\d)", re.IGNORECASE)
 
 
-def _reference_date(text: str):
-    """The last day of the year after the one 'cùng kỳ năm …' names, when every mention names the same."""
-    import datetime as dt
-
+def _reference_year(text: str) -> int | None:
+    """The year after the one 'cùng kỳ năm …' names, when every mention names the same."""
     years = {int(y) for y in SAME_PERIOD_YEAR.findall(text)}
-    return dt.date(years.pop() + 1, 12, 31) if len(years) == 1 else None
+    return years.pop() + 1 if len(years) == 1 else None
 
 
 HEADLINE_MAX = 220  # a first line this short, not ending in a full stop, is a passage's headline

@@ -43,6 +43,7 @@ class Scope:
     para_area: str = ""
     para_time: times.Moment | None = None
     para_index: int = -1
+    reference_year: int | None = None  # an undated article's year, inferred ("cùng kỳ năm 2024" → 2025)
     para_plan: bool = False  # para_time was set by a sentence setting out a plan ("phấn đấu", "mục tiêu")
     last_figure: "Meaning | None" = None  # the last figure of the sentence before (a breakdown continues it)
     moments: list = field(default_factory=list)  # every usable date or period of the article, in order
@@ -94,7 +95,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     figures = [h for h in hits if h.rule.kind in FIGURE_KINDS]
     if found_places is None:
         found_places = places.place_finder(book).find(sentence)
-    moments = times.moments(sentence, hits, book)
+    moments = times.moments(sentence, hits, book, scope.reference_year)
     if not figures:
         _carry(scope, found_places, moments, [], [], sentence, book)
         return []

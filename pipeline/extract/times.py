@@ -79,8 +79,9 @@ def _build(book: RuleBook) -> TimeCues:
     )
 
 
-def moments(sentence: str, hits, book: RuleBook) -> list[Moment]:
-    """The sentence's dates and periods (rule hits of kind date/period), each marked when excluded."""
+def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = None) -> list[Moment]:
+    """The sentence's dates and periods (rule hits of kind date/period), each marked when excluded;
+    a year-less one ("--01-01") is placed in `reference_year` when the article's year was inferred."""
     cues = time_cues(book)
     out = []
     for hit in hits:
@@ -89,6 +90,8 @@ def moments(sentence: str, hits, book: RuleBook) -> list[Moment]:
         start, end = hit.start, hit.end
         values = hit.values
         as_of_start, as_of_end = values.get("date_start"), values.get("date_end")
+        if as_of_start and as_of_end and as_of_start.startswith("--") and reference_year:
+            as_of_start, as_of_end = f"{reference_year}{as_of_start[1:]}", f"{reference_year}{as_of_end[1:]}"
         if not as_of_start or not as_of_end or as_of_start.startswith("--"):
             continue
         before = sentence[max(0, start - 60):start]
