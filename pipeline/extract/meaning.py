@@ -364,6 +364,9 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
         head = sentence[:first_figure] if first_figure is not None else sentence
         cues, done = derived(book, _plan_cues) if book is not None else (None, None)
         scope.para_plan = bool(cues and cues.search(head) and not done.search(head))
+    elif book is not None and (now := times.time_cues(book).published.search(sentence, 0, 30)) and \
+            not sentence[:now.start()].strip(" -–(\"“"):
+        scope.para_time = None  # "Đến nay, 99,92% hộ dân …": what follows is as of the publication
     elif meanings:
         stated = [m for m in meanings if m.time_basis == "stated"]
         if stated:
