@@ -24,7 +24,7 @@ from pipeline.settings import PROJECT_ROOT, SHARED_DIR
 PASSAGES = SHARED_DIR / "govnews" / "passages.jsonl"
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 CQE = {"subject_partial": 0.76, "subject_complete": 0.57}
-ROWS = ("values_f1", "indicator_p", "indicator_r", "value_kind", "area", "area_part", "as_of", "modality",
+ROWS = ("values_f1", "indicator_p", "indicator_r", "value_kind", "area", "area_part", "area_part_exact", "as_of", "modality",
         "subject", "subject_partial", "subject_complete", "timeline_complete")
 
 

@@ -5,6 +5,8 @@ prediction overlapping it is neither a hit nor a false alarm.
 """
 from __future__ import annotations
 
+import functools
+
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -204,6 +206,24 @@ def norm_area(area: object) -> str:
     return news_spelling(" ".join(text.replace("-", " - ").replace("–", " - ").split()))
 
 
+def same_part(pred: object, gold: object) -> bool:
+    """Sub-areas compare by meaning: the same phrase, or two phrases the parts table of the default
+    rules (rules/areas.toml [parts]) gives one canonical name ("mầm non" / "cấp mầm non", "THCS" /
+    "cấp trung học cơ sở", "nông thôn" / "khu vực nông thôn"). area_part_exact is the literal score."""
+    p, g = norm_area(pred), norm_area(gold)
+    if p == g:
+        return True
+    return bool(p and g) and (canonical := _canonical_part(str(pred))) != "" and canonical == _canonical_part(str(gold))
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical_part(text: str) -> str:
+    from pipeline.extract.places import part_of
+    from pipeline.rules.book import load_rulebook
+
+    return part_of(normalize_text(text), load_rulebook())
+
+
 def _syllables(text: object) -> list[str]:
     return [w for w in re.split(r"[\s,;:()/.\-–\"“”]+", normalize_text(str(text or "")).lower()) if w]
 
@@ -231,7 +251,7 @@ def score_meaning(predicted: list[dict], gold: list[dict]) -> dict:
     figures = [p for p in predicted if p.get("kind") in FIGURE_KINDS]
     result = score(figures, [g for g in gold if g["kind"] in FIGURE_KINDS])
     pairs = result["hits"]
-    counts = {name: [0, 0] for name in ("value_kind", "area", "area_part", "as_of", "modality", "subject",
+    counts = {name: [0, 0] for name in ("value_kind", "area", "area_part", "area_part_exact", "as_of", "modality", "subject",
                                          "subject_partial", "subject_complete", "indicator_p", "indicator_r")}
     errors: dict[str, list] = {name: [] for name in MEANING_ATTRIBUTES}
 
@@ -245,7 +265,8 @@ def score_meaning(predicted: list[dict], gold: list[dict]) -> dict:
         tally("value_kind", pred.get("value_kind") == g.get("value_kind"), pred, g, "value_kind")
         tally("modality", pred.get("modality") == g.get("modality"), pred, g, "modality")
         tally("as_of", as_of_agrees(pred, g), pred, g, "as_of")
-        tally("area_part", norm_area(pred.get("area_part")) == norm_area(g.get("area_part")), pred, g, "area_part")
+        tally("area_part", same_part(pred.get("area_part"), g.get("area_part")), pred, g, "area_part")
+        tally("area_part_exact", norm_area(pred.get("area_part")) == norm_area(g.get("area_part")), pred, g, "")
         if g.get("area"):
             tally("area", norm_area(pred.get("area")) == norm_area(g.get("area")), pred, g, "area")
         if g.get("subject"):
@@ -273,7 +294,7 @@ def _all_right(pred: dict, g: dict) -> bool:
     """Right indicator, level, area and sub-area, time and modality: a true timeline statement."""
     return (pred.get("indicator") == g.get("indicator") and pred.get("value_kind") == "level"
             and (not g.get("area") or norm_area(pred.get("area")) == norm_area(g.get("area")))
-            and norm_area(pred.get("area_part")) == norm_area(g.get("area_part"))
+            and same_part(pred.get("area_part"), g.get("area_part"))
             and as_of_agrees(pred, g) and pred.get("modality") == g.get("modality"))
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.evaluation import ExtractFn, _run, as_of_agrees, load_gold, load_passages, matches, norm_area, passage_doc
+from pipeline.evaluation import (ExtractFn, _run, as_of_agrees, load_gold, load_passages, matches, norm_area, passage_doc,
+                                 same_part)
 from pipeline.kinds import FIGURE_KINDS
 from pipeline.records import FACT_COLUMNS
 from pipeline.timeline import build_timeline
@@ -34,7 +35,7 @@ def _true_of(obs: pd.Series, g: dict | None) -> bool:
         return False
     if g.get("area") and norm_area(g["area"]) != norm_area(obs["area"]):
         return False
-    if norm_area(g.get("area_part")) != norm_area(obs.get("area_part")):
+    if not same_part(obs.get("area_part"), g.get("area_part")):
         return False
     return as_of_agrees({"as_of_end": obs["time_end"]}, g) and g.get("modality") == obs["modality"]
 
