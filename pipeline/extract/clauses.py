@@ -289,7 +289,10 @@ def _counted_noun(after: str, book: RuleBook) -> str:
         if not word[0].isalpha() or word.lower() in stops or len(words) == 4:
             break
         words.append(word)
-    return " ".join(words)
+    return "" if len(words) == 1 and words[0].lower() in GENERIC_COUNTED else " ".join(words)
+
+
+GENERIC_COUNTED = {"người", "lượt", "hộ", "cái", "chiếc", "đơn vị"}
 
 
 def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, cut_spans, book: RuleBook) -> tuple[int | None, str]:
