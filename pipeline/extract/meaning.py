@@ -23,6 +23,7 @@ THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 DEFAULT_KIND = "vk.level"
 COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
+BREAKDOWN_MARK = re.compile(r"\(|:|(?<![^\W\d_])(?:trong đó|bao gồm|gồm|cụ thể|riêng)(?![^\W\d_])", re.IGNORECASE)
 PAREN_ASIDE = re.compile(r"\s*\([^()]{0,40}\)")
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
@@ -106,7 +107,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     parents: list[int | None] = []
     for k, (hit, frame) in enumerate(zip(figures, frames)):
         meaning = Meaning()
-        parent = _subject(meaning, k, frame, frames, out, sentence, cut, hit, book)
+        parent = _subject(meaning, k, frame, frames, out, sentence, cut, hit, book, scope)
         parents.append(parent)
         pre, trail = frame.pre(sentence), frame.trail(sentence)
         clause_text = sentence[frame.clause_start:frame.seg_start]
@@ -149,7 +150,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     return out
 
 
-def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sentence: str, cut, hit, book) -> int | None:
+def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sentence: str, cut, hit, book,
+             scope: Scope | None = None) -> int | None:
     """The measured thing: the figure's own noun phrase, the noun after it, or what it continues,
     the first of these that names something (not a plan word, a person, a place, "giá so sánh").
     Returns the index of the figure it continues, if any."""
@@ -167,7 +169,11 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
           and noun_after.take(meaning, "noun_after")):
         return None
     if own and not lex.plan_words.match(own):
-        meaning.subject, meaning.why["subject"] = own, "own_clause"
+        total = _breakdown_total(k, frame, frames, done, sentence, scope, book)
+        if total:  # "tỷ lệ có việc làm sau tốt nghiệp đạt 80,9% (trình độ cao đẳng 96,1%, …)"
+            meaning.subject, meaning.why["subject"] = f"{total} ({own})", "breakdown_of_total"
+        else:
+            meaning.subject, meaning.why["subject"] = own, "own_clause"
         return None
     if not lex.not_subject_at_start.match(trail) and noun_after.take(meaning, "noun_after"):
         return None
@@ -184,6 +190,23 @@ def _subject(meaning: Meaning, k: int, frame, frames, done: list[Meaning], sente
         before = ""
     meaning.subject, meaning.why["subject"] = before, "matcher" if before else "none"
     return parent
+
+
+def _breakdown_total(k: int, frame, frames, done: list[Meaning], sentence: str, scope, book) -> str:
+    """The subject of the total a short item breaks down: a bracket, "trong đó" or a colon after the
+    first figure of its clause, or a "Trong đó, …" sentence after the figure before it. The item names
+    a part, a level or a sector, not an indicator of its own (else it is measured for itself)."""
+    own = frame.head
+    if len(own.split()) > 5 or vocabulary_rules.names_indicator(own, book):
+        return ""
+    first = next((j for j in range(k) if frames[j].start >= frame.clause_start), None)  # the clause's first figure
+    if first is not None and BREAKDOWN_MARK.search(sentence, frames[first].end, frame.seg_start):
+        total = done[first].subject
+    elif not k and scope is not None and scope.last_figure is not None and vocabulary_rules.is_breakdown(sentence, book):
+        total = scope.last_figure.subject
+    else:
+        return ""
+    return total if total and own.lower() not in total.lower() and not junk_subject(book)(total) else ""
 
 
 class _NounAfter:

@@ -109,12 +109,21 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book) -> None:
     previous = scope.last_figure
     if meaning.indicator or parent is not None or previous is None or not previous.indicator:
         return
-    if not derived(book, _breakdown_start).match(sentence):
+    if not is_breakdown(sentence, book):
         return
     lowered = meaning.subject.strip()
     if not lowered or places.is_part(lowered, book) or places.part_of(lowered, book) or \
             places.place_finder(book).find(lowered) or junk_subject(book)(lowered):
         meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
+
+
+def is_breakdown(sentence: str, book: RuleBook) -> bool:
+    """Whether the sentence breaks down the figure before it ("Trong đó, …", "Cụ thể: …")."""
+    return bool(derived(book, _breakdown_start).match(sentence))
+
+
+def names_indicator(text: str, book: RuleBook) -> bool:
+    return any(True for _ in vocabulary(book).matches(text))
 
 
 def _breakdown_start(book: RuleBook) -> re.Pattern:
