@@ -148,3 +148,21 @@ def test_numbered_districts_and_abbreviated_towns():
 def test_a_place_name_stops_where_a_persons_name_begins():
     f = figures("Theo Sở Y tế thành phố Hà Nội Nguyễn Ngọc Hà, tỷ lệ tiêm chủng đạt 98%.", "2024-05-01")
     assert f["98%"].area == "Hà Nội"
+
+
+def test_a_breakdown_item_is_measured_as_its_total():
+    f = figures("Tỷ lệ có việc làm sau tốt nghiệp đạt 80,9% (trình độ cao đẳng 96,1%, trung cấp đạt 95,4%).",
+                "2022-06-01", "baonghean.vn")
+    for figure, level in (("96,1%", "trình độ cao đẳng"), ("95,4%", "trình độ trung cấp")):
+        assert "có việc làm sau tốt nghiệp" in f[figure].subject
+        assert f[figure].area_part == level
+    g = figures("Toàn tỉnh còn 13.800 hộ nghèo (chiếm 2,1%) và 14.400 hộ cận nghèo (chiếm 2,2%).", "2024-01-05",
+                "baonghean.vn")
+    assert (g["2,1%"].indicator, g["2,2%"].indicator) == ("poor_household_rate", "near_poor_household_rate")
+
+
+def test_a_school_year_runs_september_to_august_and_a_plan_after_a_slash_is_a_target():
+    f = figures("Năm học 2017 - 2018, tỷ lệ trẻ 5 tuổi đi học mẫu giáo đạt 99,5%.", "2018-09-10", "baohaiduong.vn")
+    assert (f["99,5%"].as_of_start, f["99,5%"].as_of_end) == ("2017-09-01", "2018-08-31")
+    g = figures("Khu vực công nghiệp và xây dựng ước tăng 10,85%/KH tăng 7,5-8,5%.", "2022-12-20", "baoquangtri.vn")
+    assert (g["10,85%"].modality, g["7,5-8,5%"].modality) == ("actual", "target")
