@@ -6,7 +6,6 @@ prediction overlapping it is neither a hit nor a false alarm.
 from __future__ import annotations
 
 import functools
-
 import json
 import re
 from collections.abc import Callable, Iterable

@@ -15,8 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.evaluation import (ExtractFn, _run, as_of_agrees, load_gold, load_passages, matches, norm_area, passage_doc,
-                                 same_part)
+from pipeline.evaluation import (
+    ExtractFn,
+    _run,
+    as_of_agrees,
+    load_gold,
+    load_passages,
+    matches,
+    norm_area,
+    passage_doc,
+    same_part,
+)
 from pipeline.kinds import FIGURE_KINDS
 from pipeline.records import FACT_COLUMNS
 from pipeline.timeline import build_timeline

@@ -1,0 +1,138 @@
+"""What a figure measures (its subject): the counted noun after it, its own noun phrase, the total a
+breakdown item belongs to, or what it continues; the first that names something. The Matcher that
+finds noun phrases is in subjects.py."""
+from __future__ import annotations
+
+import re
+
+import pipeline.extract.clauses as clauses
+import pipeline.extract.places as places
+import pipeline.extract.vocabulary as vocabulary_rules
+from pipeline.extract.subjects import junk_subject, subject_finder
+from pipeline.rules.book import RuleBook, derived
+
+BREAKDOWN_MARK = re.compile(r"\(|:|(?<![^\W\d_])(?:trong đó|bao gồm|gồm|cụ thể|riêng)(?![^\W\d_])", re.IGNORECASE)
+PAREN_ASIDE = re.compile(r"\s*\([^()]{0,40}\)")
+RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
+
+
+def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, book,
+             scope=None) -> int | None:
+    """The measured thing: the figure's own noun phrase, the noun after it, or what it continues,
+    the first of these that names something (not a plan word, a person, a place, "giá so sánh").
+    Returns the index of the figure it continues, if any."""
+    lex = clauses.lexicon(book)
+    junk = junk_subject(book)
+    trail = frame.trail(sentence)
+    own = "" if places.is_part(frame.head, book) or junk(frame.head) else frame.head
+    noun_after = _NounAfter(sentence, hit, book, junk)
+    # a fraction counts the noun after it ("20/27 chỉ tiêu") unless it is a rank ("xếp thứ 19/63");
+    # a percentage with no governing word before it is "of" the noun after it ("nhập hơn 90% dầu")
+    if hit.rule.kind == "fraction" and not RANK_BEFORE.search(sentence, max(0, hit.start - 25), hit.start):
+        if noun_after.take(meaning, "counted_noun"):
+            return None
+    elif (hit.rule.kind == "percent" and own and not frame.cue and not lex.not_subject_at_start.match(trail)
+          and noun_after.take(meaning, "noun_after")):
+        return None
+    denominator = lex.not_subject_at_start.match(trail)
+    if denominator and not own and (pred := derived(book, _predicate).match(sentence, frame.end + denominator.end())):
+        # "95% dân số tham gia BHYT": not the denominator alone, what of it is counted
+        words = " ".join(sentence[frame.end:pred.end()].split()[:14]).strip(" ,")
+        meaning.subject, meaning.why["subject"] = words, "denominator_predicate"
+        return None
+    if own and not lex.plan_words.match(own):
+        total = _breakdown_total(k, frame, frames, done, sentence, scope, book)
+        if total:  # "tỷ lệ có việc làm sau tốt nghiệp đạt 80,9% (trình độ cao đẳng 96,1%, …)"
+            meaning.subject, meaning.why["subject"] = f"{total} ({own})", "breakdown_of_total"
+        else:
+            meaning.subject, meaning.why["subject"] = own, "own_clause"
+        return None
+    if not lex.not_subject_at_start.match(trail) and noun_after.take(meaning, "noun_after"):
+        return None
+    parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
+    if parent is not None and parent < len(done) and not junk(done[parent].subject):
+        meaning.subject = done[parent].subject
+        meaning.why["subject"] = f"continues:{sentence[frames[parent].start:frames[parent].end]}"
+        return parent
+    if inherited and not junk(inherited):
+        meaning.subject, meaning.why["subject"] = inherited, "earlier_segment"
+        return parent
+    before, _ = subject_finder(book).find(sentence, hit.start, hit.end)
+    if junk(before):
+        before = ""
+    meaning.subject, meaning.why["subject"] = before, "matcher" if before else "none"
+    return parent
+
+
+def _breakdown_total(k: int, frame, frames, done: list, sentence: str, scope, book) -> str:
+    """The subject of the total a short item breaks down: a bracket, "trong đó" or a colon after the
+    first figure of its clause, or a "Trong đó, …" sentence after the figure before it. The item names
+    a part, a level or a sector, not an indicator of its own (else it is measured for itself)."""
+    own = frame.head
+    if len(own.split()) > 5 or vocabulary_rules.names_indicator(own, book):
+        return ""
+    first = next((j for j in range(k) if frames[j].start >= frame.clause_start), None)  # the clause's first figure
+    if first is not None and BREAKDOWN_MARK.search(sentence, frames[first].end, frame.seg_start):
+        total = done[first].subject
+    elif not k and scope is not None and scope.last_figure is not None and vocabulary_rules.is_breakdown(sentence, book):
+        total = scope.last_figure.subject
+    else:
+        return ""
+    return total if total and own.lower() not in total.lower() and not junk_subject(book)(total) else ""
+
+
+class _NounAfter:
+    """The noun phrase after a figure (spaCy Matcher over segmented words), found at most once."""
+
+    def __init__(self, sentence: str, hit, book: RuleBook, junk):
+        self.sentence, self.hit, self.book, self.junk, self._noun = sentence, hit, book, junk, None
+
+    def take(self, meaning, why: str) -> bool:
+        """Make it the figure's subject (with its predicate) when there is one."""
+        if self._noun is None:
+            self._noun = subject_finder(self.book).after(self.sentence, self.hit.start, self.hit.end)
+        if not self._noun or self.junk(self._noun):
+            return False
+        meaning.subject = _with_predicate(self._noun, self.sentence, self.hit.end, self.book)
+        meaning.why["subject"], meaning.noun = why, self._noun
+        return True
+
+
+def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str:
+    """'xã' + 'đạt chuẩn nông thôn mới': the counted noun and the predicate that says what is counted."""
+    at = sentence.find(noun, after)
+    if at < 0 or at - after > 12:
+        return noun
+    end = at + len(noun)
+    listed = derived(book, _unit_list).match(sentence, end)  # "10/11 xã, thị trấn đạt chuẩn …"
+    if listed:
+        noun, end = noun + sentence[end:listed.end()].rstrip(), listed.end()
+    aside = PAREN_ASIDE.match(sentence, end)  # "5.775/8.227 xã (chiếm 70,2%) đạt chuẩn nông thôn mới"
+    m = derived(book, _predicate).match(sentence, aside.end() if aside else end)
+    if m:
+        noun, end = f"{noun} {' '.join(m.group(1).split()[:12])}".strip(" ,"), m.end()
+    elif aside:
+        return noun
+    # the modifiers that still qualify it, up to a comparison, a time, a cue or punctuation:
+    # "hộ dân sử dụng điện thường xuyên", "trẻ em trong độ tuổi đi mẫu giáo được đến lớp"
+    tail = derived(book, _modifiers).match(sentence, end)
+    words = tail.group(0).split()[:10] if tail else []
+    return f"{noun} {' '.join(words)}".strip(" ,") if words else noun
+
+
+def _modifiers(book: RuleBook) -> re.Pattern:
+    stops = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.tail_stop"), key=len, reverse=True))
+    return re.compile(rf"(?:\s+(?!(?:{stops})(?![^\W\d_]))[^\W\d_]+)+", re.IGNORECASE)
+
+
+def _predicate(book: RuleBook) -> re.Pattern:
+    verbs = "|".join(re.escape(v) for v in sorted(book.cues.words("subject.predicate_verbs"), key=len, reverse=True))
+    # words up to a comparison or a preposition; a level's number stays ("mức độ 3")
+    return re.compile(rf"\s+((?:{verbs})(?![^\W\d_])(?:\s+(?!so\b|của\b|trên\b|tại\b|với\b|cho\b|và\b|đạt\s+\d)"
+                      rf"(?:[^\W\d_]+|(?:(?<=độ )|(?<=loại )|(?<=hạng ))\d{{1,2}}(?!\d|[.,]\d|\s?[/%])))*)", re.IGNORECASE)
+
+
+def _unit_list(book: RuleBook) -> re.Pattern:
+    """Further units listed after a counted noun: ", thị trấn", ", bản, khu phố văn hóa"."""
+    nouns = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.list_nouns"), key=len, reverse=True))
+    return re.compile(rf"(?:\s*,\s*(?:{nouns})(?![^\W\d_]))+", re.IGNORECASE)
