@@ -39,6 +39,7 @@ class Scope:
     doc_district: str = ""  # the district the headline or lead is about ("huyện Sóc Sơn"): what "toàn huyện" means
     doc_why: str = ""
     para_area: str = ""
+    section_area: str = ""  # the province a section heading line names ("Hà Nội: 98,49%")
     para_time: times.Moment | None = None
     para_index: int = -1
     reference_year: int | None = None  # an undated article's year, inferred ("cùng kỳ năm 2024" → 2025)
@@ -57,9 +58,10 @@ class Scope:
         return max(counts.values(), key=lambda ms: (len(ms), ms[-1].as_of_end))[-1]
 
     def new_paragraph(self, index: int) -> None:
-        """A new paragraph keeps the running time (reports carry it on) but not the province."""
+        """A new paragraph keeps the running time (reports carry it on) but not the province, unless
+        a section heading ("Nam Định: 99,53%") named it."""
         if index != self.para_index:
-            self.para_index, self.para_area = index, ""
+            self.para_index, self.para_area = index, self.section_area
 
 
 @dataclass
@@ -266,6 +268,9 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
     province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
     if province_level:
         scope.para_area = province_level[-1].area
+        heading = province_level[0]
+        if heading.start <= 2 and len(sentence) <= 80 and sentence[heading.end:].lstrip().startswith(":"):
+            scope.section_area = scope.para_area = heading.area  # "Nam Định: 99,53%" heads a section
     usable = [m for m in moments if not m.excluded and not m.event]
     scope.moments.extend(m for m in usable if not m.same_period)
     first_figure = figures[0].start if figures else None

@@ -66,6 +66,9 @@ def whole(meaning, scope, basis: str, of: str = "province") -> bool:
             meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_district, "inherited", "whole_district"
             return True
         return False
+    if scope.section_area and scope.section_area != places.NATIONAL:
+        meaning.area, meaning.area_basis, meaning.why["area"] = scope.section_area, "inherited", "whole_province:section"
+        return True
     if scope.doc_province:
         meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_province, "inherited", "whole_province"
         return True

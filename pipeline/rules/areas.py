@@ -111,8 +111,9 @@ class Gazetteer:
 
 
 def _slug_in_label(slug: str, label: str) -> bool:
-    """A province slug as a host label, or after a newspaper/portal prefix ('bao', 'so', 'tv' …)."""
-    if label == slug:
+    """A province slug as a host label, after a newspaper/portal prefix ('bao', 'so', 'tv' …), or
+    ending a longer label when the slug is long enough not to end other words."""
+    if label == slug or (len(slug) >= 6 and label.endswith(slug)):  # "xuctiendautuhagiang"
         return True
     return bool(re.fullmatch(rf"(?:bao|tap\w{{0,3}}|so\w{{0,6}}|cong|dai|truyenhinh|tin|news|tv|[a-z]{{0,4}})?{slug}"
                              rf"(?:tv|news|online|24h|dost|gov|portal|city|\d*)?", label))
