@@ -166,3 +166,14 @@ def test_a_school_year_runs_september_to_august_and_a_plan_after_a_slash_is_a_ta
     assert (f["99,5%"].as_of_start, f["99,5%"].as_of_end) == ("2017-09-01", "2018-08-31")
     g = figures("Khu vực công nghiệp và xây dựng ước tăng 10,85%/KH tăng 7,5-8,5%.", "2022-12-20", "baoquangtri.vn")
     assert (g["10,85%"].modality, g["7,5-8,5%"].modality) == ("actual", "target")
+
+
+def test_section_headings_name_the_province_and_the_headline_the_indicator():
+    text = ("Tỷ lệ tốt nghiệp THPT 2017 nhiều tỉnh thành đạt 99%\nHà Nội: 98,49%\nTheo Sở GD-ĐT, tỷ lệ của toàn "
+            "thành phố đạt 98,49%.\nNam Định: 99,53%\nToàn tỉnh có 45/73 đơn vị đạt 100%.")
+    article = Article(id="s", url=None, title="", published="2017-07-14", source="baotayninh.vn", fetched_at=None,
+                      text=text)
+    facts = [f for f in extract_facts(article, book()) if f.kind in ("percent", "fraction")]
+    heading = next(f for f in facts if f.text == "98,49%" and f.sentence.startswith("Hà Nội"))
+    assert (heading.area, heading.indicator) == ("Hà Nội", "graduation_rate")
+    assert next(f for f in facts if f.text == "45/73").area == "Nam Định"

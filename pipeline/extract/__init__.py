@@ -16,6 +16,7 @@ import pipeline.extract.meaning as meaning
 import pipeline.extract.places as places
 from pipeline import nlp
 from pipeline.extract.values import PARSERS, ParseContext
+from pipeline.extract.vocabulary import topic_of
 from pipeline.kinds import EXCLUDE, FIGURE_KINDS
 from pipeline.normalize import normalize_text
 from pipeline.records import Article, Fact, fact_id, published_span
@@ -146,6 +147,7 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
             break
     # a district article: its headline or lead names one district ("UBND huyện Đạ Tẻh cho biết …")
     headline_text = title or text[:lead_end]
+    scope.topic_indicator = topic_of(headline_text, book)
     scope.doc_district = (places.dominant_district(found["title"])
                           or places.dominant_district([p for p in body if p.end <= lead_end])
                           or places.bare_district(headline_text, body))

@@ -39,7 +39,8 @@ class Scope:
     doc_district: str = ""  # the district the headline or lead is about ("huyện Sóc Sơn"): what "toàn huyện" means
     doc_why: str = ""
     para_area: str = ""
-    section_area: str = ""  # the province a section heading line names ("Hà Nội: 98,49%")
+    section_area: str = ""
+    topic_indicator: str = ""  # what the headline is about  # the province a section heading line names ("Hà Nội: 98,49%")
     para_time: times.Moment | None = None
     para_index: int = -1
     reference_year: int | None = None  # an undated article's year, inferred ("cùng kỳ năm 2024" → 2025)
@@ -124,6 +125,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
         vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book)
+        vocabulary_rules.heading_topic(meaning, sentence, scope, book)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
         vocabulary_rules.twin(meaning, book)

@@ -117,6 +117,22 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book) -> None:
         meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
 
 
+def topic_of(headline: str, book: RuleBook) -> str:
+    """The indicator a headline is about ("Tỷ lệ tốt nghiệp THPT 2017 nhiều tỉnh thành đạt 99%"), "" if none."""
+    ind, _ = best_term(headline, "percent", "level", headline.lower(), vocabulary(book)) if headline else (None, "")
+    return ind.id if ind is not None else ""
+
+
+def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
+    """A figure in a section heading that names only a place ("Hà Nội: 98,49%") is about what the
+    headline is about."""
+    if meaning.indicator or not scope.topic_indicator or len(sentence) > 80 or ":" not in sentence:
+        return
+    subject = meaning.subject.strip()
+    if not subject or places.place_finder(book).find(subject) or junk_subject(book)(subject):
+        meaning.indicator, meaning.why["indicator"] = scope.topic_indicator, "headline_topic"
+
+
 def is_breakdown(sentence: str, book: RuleBook) -> bool:
     """Whether the sentence breaks down the figure before it ("Trong đó, …", "Cụ thể: …")."""
     return bool(derived(book, _breakdown_start).match(sentence))
