@@ -40,7 +40,8 @@ class Scope:
     doc_why: str = ""
     para_area: str = ""
     section_area: str = ""
-    topic_indicator: str = ""  # what the headline is about  # the province a section heading line names ("Hà Nội: 98,49%")
+    topic_indicator: str = ""  # what the headline is about
+    last_subject: str = ""  # the subject of the last figure of the sentence before ("chỉ số này" refers to it)  # the province a section heading line names ("Hà Nội: 98,49%")
     para_time: times.Moment | None = None
     para_index: int = -1
     reference_year: int | None = None  # an undated article's year, inferred ("cùng kỳ năm 2024" → 2025)
@@ -267,6 +268,7 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
     """What later sentences of the paragraph inherit from this one."""
     if meanings:
         scope.last_figure = next((m for m in meanings if m.indicator), meanings[0])
+        scope.last_subject = next((m.subject for m in reversed(meanings) if m.subject), "")
     province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
     if province_level:
         scope.para_area = province_level[-1].area

@@ -13,6 +13,8 @@ from pipeline.rules.book import RuleBook, derived
 
 BREAKDOWN_MARK = re.compile(r"\(|:|(?<![^\W\d_])(?:trong đó|bao gồm|gồm|cụ thể|riêng)(?![^\W\d_])", re.IGNORECASE)
 PAREN_ASIDE = re.compile(r"\s*\([^()]{0,40}\)")
+ANAPHORIC = re.compile(r"(?<![^\W\d_])(?:chỉ số|tỷ lệ|tỉ lệ|con số|mức|tốc độ|kim ngạch|giá trị|số|chỉ tiêu)\s+"
+                       r"(?:này|đó|trên|nói trên)(?![^\W\d_])", re.IGNORECASE)
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 
 
@@ -48,6 +50,10 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
             meaning.subject, meaning.why["subject"] = own, "own_clause"
         return None
     if not lex.not_subject_at_start.match(trail) and noun_after.take(meaning, "noun_after"):
+        return None
+    if scope is not None and scope.last_subject and not k and ANAPHORIC.search(sentence, frame.seg_start, frame.start):
+        # "Chỉ số này tăng 2,82% so với tháng 12/2024": what the sentence before last measured
+        meaning.subject, meaning.why["subject"] = scope.last_subject, "anaphora"
         return None
     parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
     if parent is not None and parent < len(done) and not junk(done[parent].subject):
