@@ -18,12 +18,13 @@ from pipeline.rules.book import RuleBook, derived
 BOUNDARY = re.compile(r"[;()\[\]]|,(?!\d)|:(?!\d)|(?<=%)\s?/|/\s|\.\s")
 BOUNDARY_BEFORE = re.compile(r".*(?:[;()\[\]]|,(?!\d)|:(?!\d)|/\s|\.\s)", re.DOTALL)
 NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?![\d.,])(?!\s?(?:tuổi|sao|điểm)\b)"
-                    r"(?:\s?(?:%|tỷ|triệu|nghìn|ngàn|người|hộ|đồng|USD|đô la|tấn|ha|lượt|m2|km))*")
+                    r"(?:\s?(?:%|tỷ|triệu|nghìn|ngàn|đồng|USD|đô la|tấn|ha|m2|km))*")  # "người", "hộ" stay: "người tham gia"
 BYLINE = re.compile(r"^(?:\(?[A-ZĐ]{2,8}\)?|[^\s,;]+(?:\s[^\s,;]+){0,3}\s(?:TV|TTXVN|Online))\s*[-–)]\s*")
 ANAPHORA = re.compile(r"^(?:đây|đó|điều này|con số này|con số đó|mức này|kết quả này)$|\s(?:này|đó|trên)$", re.IGNORECASE)
 FIGURE_LIKE = re.compile(r"(?<![\w])\d[\d.,]*(?![\d.,])(?!\s?(?:tuổi|sao|tháng tuổi|điểm)\b)")
 ASIDE = re.compile(r"\s*(?:kể cả|bao gồm|không kể|chưa kể|trừ|ngoại trừ|gồm)\b", re.IGNORECASE)
 PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
+FRAMING = re.compile(r"(?:nổi bật|đáng chú ý|đặc biệt|điểm sáng|điểm nhấn|cụ thể|trong đó|kết quả|nhất)", re.IGNORECASE)
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
 LIST_GLUE_MAX = 12  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
 SPACE = re.compile(r"\s+")
@@ -208,9 +209,15 @@ def _inner_start(sentence: str, np_start: int, np_end: int, lex: ClauseLexicon) 
 
 
 def _before_copula(phrase: str) -> str:
-    """'công nghiệp chế biến là động lực tăng trưởng với tốc độ' → 'công nghiệp chế biến'."""
+    """'công nghiệp chế biến là động lực tăng trưởng với tốc độ' → 'công nghiệp chế biến'; but
+    'Nổi bật là tăng trưởng kinh tế (GRDP)' → what comes after the framing words."""
     inner = INNER_COPULA.search(phrase)
-    return phrase[:inner.start()].strip() if inner and inner.start() > 0 else phrase
+    if not inner or inner.start() <= 0:
+        return phrase
+    before = phrase[:inner.start()].strip()
+    if FRAMING.fullmatch(before):
+        return phrase[inner.end():].strip()
+    return before
 
 
 def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[int, int]], book: RuleBook) -> list[Frame]:
