@@ -124,12 +124,16 @@ def topic_of(headline: str, book: RuleBook) -> str:
 
 
 def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
-    """A figure in a section heading that names only a place ("Hà Nội: 98,49%") is about what the
-    headline is about."""
-    if meaning.indicator or not scope.topic_indicator or len(sentence) > 80 or ":" not in sentence:
+    """A figure that names only a place or a part, in a section heading ("Hà Nội: 98,49%") or in a
+    sentence naming no indicator ("Giáo dục THPT 98,36%"), is about what the headline is about."""
+    if meaning.indicator or not scope.topic_indicator:
         return
+    heading = len(sentence) <= 80 and ":" in sentence
+    if not heading and names_indicator(sentence, book):
+        return  # a sentence naming an indicator of its own is not about the headline's
     subject = meaning.subject.strip()
-    if not subject or places.place_finder(book).find(subject) or junk_subject(book)(subject):
+    if not subject or places.place_finder(book).find(subject) or junk_subject(book)(subject) or \
+            places.is_part(subject, book) or places.part_of(subject, book):
         meaning.indicator, meaning.why["indicator"] = scope.topic_indicator, "headline_topic"
 
 
