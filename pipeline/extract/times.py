@@ -79,6 +79,10 @@ def _build(book: RuleBook) -> TimeCues:
     )
 
 
+REPORTED = re.compile(r"(?<![^\W\d_])(?:kết quả|tình hình thực hiện|tình hình|đánh giá|tổng kết|báo cáo)(?![^\W\d_])",
+                      re.IGNORECASE)
+
+
 def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = None) -> list[Moment]:
     """The sentence's dates and periods (rule hits of kind date/period), each marked when excluded;
     a year-less one ("--01-01") is placed in `reference_year` when the article's year was inferred."""
@@ -100,8 +104,9 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
             excluded = "baseline"
         elif values.get("grain") == "day" and _document_date(before, cues):
             excluded = "document"
-        elif values.get("grain") in ("multi-year", "year") and cues.standard.search(before):
-            excluded = "standard"
+        elif values.get("grain") in ("multi-year", "year") and cues.standard.search(before) and not (
+                values.get("grain") == "year" and REPORTED.search(before)):
+            excluded = "standard"  # not "Kết quả thực hiện nhiệm vụ … năm 2017": the year reported on
         if cues.by_end.search(sentence[max(0, start - 14):start]):
             as_of_start = as_of_end
         same = not excluded and bool(SAME_PERIOD.search(sentence[max(0, start - 10):start]))
