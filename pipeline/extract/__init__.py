@@ -204,7 +204,9 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
 def _date_undated(facts: list[Fact], scope: meaning.Scope) -> list[Fact]:
     """Figures that nothing dated (no time in reach, no publication date) take the period the article
     speaks of most, marked inherited."""
-    undated = [f for f in facts if f.kind in FIGURE_KINDS and not f.time_basis and not f.as_of_end]
+    # a figure said to be "now" ("đến nay", "hiện nay") in an undated article stays undated
+    undated = [f for f in facts if f.kind in FIGURE_KINDS and not f.time_basis and not f.as_of_end
+               and ":no_date" not in f.why]
     moment = scope.article_time() if undated else None
     if moment is None:
         return facts
