@@ -47,8 +47,7 @@ class PlaceFinder:
     names: PhraseIndex  # the gazetteer's proper names, case-sensitive
     national: re.Pattern
     admin: re.Pattern
-    whole: re.Pattern
-    whole_district: re.Pattern
+    whole: re.Pattern  # group "d": a district's whole ("toàn huyện")
     not_before: re.Pattern
     lower_names: dict
     national_counts: re.Pattern
@@ -68,12 +67,9 @@ class PlaceFinder:
                 area, level = self._admin_area(m.group("admin"), m.group("name"))
                 if level != "none":
                     found.append((m.start(), m.end(), area, level))
-            for m in self.whole.finditer(text):
+            for m in self.whole.finditer(text):  # one pass for both: group "d" is a district's whole
                 if not PLURAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-                    found.append((m.start(), m.end(), "", "whole"))
-            for m in self.whole_district.finditer(text):
-                if not PLURAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-                    found.append((m.start(), m.end(), "", "whole_district"))
+                    found.append((m.start(), m.end(), "", "whole_district" if m.group("d") else "whole"))
         if "/" in text:
             for m in self.national_counts.finditer(text):
                 found.append((m.start(), m.end(), NATIONAL, "national"))
@@ -138,9 +134,8 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
         names=PhraseIndex(n for n in gaz.names if n[:1].isupper()),
         national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
         admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))\s(?P<name>{NAME}|\d{{1,2}}(?![\d/.,%]))"),
-        whole=re.compile(rf"{wb}(?:{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))", re.IGNORECASE),
-        whole_district=re.compile(rf"{wb}(?:{_alternation(areas.get('whole_district', ()))}){we}(?!\s(?-i:[{UPPER}]))"
-                                  if areas.get("whole_district") else r"(?!)", re.IGNORECASE),
+        whole=re.compile(rf"{wb}(?:(?P<d>{_alternation(areas.get('whole_district', ())) or '(?!)'})|"
+                         rf"{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))", re.IGNORECASE),
         not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
         lower_names={n.lower(): a for n, a in gaz.names.items()},
         national_counts=re.compile(rf"(?<![\d/])\d{{1,2}}/(?:{counts or '(?!)'})\s+(?:{count_nouns or '(?!)'}){we}"
