@@ -109,8 +109,17 @@ class JunkSubjects:
         self.places = place_finder(book)
         starts = "|".join(re.escape(w) for w in book.cues.words("subject.junk_start"))
         self.aside = re.compile(rf"^(?:{starts})(?![^\W\d_])", re.IGNORECASE)
+        self._seen: dict[str, bool] = {}
 
     def __call__(self, subject: str) -> bool:
+        known = self._seen.get(subject)
+        if known is None:
+            known = self._junk(subject)
+            if len(self._seen) < 50_000:  # subjects repeat; the cache stays bounded
+                self._seen[subject] = known
+        return known
+
+    def _junk(self, subject: str) -> bool:
         text = " ".join(subject.split()).strip(" ,.;:-–()")
         if not text:
             return True
@@ -118,6 +127,8 @@ class JunkSubjects:
             return True
         if self.person.search(text) and self.titled.search(text):
             return True
+        if not any(c.isupper() for c in text) and "cả nước" not in text.lower():
+            return False  # every place name is capitalised
         found = self.places.find(text)
         if not found:
             return False

@@ -143,7 +143,19 @@ def is_breakdown(sentence: str, book: RuleBook) -> bool:
 
 
 def names_indicator(text: str, book: RuleBook) -> bool:
-    return any(True for _ in vocabulary(book).matches(text))
+    """Whether `text` holds a lexicon term (asked for every figure of a sentence: remembered)."""
+    seen = derived(book, _named_cache)
+    known = seen.get(text)
+    if known is None:
+        known = any(True for _ in vocabulary(book).matches(text))
+        if len(seen) > 20_000:
+            seen.clear()
+        seen[text] = known
+    return known
+
+
+def _named_cache(book: RuleBook) -> dict:
+    return {}
 
 
 def _breakdown_start(book: RuleBook) -> re.Pattern:
