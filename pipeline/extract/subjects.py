@@ -9,6 +9,7 @@ from pipeline import nlp
 from pipeline.rules.book import RuleBook, derived
 
 LEFT_CHARS, SHORT_LEFT_CHARS, RIGHT_CHARS = 110, 70, 45
+CAPITAL = re.compile(r"[A-ZĐÀ-Ỹ]")
 FIRST_SYLLABLE = re.compile(r" ([^\W\d_]+)")
 
 
@@ -127,7 +128,7 @@ class JunkSubjects:
             return True
         if self.person.search(text) and self.titled.search(text):
             return True
-        if not any(c.isupper() for c in text) and "cả nước" not in text.lower():
+        if not CAPITAL.search(text) and "cả nước" not in text.lower():
             return False  # every place name is capitalised
         found = self.places.find(text)
         if not found:

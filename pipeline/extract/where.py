@@ -7,6 +7,7 @@ import re
 
 import pipeline.extract.places as places
 from pipeline.extract.vocabulary import book_indicator
+from pipeline.rules.book import RuleBook, derived
 
 WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
                          re.IGNORECASE)
@@ -98,7 +99,11 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
     if not WHOLE_WORDS.search(sentence[frame.seg_start:frame.trail_end]):
         before = sentence[frame.clause_start:start]
         part = places.part_of(before, book, counted=bool(LOCATIVE.match(before)))  # "Tại 7 huyện nghèo, …"
-        return part if part in {c for _, c in book.gazetteer.parts} else ""  # one part, not several
+        return part if part in derived(book, _part_names) else ""  # one part, not several
     return ""
 
 
+
+
+def _part_names(book: RuleBook) -> frozenset:
+    return frozenset(c for _, c in book.gazetteer.parts)
