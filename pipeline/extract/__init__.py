@@ -147,7 +147,7 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
             break
     # a district article: its headline or lead names one district ("UBND huyện Đạ Tẻh cho biết …")
     headline_text = title or text[:lead_end]
-    scope.topic_indicator = topic_of(headline_text, book)
+    scope.topic_indicator, scope.topic_term = topic_of(headline_text, book)
     scope.doc_district = (places.dominant_district(found["title"])
                           or places.dominant_district([p for p in body if p.end <= lead_end])
                           or places.bare_district(headline_text, body))

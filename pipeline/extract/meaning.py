@@ -41,6 +41,7 @@ class Scope:
     para_area: str = ""
     section_area: str = ""
     topic_indicator: str = ""  # what the headline is about
+    topic_term: str = ""  # the words of the headline that name it
     last_subject: str = ""  # the subject of the last figure of the sentence before ("chỉ số này" refers to it)  # the province a section heading line names ("Hà Nội: 98,49%")
     para_time: times.Moment | None = None
     para_index: int = -1

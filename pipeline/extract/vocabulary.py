@@ -117,10 +117,11 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book) -> None:
         meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
 
 
-def topic_of(headline: str, book: RuleBook) -> str:
-    """The indicator a headline is about ("Tỷ lệ tốt nghiệp THPT 2017 nhiều tỉnh thành đạt 99%"), "" if none."""
-    ind, _ = best_term(headline, "percent", "level", headline.lower(), vocabulary(book)) if headline else (None, "")
-    return ind.id if ind is not None else ""
+def topic_of(headline: str, book: RuleBook) -> tuple[str, str]:
+    """The indicator a headline is about and the term that names it ("Tỷ lệ tốt nghiệp THPT 2017
+    nhiều tỉnh thành đạt 99%" → graduation_rate, "tốt nghiệp THPT"); ("", "") if none."""
+    ind, term = best_term(headline, "percent", "level", headline.lower(), vocabulary(book)) if headline else (None, "")
+    return (ind.id, term) if ind is not None else ("", "")
 
 
 def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
@@ -135,6 +136,8 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
     if not subject or places.place_finder(book).find(subject) or junk_subject(book)(subject) or \
             places.is_part(subject, book) or places.part_of(subject, book):
         meaning.indicator, meaning.why["indicator"] = scope.topic_indicator, "headline_topic"
+        if scope.topic_term and scope.topic_term.lower() not in subject.lower():  # "tốt nghiệp THPT (KonTum)"
+            meaning.subject = f"{scope.topic_term} ({subject})" if subject else scope.topic_term
 
 
 def is_breakdown(sentence: str, book: RuleBook) -> bool:
