@@ -121,7 +121,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
         meaning.indicator, meaning.why["indicator"] = indicator_for(
-            hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:25], clause_text + " " + pre,
+            hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:80], clause_text + " " + pre,
             out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book,
             noun=meaning.noun)
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
