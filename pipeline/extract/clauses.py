@@ -77,7 +77,7 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
         connective_at_start=re.compile(rf"^\s*(?:{_words(w('clause.connectives'))}){we}[\s,]*", re.IGNORECASE),
         trailing=re.compile(rf"[\s,]*{wb}(?:{_words(w('clause.np_trailing'))})\s*$", re.IGNORECASE),
         np_cut=re.compile(rf"{wb}(?:{_words(w('clause.np_cut'))}){we}", re.IGNORECASE),
-        rate_head=re.compile(rf"^(?:{_words(w('clause.rate_heads'))})\s+", re.IGNORECASE),
+        rate_head=re.compile(rf"^(?:{_words(w('clause.dropped_heads') or w('clause.rate_heads'))})\s+", re.IGNORECASE),
         rate_head_anywhere=re.compile(rf"{wb}(?:{_words([h for h in w('clause.rate_heads') if h != 'độ'])})\s+", re.IGNORECASE),
         not_subject_at_start=re.compile(rf"^\s*(?:{_words(w('clause.not_subject'))}){we}", re.IGNORECASE),
         compounds=frozenset(c.lower() for c in w("clause.compounds")),
