@@ -224,7 +224,6 @@ def _reference_year(text: str) -> int | None:
 
 
 HEADLINE_MAX = 220  # a first line this short, not ending in a full stop, is a passage's headline
-ECHOED = ("as_of_start", "as_of_end", "time_basis")
 
 
 def _headline_end(text: str) -> int:

@@ -284,13 +284,16 @@ COUNT_UNIT = re.compile(r"^\s*(?:(?:tỷ|tỉ|triệu|nghìn|ngàn|vạn|trăm)\
 NOT_COUNTED = re.compile(r"^(?:đồng|USD|tấn|ha|km|m2|m3|kg|lít|MW|kWh|tỷ|triệu|nghìn|%)\b", re.IGNORECASE)
 
 
+GENERIC_COUNTED = {"người", "lượt", "hộ", "cái", "chiếc", "đơn vị"}
+
+
 def _counted_noun(after: str, book: RuleBook) -> str:
     """The noun a count is of ("1,2 triệu lượt khách du lịch" → "lượt khách du lịch"), up to a stop
     word, at most four syllables; "" for money and measures."""
     rest = after[COUNT_UNIT.match(after).end():]
     if NOT_COUNTED.match(rest):
         return ""
-    stops = {w.lower() for w in book.cues.words("subject.stop")}
+    stops = derived(book, _stop_words)
     words = []
     for word in re.findall(r"[^\W\d_]+|\S", rest)[:8]:
         if not word[0].isalpha() or word.lower() in stops or len(words) == 4:
@@ -299,7 +302,8 @@ def _counted_noun(after: str, book: RuleBook) -> str:
     return "" if len(words) == 1 and words[0].lower() in GENERIC_COUNTED else " ".join(words)
 
 
-GENERIC_COUNTED = {"người", "lượt", "hộ", "cái", "chiếc", "đơn vị"}
+def _stop_words(book: RuleBook) -> frozenset:
+    return frozenset(w.lower() for w in book.cues.words("subject.stop"))
 
 
 def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, cut_spans, book: RuleBook) -> tuple[int | None, str]:

@@ -21,7 +21,6 @@ from pipeline.rules.book import RuleBook, derived
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
-DEFAULT_KIND = "vk.level"
 COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 
@@ -39,10 +38,10 @@ class Scope:
     doc_district: str = ""  # the district the headline or lead is about ("huyện Sóc Sơn"): what "toàn huyện" means
     doc_why: str = ""
     para_area: str = ""
-    section_area: str = ""
+    section_area: str = ""  # the province a section heading line names ("Hà Nội: 98,49%")
     topic_indicator: str = ""  # what the headline is about
     topic_term: str = ""  # the words of the headline that name it
-    last_subject: str = ""  # the subject of the last figure of the sentence before ("chỉ số này" refers to it)  # the province a section heading line names ("Hà Nội: 98,49%")
+    last_subject: str = ""  # the subject of the last figure of the sentence before ("chỉ số này" refers to it)
     para_time: times.Moment | None = None
     para_index: int = -1
     reference_year: int | None = None  # an undated article's year, inferred ("cùng kỳ năm 2024" → 2025)
@@ -117,7 +116,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         head = " | ".join(filter(None, (frame.head_raw, frame.notes.get("inherited_raw", ""), meaning.subject)))
         vk = decide(book.value_kind_rules, Situation(pre, trail, head, clause_text, unit, frame.in_paren, kind=hit.rule.kind))
         meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
-        if vk.id == DEFAULT_KIND and parent is not None and not frame.in_paren and COORDINATED.fullmatch(pre):
+        if vk is book.value_kind_rules[-1] and parent is not None and not frame.in_paren and COORDINATED.fullmatch(pre):
             # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
         meaning.indicator, meaning.why["indicator"] = indicator_for(

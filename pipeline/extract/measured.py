@@ -18,8 +18,7 @@ ANAPHORIC = re.compile(r"(?<![^\W\d_])(?:chỉ số|tỷ lệ|tỉ lệ|con số
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 
 
-def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, book,
-             scope=None) -> int | None:
+def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, book, scope=None) -> int | None:
     """The measured thing: the figure's own noun phrase, the noun after it, or what it continues,
     the first of these that names something (not a plan word, a person, a place, "giá so sánh").
     Returns the index of the figure it continues, if any."""

@@ -111,9 +111,7 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book) -> None:
         return
     if not is_breakdown(sentence, book):
         return
-    lowered = meaning.subject.strip()
-    if not lowered or places.is_part(lowered, book) or places.part_of(lowered, book) or \
-            places.place_finder(book).find(lowered) or junk_subject(book)(lowered):
+    if names_no_measure(meaning.subject.strip(), book):
         meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
 
 
@@ -133,11 +131,17 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
     if not heading and names_indicator(sentence, book):
         return  # a sentence naming an indicator of its own is not about the headline's
     subject = meaning.subject.strip()
-    if not subject or places.place_finder(book).find(subject) or junk_subject(book)(subject) or \
-            places.is_part(subject, book) or places.part_of(subject, book):
+    if names_no_measure(subject, book):
         meaning.indicator, meaning.why["indicator"] = scope.topic_indicator, "headline_topic"
         if scope.topic_term and scope.topic_term.lower() not in subject.lower():  # "tốt nghiệp THPT (KonTum)"
             meaning.subject = f"{scope.topic_term} ({subject})" if subject else scope.topic_term
+
+
+def names_no_measure(subject: str, book: RuleBook) -> bool:
+    """Whether a subject names only a place, a part of one or nothing ("Hà Nội", "khu vực thành thị",
+    ""): such a figure is measured as something else says."""
+    return (not subject or junk_subject(book)(subject) or places.is_part(subject, book)
+            or bool(places.part_of(subject, book)) or bool(places.place_finder(book).find(subject)))
 
 
 def is_breakdown(sentence: str, book: RuleBook) -> bool:

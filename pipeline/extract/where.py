@@ -42,10 +42,10 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         return
     # a district article: its figures are the district's, even where a paragraph names the province it is in
     para = scope.para_area if not (scope.doc_district and scope.para_area == scope.doc_province) else ""
-    for area, why in ((para, "paragraph"), (scope.doc_district, "district_of_article"),
-                      (scope.doc_area, scope.doc_why or "article")):
-        if area:
-            meaning.area, meaning.area_basis, meaning.why["area"] = area, "inherited", why
+    for inherited, why in ((para, "paragraph"), (scope.doc_district, "district_of_article"),
+                           (scope.doc_area, scope.doc_why or "article")):
+        if inherited:
+            meaning.area, meaning.area_basis, meaning.why["area"] = inherited, "inherited", why
             return
     indicator = book_indicator(book, meaning.indicator)
     if indicator is not None and indicator.national:
