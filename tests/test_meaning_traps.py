@@ -177,3 +177,20 @@ def test_section_headings_name_the_province_and_the_headline_the_indicator():
     heading = next(f for f in facts if f.text == "98,49%" and f.sentence.startswith("Hà Nội"))
     assert (heading.area, heading.indicator) == ("Hà Nội", "graduation_rate")
     assert next(f for f in facts if f.text == "45/73").area == "Nam Định"
+
+
+def test_respectively_gives_each_figure_its_own_item():
+    """'lần lượt': the i-th figure is the i-th listed thing's: indicator, sub-area or place."""
+    f = figures("Quý I/2021, tỷ lệ thất nghiệp và thiếu việc làm của lực lượng lao động lần lượt là 2,42% và 2,20%.",
+                "2021-04-10")
+    assert (f["2,42%"].indicator, f["2,20%"].indicator) == ("unemployment_rate", "underemployment_rate")
+    g = figures("Tỷ lệ đi học đúng tuổi ở các cấp tiểu học, trung học cơ sở, THPT lần lượt là 95,7%, 91,6% và 80%.",
+                "2024-06-15")
+    assert [g[x].area_part for x in ("95,7%", "91,6%", "80%")] == [
+        "cấp tiểu học", "cấp trung học cơ sở", "cấp trung học phổ thông"]
+    assert g["80%"].subject == "đi học đúng tuổi"
+    h = figures("Dẫn đầu là Trà Vinh, Khánh Hòa với mức tăng trưởng GRDP lần lượt là 13,93% và 12,4%.", "2024-01-05")
+    assert (h["13,93%"].area, h["12,4%"].area) == ("Trà Vinh", "Khánh Hòa")
+    # a list of another length than the figures' changes nothing
+    k = figures("Nhóm nông sản, thủy sản và nhóm nhiên liệu lần lượt giảm 9,9% và 45,5%.", "2024-01-05")
+    assert k["9,9%"].area_part == k["45,5%"].area_part == ""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pipeline.extract.clauses as clauses
 import pipeline.extract.measured as measured
 import pipeline.extract.places as places
+import pipeline.extract.respectively as respectively
 import pipeline.extract.times as times
 import pipeline.extract.vocabulary as vocabulary_rules
 import pipeline.extract.where as where
@@ -148,6 +149,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
         out.append(meaning)
+    respectively.distribute(sentence, figures, out, found_places, book)
     _carry(scope, found_places, moments, figures, out, sentence, book)
     return out
 

@@ -220,6 +220,12 @@ def part_of(text: str, book: RuleBook, head: str = "", counted: bool = True) -> 
     return " ".join(names)
 
 
+def part_start(text: str, book: RuleBook) -> int:
+    """Where the first sub-area phrase of `text` begins, -1 if none."""
+    m = derived(book, _part_patterns).parts.search(text.lower())
+    return m.start() if m else -1
+
+
 COUNTED_UNITS = re.compile(r"(?<![\w/])(\d+)\s+(quận|huyện|xã|phường|tỉnh|(?:quận|huyện|xã|tỉnh) (?:nghèo|miền núi|"
                            r"biên giới|vùng cao|ven biển|đặc biệt khó khăn))(?![^\W\d_])")
 
