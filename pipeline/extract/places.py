@@ -17,6 +17,12 @@ PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|
                            re.IGNORECASE)
 CAPTION = re.compile(r"^.*(?:\(Ảnh|Ảnh:|Nguồn ảnh|Ảnh minh họa|\(Ảnh minh họa).*$", re.MULTILINE)
 PROVINCE_LEVEL = ("province", "national")
+# "tại hai huyện Trạm Tấu và Mù Cang Chải": several districts are a part of the province, not its area
+SEVERAL_BEFORE = re.compile(r"(?<![^\W\d_])(?:các|những|hai|ba|bốn|năm|\d{1,3})\s+$", re.IGNORECASE)
+# "giảm gấp 2,08 lần so với mục tiêu giảm nghèo của cả nước": the place compared with is not the figure's
+# (but "tăng so với cùng kỳ năm trước như Hải Phòng tăng 11%": an example of the places that rose)
+COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|gấp)(?![^\W\d_])(?:(?!(?<![^\W\d_])(?:như|là|tại|ở|gồm|có)(?![^\W\d_]))"
+                      r"[^,;.()\d%]){0,40}$", re.IGNORECASE)
 # cheap substring checks before the regexes that need them (lower-cased)
 NATIONAL_KEYS = ("cả nước", "toàn quốc", "việt nam")
 ADMIN_KEYS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã ", "phường", "thị trấn", "tp", "tx", "thủ đô", "địa bàn")
@@ -51,6 +57,7 @@ class PlaceFinder:
     not_before: re.Pattern
     lower_names: dict
     national_counts: re.Pattern
+    of_organisation: re.Pattern  # "Bảo hiểm xã hội Việt Nam": the country in a body's name
 
     def find(self, text: str) -> list[Place]:
         """Every place word of `text`, longest first where they overlap, in text order."""
@@ -79,7 +86,10 @@ class PlaceFinder:
             if start < last_end:
                 continue
             before = text[max(0, start - 30):start]
-            counts = not (self.not_before.search(before) or RANK_BEFORE.search(before))
+            counts = not (self.not_before.search(before) or RANK_BEFORE.search(before)
+                          or (level == "national" and COMPARED.search(text, max(0, start - 50), start))
+                          or (level == "national" and self.of_organisation.search(before))
+                          or (level in ("district", "commune") and SEVERAL_BEFORE.search(before)))
             if level == "whole_district":
                 places.append(Place(start, end, "", "whole", counts, of="district"))
             else:
@@ -138,6 +148,8 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
                          rf"{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))", re.IGNORECASE),
         not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
         lower_names={n.lower(): a for n, a in gaz.names.items()},
+        of_organisation=re.compile(rf"{wb}(?:{_alternation(areas.get('organisations', ())) or '(?!)'})\s*$",
+                                   re.IGNORECASE),
         national_counts=re.compile(rf"(?<![\d/])\d{{1,2}}/(?:{counts or '(?!)'})\s+(?:{count_nouns or '(?!)'}){we}"
                                    if counts else r"(?!)", re.IGNORECASE),
     )
@@ -205,6 +217,7 @@ def part_of(text: str, book: RuleBook, head: str = "", counted: bool = True) -> 
         return whole
     compiled = derived(book, _part_patterns)
     lowered = compiled.unless.sub(lambda m: " " * len(m.group(0)), text.lower())
+    lowered = DESCRIBES_PLACE.sub(lambda m: " " * len(m.group(0)), lowered)
     lowered = re.sub(r"\s+", " ", lowered)
     found = []
     for m in compiled.parts.finditer(lowered):
@@ -226,7 +239,11 @@ def part_start(text: str, book: RuleBook) -> int:
     return m.start() if m else -1
 
 
-COUNTED_UNITS = re.compile(r"(?<![\w/])(\d+)\s+(quận|huyện|xã|phường|tỉnh|(?:quận|huyện|xã|tỉnh) (?:nghèo|miền núi|"
+# "là tỉnh miền núi", "huyện vùng cao Võ Nhai": the place itself is described, not a part of it
+DESCRIBES_PLACE = re.compile(r"(?<!các )(?<!những )(?<!\d )(?<![^\W\d_])(?:tỉnh|huyện|thị xã|xã)\s(?:miền núi|vùng cao)"
+                             r"(?![^\W\d_])")
+# a year before "tỉnh" ("năm 2020 tỉnh có …") counts nothing
+COUNTED_UNITS = re.compile(r"(?<![\w/])(?!(?:19|20)\d\d\b)(\d+)\s+(quận|huyện|xã|phường|tỉnh|(?:quận|huyện|xã|tỉnh) (?:nghèo|miền núi|"
                            r"biên giới|vùng cao|ven biển|đặc biệt khó khăn))(?![^\W\d_])")
 
 

@@ -22,7 +22,7 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     own_before = [p for p in usable if frame.seg_start <= p.start < frame.start and p.level != "whole"]
     own_after = [p for p in usable if frame.end <= p.start < frame.trail_end and p.level != "whole"]
     if own_before or own_after:
-        place = own_before[-1] if own_before else own_after[0]
+        place = _qualified(own_before[-1] if own_before else own_after[0], usable, sentence)
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
         return
     wholes = [p for p in usable if frame.seg_start <= p.start < frame.trail_end and p.level == "whole"]
@@ -34,7 +34,8 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     earlier = [p for p in usable if p.end <= frame.start and p.level != "whole"]
     if earlier:
         in_clause = earlier[-1].start >= frame.clause_start
-        meaning.area, meaning.area_basis = earlier[-1].area, "stated" if in_clause else "inherited"
+        meaning.area = _qualified(earlier[-1], usable, sentence).area
+        meaning.area_basis = "stated" if in_clause else "inherited"
         meaning.why["area"] = "clause" if in_clause else "sentence"
         return
     wholes = [p for p in usable if p.level == "whole"]
@@ -57,6 +58,17 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "no_province_named"
     else:
         meaning.why["area"] = "none"
+
+
+def _qualified(place, found: list, sentence: str):
+    """'huyện Mường Tè (Lai Châu)', 'thị xã Sa Pa (Lào Cai)': the bracketed province only says where
+    the district is; the district is the area."""
+    if place.level not in places.PROVINCE_LEVEL:
+        return place
+    for q in found:
+        if q.level in ("district", "commune") and q.end <= place.start and sentence[q.end:place.start].strip() == "(":
+            return q
+    return place
 
 
 def whole(meaning, scope, basis: str, of: str = "province") -> bool:
