@@ -151,9 +151,12 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     scope.doc_district = (places.dominant_district(found["title"])
                           or places.dominant_district([p for p in body if p.end <= lead_end])
                           or places.bare_district(headline_text, body))
+    district_of_home = book.gazetteer.districts.get(home.lower(), "")  # a district portal's host
+    if not scope.doc_district and district_of_home and scope.doc_area in ("", district_of_home):
+        scope.doc_district = home
     provinces = [p for p in found["title"] + body if p.counts and p.level == "province"]
     scope.doc_province = places.dominant_province(provinces) or (
-        scope.doc_area if scope.doc_area != places.NATIONAL else "")
+        scope.doc_area if scope.doc_area != places.NATIONAL else "") or district_of_home
     return scope
 
 

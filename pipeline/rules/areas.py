@@ -75,7 +75,7 @@ class Gazetteer:
     provinces: frozenset[str]  # canonical province-level names, "cả nước" excluded
     slugs: dict[str, str]  # ASCII slug → canonical province ("bariavungtau" → "Bà Rịa - Vũng Tàu")
     districts: dict[str, str]  # "huyện ba vì" (lower-case, admin word + name) → its province
-    district_slugs: dict[str, str]  # "nghiadan" → "huyện Nghĩa Đàn" (a district portal's host)
+    district_slugs: dict[str, tuple]  # "nghiadan" → (("huyện Nghĩa Đàn", "Nghệ An"),): a district portal's host
     hosts: dict[str, str]  # news-site host → home area (areas.toml [home_areas])
     parts: tuple[tuple[str, str], ...]  # sub-area phrase → canonical area_part, longest first
     head_parts: dict  # phrases that are a part only as a whole noun phrase ("địa phương") → canonical
@@ -100,14 +100,17 @@ class Gazetteer:
             if host == known or host.endswith("." + known):
                 return area
         labels = [ascii_fold(label) for label in host.split(".")[:-1]] or [""]
-        for label in labels:
-            if len(label) >= 6 and label in self.district_slugs:
-                return self.district_slugs[label]
         best = ""
         for slug, province in self.slugs.items():
             if len(slug) >= 5 and any(_slug_in_label(slug, label) for label in labels) and len(slug) > len(best):
                 best = slug
-        return self.slugs.get(best, "")
+        province = self.slugs.get(best, "")
+        for label in labels:
+            # a district portal: "godau.tayninh.gov.vn", "thuanthanh.bacninh.gov.vn", "nghiadan.gov.vn"
+            candidates = [d for d, p in self.district_slugs.get(label, ()) if not province or p == province]
+            if len(candidates) == 1 and (province or len(label) >= 6) and label != best:
+                return candidates[0]
+        return province
 
 
 def _slug_in_label(slug: str, label: str) -> bool:
@@ -117,6 +120,10 @@ def _slug_in_label(slug: str, label: str) -> bool:
         return True
     return bool(re.fullmatch(rf"(?:bao|tap\w{{0,3}}|so\w{{0,6}}|cong|dai|truyenhinh|tin|news|tv|[a-z]{{0,4}})?{slug}"
                              rf"(?:tv|news|online|24h|dost|gov|portal|city|\d*)?", label))
+
+
+# district-level units whose portal hosts name them, and how the news writes their admin word
+DISTRICT_ADMINS = (("Huyện", "huyện"), ("Thị xã", "thị xã"), ("Thành phố", "thành phố"), ("Quận", "quận"))
 
 
 def build_gazetteer(areas: dict, path: str) -> Gazetteer:
@@ -134,10 +141,10 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
         else:
             for form in spellings(unit.name):
                 districts[form.lower()] = unit.province
-            admin, _, short = unit.name.partition(" ")
-            if admin == "Huyện":
-                slug = ascii_fold(short)
-                district_slugs[slug] = None if slug in district_slugs else f"huyện {short}"
+            for admin, label in DISTRICT_ADMINS:
+                if unit.name.startswith(admin + " "):
+                    short = unit.name[len(admin) + 1:]
+                    district_slugs.setdefault(ascii_fold(short), []).append((f"{label} {short}", unit.province))
     aliases = areas.get("names", {})
     if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
         raise RuleError("[names] must map surface forms to area names", path=path)
@@ -164,7 +171,7 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
     part_pairs = [(p, c) for p, c in part_pairs if not p.startswith("^")]
     part_pairs.sort(key=lambda pair: -len(pair[0]))
     return Gazetteer(names=names, provinces=frozenset(provinces), slugs=by_slug, districts=districts,
-                     district_slugs={k: v for k, v in district_slugs.items() if v and k not in by_slug},
+                     district_slugs={k: tuple(v) for k, v in district_slugs.items() if k not in by_slug},
                      hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs), head_parts=head_parts,
                      parts_unless=tuple(parts.get("unless", ())),
                      national_source=re.compile("|".join(re.escape(p) for p in areas.get("national_sources", ())) or "(?!)"))
