@@ -158,7 +158,9 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
     """As of when: own clause, the figure it continues, the sentence, earlier sentences, publication.
     A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date."""
     enclosed = _paren_spans(sentence)
-    mine = [span for span in enclosed if span[0] <= frame.start < span[1]]
+    # the figure's brackets, and one right after it: "từ 44,5% (năm 2016) lên 50% (năm 2018)"
+    after = [span for span in enclosed if span[0] >= frame.end and not sentence[frame.end:span[0]].strip()]
+    mine = [span for span in enclosed if span[0] <= frame.start < span[1]] + after
     usable = [m for m in moments if not m.excluded and all(
         not (s <= m.start < e) or (s, e) in mine for s, e in enclosed)]  # a bracket's time stays inside it
     pre = frame.pre(sentence)
@@ -172,7 +174,7 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
             if frame.seg_start <= m.start < frame.start and PREVIOUS_OWNS.fullmatch(sentence[frame.seg_start:m.start]):
                 owned_by_previous = max(owned_by_previous, m.end)
     own_before = [m for m in usable if max(frame.seg_start, owned_by_previous) <= m.start < frame.start]
-    own_after = [m for m in usable if frame.end <= m.start < frame.trail_end]
+    own_after = [m for m in usable if frame.end <= m.start < max(frame.trail_end, after[0][1] if after else 0)]
     now_words = [m.end() for m in times.time_cues(book).published.finditer(sentence, 0, frame.start)]
     own_now = [e for e in now_words if e > frame.seg_start]
     if own_before or own_after:
