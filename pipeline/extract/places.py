@@ -225,6 +225,8 @@ def part_of(text: str, book: RuleBook, head: str = "", counted: bool = True) -> 
         found.append((m.start(), canonical))
     counted = COUNTED_UNITS.search(lowered) if counted else None
     if counted and not any(s <= counted.start() < s + 1 for s, _ in found):
+        # "7 huyện nghèo" says more than the "huyện nghèo" inside it
+        found = [(s, c) for s, c in found if not counted.start() <= s < counted.end()]
         found.append((counted.start(), f"{counted.group(1)} {counted.group(2)}"))
     names = []
     for _, canonical in sorted(found):
@@ -243,8 +245,8 @@ def part_start(text: str, book: RuleBook) -> int:
 DESCRIBES_PLACE = re.compile(r"(?<!các )(?<!những )(?<!\d )(?<![^\W\d_])(?:tỉnh|huyện|thị xã|xã)\s(?:miền núi|vùng cao)"
                              r"(?![^\W\d_])")
 # a year before "tỉnh" ("năm 2020 tỉnh có …") counts nothing
-COUNTED_UNITS = re.compile(r"(?<![\w/])(?!(?:19|20)\d\d\b)(\d+)\s+(quận|huyện|xã|phường|tỉnh|(?:quận|huyện|xã|tỉnh) (?:nghèo|miền núi|"
-                           r"biên giới|vùng cao|ven biển|đặc biệt khó khăn))(?![^\W\d_])")
+COUNTED_UNITS = re.compile(r"(?<![\w/])(?!(?:19|20)\d\d\b)(\d+)\s+((?:quận|huyện|xã|tỉnh) (?:nghèo|miền núi|biên giới|vùng cao|"
+                           r"ven biển|đặc biệt khó khăn)|quận|huyện|xã|phường|tỉnh)(?![^\W\d_])")
 
 
 @dataclass(frozen=True)

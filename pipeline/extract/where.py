@@ -111,7 +111,8 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
     if not WHOLE_WORDS.search(sentence[frame.seg_start:frame.trail_end]):
         before = sentence[frame.clause_start:start]
         part = places.part_of(before, book, counted=bool(LOCATIVE.match(before)))  # "Tại 7 huyện nghèo, …"
-        return part if part in derived(book, _part_names) else ""  # one part, not several
+        # one part, not several; or a count of units ("Tại 7 huyện nghèo, …")
+        return part if part in derived(book, _part_names) or places.COUNTED_UNITS.fullmatch(part) else ""
     return ""
 
 
