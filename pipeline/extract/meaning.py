@@ -124,6 +124,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:80], clause_text + " " + pre,
             out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book,
             noun=meaning.noun)
+        measured.widen_to_term(meaning)
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
         vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book)

@@ -69,6 +69,16 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
     return parent
 
 
+def widen_to_term(meaning) -> None:
+    """"67/68 trường" after "số trường đạt chuẩn quốc gia": a bare counted noun is the indicator term
+    that begins with it, as the sentence wrote it."""
+    where, _, term = meaning.why.get("indicator", "").partition(":")
+    noun = meaning.subject
+    if (meaning.why.get("subject") in ("counted_noun", "noun_after") and where in ("clause", "sentence")
+            and noun and len(noun.split()) <= 2 and term.lower().startswith(noun.lower() + " ")):
+        meaning.subject, meaning.why["subject"] = term, "counted_noun:indicator_term"
+
+
 def _breakdown_total(k: int, frame, frames, done: list, sentence: str, scope, book) -> str:
     """The subject of the total a short item breaks down: a bracket, "trong đó" or a colon after the
     first figure of its clause, or a "Trong đó, …" sentence after the figure before it. The item names
