@@ -13,6 +13,9 @@ _DIGIT_DASH = re.compile(r"(?<=\d)(\s?)[\u2010\u2011\u2012\u2013\u2014\u2015\u22
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
+_ETH = {0xD0: 0x110, 0xF0: 0x111}
+
+
 def normalize_text(text: str) -> str:
     """NFC, plain spaces, no invisible characters, ASCII hyphen between digits, LF line ends.
 
@@ -21,7 +24,7 @@ def normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).translate(_ETH)  # "Ðà Lạt": Icelandic eth typed for Đ
     text = _SPACES.sub(" ", text)
     return _DIGIT_DASH.sub(r"\1-\2", text)
 

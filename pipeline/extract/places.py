@@ -108,6 +108,8 @@ class PlaceFinder:
         if admin_l == "tỉnh":
             return name, "province"
         label = ADMIN_LABEL.get(admin_l, admin_l)
+        if label == "thành phố" and f"{label} {name}".lower() not in self.gazetteer.districts:
+            return "", "none"  # "UBND thành phố Nguyễn Ngọc Tuấn": a person after the city's admin word
         return f"{label} {name}", LEVEL_OF_ADMIN.get(admin_l, "district")
 
 
@@ -166,9 +168,17 @@ def bare_district(headline: str, places_in_body: list[Place]) -> str:
     that the body names with it ("huyện Di Linh")."""
     for p in places_in_body:
         if p.level == "district" and p.counts:
-            name = p.area.split(" ", 1)[-1] if " " in p.area else ""
+            name = _name_of(p.area)
             if name and not name.isdigit() and re.search(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", headline):
                 return p.area
+    return ""
+
+
+def _name_of(area: str) -> str:
+    """'Sa Pa' of 'thị xã Sa Pa', 'Nghĩa Đàn' of 'huyện Nghĩa Đàn'."""
+    for admin in sorted(LEVEL_OF_ADMIN, key=len, reverse=True):
+        if area.lower().startswith(admin + " "):
+            return area[len(admin) + 1:]
     return ""
 
 

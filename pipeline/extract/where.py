@@ -26,7 +26,7 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
         return
     wholes = [p for p in usable if frame.seg_start <= p.start < frame.trail_end and p.level == "whole"]
-    if wholes and whole(meaning, scope, "stated", wholes[-1].of):
+    if wholes and whole(meaning, scope, "stated", wholes[-1].of, sentence[wholes[-1].start:wholes[-1].end]):
         return
     if parent is not None and done[parent].area and done[parent].area_basis != "source":
         meaning.area, meaning.area_basis, meaning.why["area"] = done[parent].area, "inherited", "continues"
@@ -39,7 +39,7 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.why["area"] = "clause" if in_clause else "sentence"
         return
     wholes = [p for p in usable if p.level == "whole"]
-    if wholes and whole(meaning, scope, "inherited", wholes[-1].of):
+    if wholes and whole(meaning, scope, "inherited", wholes[-1].of, sentence[wholes[-1].start:wholes[-1].end]):
         return
     # a district article: its figures are the district's, even where a paragraph names the province it is in
     para = scope.para_area if not (scope.doc_district and scope.para_area == scope.doc_province) else ""
@@ -71,9 +71,12 @@ def _qualified(place, found: list, sentence: str):
     return place
 
 
-def whole(meaning, scope, basis: str, of: str = "province") -> bool:
+def whole(meaning, scope, basis: str, of: str = "province", word: str = "") -> bool:
     """'toàn tỉnh', 'thành phố': the article's province, else the site's when it is a province;
-    'toàn huyện': the district the article is about."""
+    'toàn huyện': the district the article is about; 'toàn thành phố' in an article about a
+    district-level city ("UBND TP Đà Lạt cho biết …"): that city."""
+    if "thành phố" in word.lower() and scope.doc_district.lower().startswith("thành phố "):
+        of = "district"
     if of == "district":
         if scope.doc_district:
             meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_district, "inherited", "whole_district"
