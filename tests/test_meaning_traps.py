@@ -194,3 +194,19 @@ def test_respectively_gives_each_figure_its_own_item():
     # a list of another length than the figures' changes nothing
     k = figures("Nhóm nông sản, thủy sản và nhóm nhiên liệu lần lượt giảm 9,9% và 45,5%.", "2024-01-05")
     assert k["9,9%"].area_part == k["45,5%"].area_part == ""
+
+
+def test_district_reports_without_the_district_in_the_headline():
+    """The district of a district report: a bare name in the headline, the body's one district when
+    it says 'toàn huyện', or the article's address; a province that assigns a plan is not the area."""
+    text = ("Tổng kết năm 2022\nUBND huyện Hoằng Hóa cho biết, toàn huyện có 31/32 xã đạt chuẩn nông thôn mới; "
+            "thu ngân sách đạt 121% so với dự toán tỉnh giao.")
+    f = figures(text, "2022-12-19", "baothanhhoa.vn")
+    assert f["31/32"].area == f["121%"].area == "huyện Hoằng Hóa"
+    article = Article(id="u", url="https://baonghean.vn/huyen-quynh-luu-tong-ket-nam-2021-301367.html", title="",
+                      published="2022-01-05", source="baonghean.vn", fetched_at=None,
+                      text="Năm 2021, kinh tế tăng trưởng 7,36%; 30/32 xã đạt chuẩn nông thôn mới.")
+    facts = {x.text: x for x in extract_facts(article, book()) if x.kind in ("percent", "fraction")}
+    assert facts["30/32"].area == "huyện Quỳnh Lưu"
+    g = figures("Tại thị xã Sa Pa (Lào Cai), mức giảm tỷ lệ hộ nghèo đạt 7,76%.", "2024-01-05", "vietnamnet.vn")
+    assert g["7,76%"].area == "thị xã Sa Pa" and g["7,76%"].value_kind == "change"

@@ -151,7 +151,13 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     scope.doc_district = (places.dominant_district(found["title"])
                           or places.dominant_district([p for p in body if p.end <= lead_end])
                           or places.bare_district(headline_text, body))
+    if not scope.doc_district and any(p.level == "whole" and p.of == "district" and p.counts for p in body):
+        # "toàn huyện", "của huyện" with no district in the headline or lead: the one the body names most
+        scope.doc_district = places.dominant_district(body, at_least=1)
     district_of_home = book.gazetteer.districts.get(home.lower(), "")  # a district portal's host
+    if not scope.doc_district and not district_of_home and article.url:
+        # a district report whose text never names it: its address does ("/huyen-quynh-luu-…")
+        scope.doc_district = book.gazetteer.district_in_url(article.url, scope.doc_province or home)
     if not scope.doc_district and district_of_home and scope.doc_area in ("", district_of_home):
         scope.doc_district = home
     provinces = [p for p in found["title"] + body if p.counts and p.level == "province"]

@@ -17,6 +17,8 @@ PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|
                            re.IGNORECASE)
 CAPTION = re.compile(r"^.*(?:\(Ảnh|Ảnh:|Nguồn ảnh|Ảnh minh họa|\(Ảnh minh họa).*$", re.MULTILINE)
 PROVINCE_LEVEL = ("province", "national")
+# "đạt 121% so với dự toán tỉnh giao": the province assigns the plan; it is not where the figure applies
+ASSIGNS = re.compile(r"\s+(?:giao|đã giao|đề ra|đặt ra)(?![^\W\d_])", re.IGNORECASE)
 # "tại hai huyện Trạm Tấu và Mù Cang Chải": several districts are a part of the province, not its area
 SEVERAL_BEFORE = re.compile(r"(?<![^\W\d_])(?:các|những|hai|ba|bốn|năm|\d{1,3})\s+$", re.IGNORECASE)
 # "giảm gấp 2,08 lần so với mục tiêu giảm nghèo của cả nước": the place compared with is not the figure's
@@ -87,6 +89,7 @@ class PlaceFinder:
                 continue
             before = text[max(0, start - 30):start]
             counts = not (self.not_before.search(before) or RANK_BEFORE.search(before)
+                          or (level in ("whole", "whole_district") and ASSIGNS.match(text, end))
                           or (level == "national" and COMPARED.search(text, max(0, start - 50), start))
                           or (level == "national" and self.of_organisation.search(before))
                           or (level in ("district", "commune") and SEVERAL_BEFORE.search(before)))
@@ -182,15 +185,15 @@ def _name_of(area: str) -> str:
     return ""
 
 
-def dominant_district(places: list[Place]) -> str:
-    """The one district, town or district-level city a stretch of text names (or names most, twice
-    and more than all others together), "" otherwise."""
+def dominant_district(places: list[Place], at_least: int = 2) -> str:
+    """The one district, town or district-level city a stretch of text names (or names most,
+    `at_least` times and more than all others together), "" otherwise."""
     counts = Counter(p.area for p in places if p.counts and p.level == "district")
     if not counts:
         return ""
     (area, n), *rest = counts.most_common()
     others = sum(c for _, c in rest)
-    return area if not rest or (n >= 2 and n > others) else ""
+    return area if not rest or (n >= at_least and n > others) else ""
 
 
 def dominant_province(places: list[Place], at_least: int = 1, share: float = 0.0) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,10 +34,15 @@ def ascii_fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
 
 
+def _swap(text: str, a: str, b: str) -> str:
+    """`a` replaced by `b`, except after "q" ("Quỳnh": "qu" is one consonant, the tone stays on y)."""
+    return re.sub(rf"(?<![qQ]){re.escape(a)}", b, text)
+
+
 def news_spelling(name: str) -> str:
     """The tone placement Vietnamese news uses for place names: 'Hoà Bình' → 'Hòa Bình'."""
     for old, new in _TONE_VARIANTS.items():
-        name = name.replace(new, old)
+        name = _swap(name, new, old)
     return name
 
 
@@ -44,7 +50,7 @@ def spellings(name: str) -> set[str]:
     """A name in both tone placements and with the dash spaced or not ('Bà Rịa-Vũng Tàu')."""
     out = {name}
     for old, new in _TONE_VARIANTS.items():
-        out |= {n.replace(old, new) for n in out} | {n.replace(new, old) for n in out}
+        out |= {_swap(n, old, new) for n in out} | {_swap(n, new, old) for n in out}
     out |= {n.replace(" - ", "-") for n in out} | {n.replace(" - ", " – ") for n in out}
     return out
 
@@ -111,6 +117,26 @@ class Gazetteer:
             if len(candidates) == 1 and (province or len(label) >= 6) and label != best:
                 return candidates[0]
         return province
+
+
+    def district_in_url(self, url: str, province: str = "") -> str:
+        """The district an article's address names ('/huyen-quynh-luu-tong-ket-…' → 'huyện Quỳnh Lưu'),
+        within `province` when given; "" when none or several."""
+        path = urlsplit(url or "").path.lower()
+        found = set()
+        for m in URL_DISTRICT.finditer(path):
+            words = m.group(2).split("-")
+            for k in range(min(4, len(words)), 0, -1):
+                for name, prov in self.district_slugs.get("".join(words[:k]), ()):
+                    if name.startswith(URL_ADMIN[m.group(1)] + " ") and (not province or prov == province):
+                        found.add(name)
+                if found:
+                    break
+        return found.pop() if len(found) == 1 else ""
+
+
+URL_ADMIN = {"huyen": "huyện", "thi-xa": "thị xã", "quan": "quận", "thanh-pho": "thành phố", "tp": "thành phố"}
+URL_DISTRICT = re.compile(r"(?:^|[/-])(huyen|thi-xa|quan|thanh-pho|tp)-([a-z]+(?:-[a-z]+){0,5})")
 
 
 def _slug_in_label(slug: str, label: str) -> bool:
