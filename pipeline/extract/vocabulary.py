@@ -115,6 +115,17 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book) -> None:
         meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
 
 
+def share_of_group(meaning, trail: str, book: RuleBook) -> None:
+    """"chiếm 98,2% tổng số hộ nghèo": the share of the poor that are of some kind is no poverty rate."""
+    if meaning.indicator and derived(book, _group_denominators).match(trail):
+        meaning.indicator, meaning.why["indicator"] = "", "share_of_group"
+
+
+def _group_denominators(book: RuleBook) -> re.Pattern:
+    words = "|".join(re.escape(w) for w in book.cues.words("clause.group_denominators"))
+    return re.compile(rf"\s*(?:trong\s+|so với\s+)?(?:{words or '(?!)'})(?![^\W\d_])", re.IGNORECASE)
+
+
 def topic_of(headline: str, book: RuleBook) -> tuple[str, str]:
     """The indicator a headline is about and the term that names it ("Tỷ lệ tốt nghiệp THPT 2017
     nhiều tỉnh thành đạt 99%" → graduation_rate, "tốt nghiệp THPT"); ("", "") if none."""
