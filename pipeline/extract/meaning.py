@@ -125,6 +125,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book,
             noun=meaning.noun)
         measured.widen_to_term(meaning)
+        measured.with_locative(meaning, sentence, frame.start, book)
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
         vocabulary_rules.share_of_group(meaning, trail, book)

@@ -79,6 +79,23 @@ def widen_to_term(meaning) -> None:
         meaning.subject, meaning.why["subject"] = term, "counted_noun:indicator_term"
 
 
+def with_locative(meaning, sentence: str, before: int, book: RuleBook) -> None:
+    """"Thu ngân sách trên địa bàn …": the locative is part of the name of some totals."""
+    subject = meaning.subject
+    if not subject or not subject.lower().endswith(derived(book, _keeps_locative)):
+        return
+    at = sentence.rfind(subject, 0, before)
+    if at >= 0 and (m := ON_AREA.match(sentence, at + len(subject))):
+        meaning.subject = subject + m.group(0)
+
+
+ON_AREA = re.compile(r"\s+trên địa bàn(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã))?(?![^\W\d_])", re.IGNORECASE)
+
+
+def _keeps_locative(book: RuleBook) -> tuple[str, ...]:
+    return tuple(w.lower() for w in book.cues.words("subject.keeps_locative"))
+
+
 def _breakdown_total(k: int, frame, frames, done: list, sentence: str, scope, book) -> str:
     """The subject of the total a short item breaks down: a bracket, "trong đó" or a colon after the
     first figure of its clause, or a "Trong đó, …" sentence after the figure before it. The item names

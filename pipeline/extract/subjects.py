@@ -108,6 +108,8 @@ class JunkSubjects:
         self.person = re.compile(rf"(?:^|\s)(?:{titles})\s+[A-ZĐÀ-Ỹ]|^(?:{titles})\s*$", re.IGNORECASE)
         self.titled = re.compile(rf"(?:^|,\s*)(?:{titles})(?:\s|$)", re.IGNORECASE)
         self.places = place_finder(book)
+        # bare district names ("Ea Súp 43,13%; M'Đrắk 41,1%"): a list of districts names places, not what is measured
+        self.bare_districts = {_bare(d) for d in book.gazetteer.districts} - {""}
         starts = "|".join(re.escape(w) for w in book.cues.words("subject.junk_start"))
         self.aside = re.compile(rf"^(?:{starts})(?![^\W\d_])", re.IGNORECASE)
         self._seen: dict[str, bool] = {}
@@ -130,6 +132,8 @@ class JunkSubjects:
             return True
         if not CAPITAL.search(text) and "cả nước" not in text.lower():
             return False  # every place name is capitalised
+        if text.lower().replace("’", "'") in self.bare_districts:
+            return True
         found = self.places.find(text)
         if not found:
             return False
@@ -139,6 +143,14 @@ class JunkSubjects:
         rest = re.sub(r"\b(?:tỉnh|thành phố|huyện|quận|xã|phường|thị xã|thị trấn|TP\.?|toàn|các|và)\b", " ",
                       "".join(rest), flags=re.IGNORECASE)
         return not re.search(r"[^\W\d_]", rest)
+
+
+def _bare(district: str) -> str:
+    """'ea súp' of 'huyện ea súp' (gazetteer keys are lower-case, with the admin word)."""
+    for admin in ("thành phố ", "thị xã ", "huyện ", "quận "):
+        if district.startswith(admin):
+            return district[len(admin):].replace("’", "'")
+    return ""
 
 
 def junk_subject(book: RuleBook) -> JunkSubjects:
