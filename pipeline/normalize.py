@@ -24,7 +24,9 @@ def normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
-    text = unicodedata.normalize("NFC", text).translate(_ETH)  # "Ðà Lạt": Icelandic eth typed for Đ
+    text = unicodedata.normalize("NFC", text)
+    if "\xd0" in text or "\xf0" in text:
+        text = text.translate(_ETH)  # "Ðà Lạt": Icelandic eth typed for Đ
     text = _SPACES.sub(" ", text)
     return _DIGIT_DASH.sub(r"\1-\2", text)
 
