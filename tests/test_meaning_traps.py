@@ -210,3 +210,11 @@ def test_district_reports_without_the_district_in_the_headline():
     assert facts["30/32"].area == "huyện Quỳnh Lưu"
     g = figures("Tại thị xã Sa Pa (Lào Cai), mức giảm tỷ lệ hộ nghèo đạt 7,76%.", "2024-01-05", "vietnamnet.vn")
     assert g["7,76%"].area == "thị xã Sa Pa" and g["7,76%"].value_kind == "change"
+
+
+def test_the_same_period_a_year_before_is_the_figures_time_unless_compared_with():
+    f = figures("Quý I/2024, GRDP của Bắc Giang tăng 14,18%. Đây là mức tăng trưởng rất ấn tượng vì cùng kỳ năm 2023, "
+                "GRDP của Bắc Giang chỉ tăng hơn 6,6%. Thanh Hóa đạt mức tăng 13,15%.", "2024-04-10", "baobacgiang.vn")
+    assert (f["14,18%"].as_of_end, f["6,6%"].as_of_end, f["13,15%"].as_of_end) == ("2024-03-31", "2023-03-31", "2024-03-31")
+    g = figures("Quý I/2024 thu ngân sách bằng 95% so với cùng kỳ năm 2023.", "2024-04-10", "baobacgiang.vn")
+    assert g["95%"].as_of_end == "2024-03-31"

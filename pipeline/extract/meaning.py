@@ -183,7 +183,7 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
     if own_before or own_after:
         chosen = own_before[-1] if own_before else own_after[0]
         if not (own_now and own_before and own_now[-1] > chosen.end):
-            _set_time(meaning, _resolve(chosen, usable, scope), "stated", "clause")
+            _set_time(meaning, _resolve(chosen, usable, scope), "stated", "same_period" if chosen.same_period else "clause")
             frame.notes["time"] = chosen
             return
     if own_now:
@@ -199,7 +199,7 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
     if earlier and not (now_words and now_words[-1] > earlier[-1].end):
         in_clause = earlier[-1].start >= frame.clause_start
         _set_time(meaning, _resolve(earlier[-1], usable, scope), "stated" if in_clause else "inherited",
-                  "clause" if in_clause else "sentence")
+                  "same_period" if earlier[-1].same_period else "clause" if in_clause else "sentence")
         return
     if now_words:
         _set_published(meaning, scope, "sentence_now")
@@ -287,7 +287,7 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
     first_figure = figures[0].start if figures else None
     quoted = _quoted_spans(sentence)
     # a period inside a quoted name ('Chương trình … "… giai đoạn 2021-2025"') dates nothing after it
-    leading = [m for m in usable if (first_figure is None or m.end <= first_figure)
+    leading = [m for m in usable if (first_figure is None or m.end <= first_figure) and not m.same_period
                and not any(s <= m.start < e for s, e in quoted)]
     if leading:
         scope.para_time = leading[0]
@@ -298,6 +298,6 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
             not sentence[:now.start()].strip(" -–(\"“"):
         scope.para_time = None  # "Đến nay, 99,92% hộ dân …": what follows is as of the publication
     elif meanings:
-        stated = [m for m in meanings if m.time_basis == "stated"]
+        stated = [m for m in meanings if m.time_basis == "stated" and m.why.get("time") != "same_period"]
         if stated:
             scope.para_time = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, "")

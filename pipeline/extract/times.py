@@ -32,6 +32,10 @@ class Moment:
 
 
 EVENT_BEFORE = re.compile(r"(?<![^\W\d_])(?:sáng|chiều|tối|trưa|đêm|rạng sáng|hôm)\s*(?:ngày\s*)?$", re.IGNORECASE)
+# "vì cùng kỳ năm 2023, GRDP … chỉ tăng 6,6%", "mức tăng 14,38% của cùng kỳ năm 2022": the same period a
+# year before is the figure's own time, not a baseline, when no comparison word governs it
+OWN_SAME_PERIOD = re.compile(r"(?:^|[,;:(]|(?<![^\W\d_])(?:của|vì|do|khi|trong|và|nhưng|còn|thì|riêng))\s*cùng kỳ\s*$",
+                             re.IGNORECASE)
 SAME_PERIOD = re.compile(r"(?<![^\W\d_])cùng kỳ\s*$", re.IGNORECASE)
 
 
@@ -100,7 +104,7 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
             continue
         before = sentence[max(0, start - 60):start]
         excluded = ""
-        if cues.baseline.search(sentence[max(0, start - 25):start]):
+        if cues.baseline.search(sentence[max(0, start - 25):start]) and not OWN_SAME_PERIOD.search(before):
             excluded = "baseline"
         elif values.get("grain") == "day" and _document_date(before, cues):
             excluded = "document"
