@@ -17,6 +17,11 @@ PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|
                            re.IGNORECASE)
 CAPTION = re.compile(r"^.*(?:\(Ảnh|Ảnh:|Nguồn ảnh|Ảnh minh họa|\(Ảnh minh họa).*$", re.MULTILINE)
 PROVINCE_LEVEL = ("province", "national")
+# "tiền gửi Việt Nam đồng": the currency; "chiếm 11,3% giá trị xuất khẩu của cả nước": the nation is the
+# whole the share is of; "xếp thứ 17/63 địa phương (cả nước)": a rank among the provinces
+CURRENCY = re.compile(r"\s+đồng(?![^\W\d_])", re.IGNORECASE)
+SHARE_OF_NATION = re.compile(r"chiếm\s+(?:tỷ lệ\s+|khoảng\s+|gần\s+|hơn\s+|trên\s+)*[\d.,]+\s?%[^,;.%]{0,45}$", re.IGNORECASE)
+RANK_COUNT = re.compile(r"(?:thứ|hạng|vị trí)\s+(?:\d{1,2}/\d{2}\s+(?:[^\W\d_]+[\s,]+){0,4})?$", re.IGNORECASE)
 # "đạt 121% so với dự toán tỉnh giao": the province assigns the plan; it is not where the figure applies
 ASSIGNS = re.compile(r"\s+(?:giao|đã giao|đề ra|đặt ra)(?![^\W\d_])", re.IGNORECASE)
 # "tại hai huyện Trạm Tấu và Mù Cang Chải": several districts are a part of the province, not its area
@@ -91,7 +96,9 @@ class PlaceFinder:
             counts = not (self.not_before.search(before) or RANK_BEFORE.search(before)
                           or (level in ("whole", "whole_district") and ASSIGNS.match(text, end))
                           or (level == "national" and COMPARED.search(text, max(0, start - 50), start))
-                          or (level == "national" and self.of_organisation.search(before))
+                          or (level == "national" and (self.of_organisation.search(before) or CURRENCY.match(text, end)
+                                                       or SHARE_OF_NATION.search(text, max(0, start - 60), start)
+                                                       or RANK_COUNT.search(before)))
                           or (level in ("district", "commune") and SEVERAL_BEFORE.search(before)))
             if level == "whole_district":
                 places.append(Place(start, end, "", "whole", counts, of="district"))
