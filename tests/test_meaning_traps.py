@@ -218,3 +218,10 @@ def test_the_same_period_a_year_before_is_the_figures_time_unless_compared_with(
     assert (f["14,18%"].as_of_end, f["6,6%"].as_of_end, f["13,15%"].as_of_end) == ("2024-03-31", "2023-03-31", "2024-03-31")
     g = figures("Quý I/2024 thu ngân sách bằng 95% so với cùng kỳ năm 2023.", "2024-04-10", "baobacgiang.vn")
     assert g["95%"].as_of_end == "2024-03-31"
+
+
+def test_a_predicate_after_a_figure_says_what_it_counts():
+    f = figures("Có 97% dân tham gia BHYT, hơn 74,5% được sử dụng nước sinh hoạt hợp vệ sinh, hơn 80% được sử dụng điện.",
+                "2024-06-15", "baodienbienphu.info.vn")
+    assert f["74,5%"].indicator == "hygienic_water_rate" and "nước sinh hoạt hợp vệ sinh" in f["74,5%"].subject
+    assert (f["80%"].indicator, f["80%"].subject) == ("", "được sử dụng điện")

@@ -122,7 +122,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
         meaning.indicator, meaning.why["indicator"] = indicator_for(
             hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:80], clause_text + " " + pre,
-            out[parent].indicator if parent is not None else "", sentence[frame.clause_start:frame.trail_end], book,
+            out[parent].indicator if parent is not None and meaning.why.get("subject") != "predicate_after" else "",
+            sentence[frame.clause_start:frame.trail_end], book,
             noun=meaning.noun)
         measured.widen_to_term(meaning)
         measured.with_locative(meaning, sentence, frame.start, book)

@@ -55,6 +55,11 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         meaning.subject, meaning.why["subject"] = scope.last_subject, "anaphora"
         return None
     parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
+    if hit.rule.kind == "percent" and (pred := derived(book, _predicate).match(sentence, frame.end)):
+        # "có 97% dân tham gia BHYT, hơn 74,5% được sử dụng nước hợp vệ sinh": what follows says what is counted
+        meaning.subject = " ".join(pred.group(1).split()[:12]).strip(" ,")
+        meaning.why["subject"] = "predicate_after"
+        return parent
     if parent is not None and parent < len(done) and not junk(done[parent].subject):
         meaning.subject = done[parent].subject
         meaning.why["subject"] = f"continues:{sentence[frames[parent].start:frames[parent].end]}"
