@@ -120,11 +120,12 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         if vk is book.value_kind_rules[-1] and parent is not None and not frame.in_paren and COORDINATED.fullmatch(pre):
             # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
+        # a predicate after the figure says what it counts: not the figure before it, nor the clause's other words
+        said = meaning.why.get("subject") == "predicate_after"
         meaning.indicator, meaning.why["indicator"] = indicator_for(
-            hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:80], clause_text + " " + pre,
-            out[parent].indicator if parent is not None and meaning.why.get("subject") != "predicate_after" else "",
-            sentence[frame.clause_start:frame.trail_end], book,
-            noun=meaning.noun)
+            hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:80], "" if said else clause_text + " " + pre,
+            out[parent].indicator if parent is not None and not said else "",
+            sentence[frame.clause_start:frame.trail_end], book, noun=meaning.noun)
         measured.widen_to_term(meaning)
         measured.with_locative(meaning, sentence, frame.start, book)
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
