@@ -153,6 +153,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                               plan=_in_plan(meaning, scope))
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
+        measured.with_numbers(meaning, sentence)  # last: the sub-area and indicator were read from the words
         out.append(meaning)
     respectively.distribute(sentence, figures, out, found_places, book)
     _carry(scope, found_places, moments, figures, out, sentence, book)

@@ -84,6 +84,19 @@ def widen_to_term(meaning) -> None:
         meaning.subject, meaning.why["subject"] = term, "counted_noun:indicator_term"
 
 
+def with_numbers(meaning, sentence: str) -> None:
+    """"tiêm vaccine cho trẻ từ 1 – 10 tuổi", "vaccine Covid-19", "vào lớp 1": the numbers inside a
+    subject are part of it (the word Matcher keeps words only); put them back as the sentence wrote them."""
+    words = meaning.subject.split()
+    if len(words) < 2 or not any(c.isdigit() for c in sentence):
+        return
+    gap = r"(?:\s*(?:[-–]\s*)?\d{1,4}(?:\s*[-–/]\s*\d{1,4})?(?![\d,.]*\s?%)\s*|\s+)"
+    pattern = gap.join(re.escape(w) for w in words)
+    found = [m for m in re.finditer(pattern, sentence)]
+    if found and len(found[-1].group(0)) > len(meaning.subject):
+        meaning.subject = found[-1].group(0)
+
+
 def with_locative(meaning, sentence: str, before: int, book: RuleBook) -> None:
     """"Thu ngân sách trên địa bàn …": the locative is part of the name of some totals."""
     subject = meaning.subject
