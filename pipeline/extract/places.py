@@ -11,7 +11,7 @@ from pipeline.rules.areas import NATIONAL, Gazetteer
 from pipeline.rules.book import RuleBook, derived
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-NAME = rf"[{UPPER}][^\W\d_]*(?:\s[{UPPER}][^\W\d_]*){{0,3}}"
+NAME = rf"[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?(?:\s[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?){{0,3}}"  # "Cư M'gar"
 RANK_BEFORE = re.compile(r"(?:đứng|xếp|vị trí|hạng)\s+(?:thứ\s+)?\S+\s+(?:trong\s+|của\s+|toàn\s+|so với\s+)?$", re.IGNORECASE)
 PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|mọi|cấp)|(?<![\d.,/])\d{1,3}|\d+/\d+)\s+$",
                            re.IGNORECASE)
@@ -111,12 +111,12 @@ class PlaceFinder:
         admin_l = admin.lower()
         if name.isdigit() and admin_l not in NUMBERED:
             return "", "none"
-        name = self._known_prefix(admin_l, name)
+        name = self._known_prefix(admin_l, name.replace("’", "'"))
         canonical = self.gazetteer.names.get(name) or self.lower_names.get(name.lower())
         if canonical and admin_l in ("tỉnh", "thành phố", "tp", "tp."):
             return canonical, "national" if canonical == NATIONAL else "province"
-        if admin_l == "tỉnh":
-            return name, "province"
+        if admin_l == "tỉnh" or (name.isupper() and len(name) > 1):
+            return "", "none"  # "UBND tỉnh Trần Văn Lâu": a person; "huyện NTM": an acronym (every province is known)
         label = ADMIN_LABEL.get(admin_l, admin_l)
         if label == "thành phố" and f"{label} {name}".lower() not in self.gazetteer.districts:
             return "", "none"  # "UBND thành phố Nguyễn Ngọc Tuấn": a person after the city's admin word
