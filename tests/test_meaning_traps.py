@@ -225,3 +225,15 @@ def test_a_predicate_after_a_figure_says_what_it_counts():
                 "2024-06-15", "baodienbienphu.info.vn")
     assert f["74,5%"].indicator == "hygienic_water_rate" and "nước sinh hoạt hợp vệ sinh" in f["74,5%"].subject
     assert (f["80%"].indicator, f["80%"].subject) == ("", "được sử dụng điện")
+
+
+def test_names_that_are_not_places():
+    """A person after 'UBND tỉnh', an acronym after 'huyện', the national average compared with."""
+    f = figures("Phó Chủ tịch UBND tỉnh Trần Văn Lâu cho biết, tỷ lệ hộ nghèo toàn tỉnh còn 2,1%.", "2024-01-05",
+                "baosoctrang.org.vn")
+    assert f["2,1%"].area == "Sóc Trăng"
+    g = figures("Năm 2023, Sóc Trăng có 11 chỉ tiêu đạt 100% nghị quyết, tốc độ tăng trưởng kinh tế cao hơn bình quân "
+                "của cả nước.", "2024-01-05", "kinhtenongthon.vn")
+    assert g["100%"].area == "Sóc Trăng"
+    h = figures("Tỷ lệ hộ nghèo huyện Cư M'gar còn 7,3%.", "2024-01-05", "baodaklak.vn")
+    assert h["7,3%"].area == "huyện Cư M'gar"

@@ -28,7 +28,7 @@ ASSIGNS = re.compile(r"\s+(?:giao|đã giao|đề ra|đặt ra)(?![^\W\d_])", re
 SEVERAL_BEFORE = re.compile(r"(?<![^\W\d_])(?:các|những|hai|ba|bốn|năm|\d{1,3})\s+$", re.IGNORECASE)
 # "giảm gấp 2,08 lần so với mục tiêu giảm nghèo của cả nước": the place compared with is not the figure's
 # (but "tăng so với cùng kỳ năm trước như Hải Phòng tăng 11%": an example of the places that rose)
-COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|gấp)(?![^\W\d_])(?:(?!(?<![^\W\d_])(?:như|là|tại|ở|gồm|có)(?![^\W\d_]))"
+COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|gấp|cao hơn|thấp hơn|nhanh hơn|chậm hơn)(?![^\W\d_])(?:(?!(?<![^\W\d_])(?:như|là|tại|ở|gồm|có)(?![^\W\d_]))"
                       r"[^,;.()\d%]){0,40}$", re.IGNORECASE)
 # cheap substring checks before the regexes that need them (lower-cased)
 NATIONAL_KEYS = ("cả nước", "toàn quốc", "việt nam")
