@@ -178,13 +178,13 @@ def bare_district(headline: str, places_in_body: list[Place]) -> str:
     that the body names with it ("huyện Di Linh")."""
     for p in places_in_body:
         if p.level == "district" and p.counts:
-            name = _name_of(p.area)
+            name = name_of(p.area)
             if name and not name.isdigit() and re.search(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", headline):
                 return p.area
     return ""
 
 
-def _name_of(area: str) -> str:
+def name_of(area: str) -> str:
     """'Sa Pa' of 'thị xã Sa Pa', 'Nghĩa Đàn' of 'huyện Nghĩa Đàn'."""
     for admin in sorted(LEVEL_OF_ADMIN, key=len, reverse=True):
         if area.lower().startswith(admin + " "):

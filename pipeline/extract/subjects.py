@@ -101,7 +101,7 @@ class JunkSubjects:
     a subject found that is one of them gives way to the next way of finding it."""
 
     def __init__(self, book: RuleBook):
-        from pipeline.extract.places import place_finder
+        from pipeline.extract.places import name_of, place_finder
 
         self.phrases = {w.lower() for w in book.cues.words("subject.junk")}
         titles = "|".join(re.escape(t) for t in book.cues.words("subject.person_titles"))
@@ -109,7 +109,7 @@ class JunkSubjects:
         self.titled = re.compile(rf"(?:^|,\s*)(?:{titles})(?:\s|$)", re.IGNORECASE)
         self.places = place_finder(book)
         # bare district names ("Ea Súp 43,13%; M'Đrắk 41,1%"): a list of districts names places, not what is measured
-        self.bare_districts = {_bare(d) for d in book.gazetteer.districts} - {""}
+        self.bare_districts = {name_of(d).replace("’", "'") for d in book.gazetteer.districts} - {""}
         starts = "|".join(re.escape(w) for w in book.cues.words("subject.junk_start"))
         self.aside = re.compile(rf"^(?:{starts})(?![^\W\d_])", re.IGNORECASE)
         self._seen: dict[str, bool] = {}
@@ -143,14 +143,6 @@ class JunkSubjects:
         rest = re.sub(r"\b(?:tỉnh|thành phố|huyện|quận|xã|phường|thị xã|thị trấn|TP\.?|toàn|các|và)\b", " ",
                       "".join(rest), flags=re.IGNORECASE)
         return not re.search(r"[^\W\d_]", rest)
-
-
-def _bare(district: str) -> str:
-    """'ea súp' of 'huyện ea súp' (gazetteer keys are lower-case, with the admin word)."""
-    for admin in ("thành phố ", "thị xã ", "huyện ", "quận "):
-        if district.startswith(admin):
-            return district[len(admin):].replace("’", "'")
-    return ""
 
 
 def junk_subject(book: RuleBook) -> JunkSubjects:

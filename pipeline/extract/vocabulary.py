@@ -78,13 +78,13 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
     clause before it."""
     vocab = vocabulary(book)
     lowered = requires_text.lower()
-    counted, _ = best_term(noun, kind, value_kind, lowered, vocab, subject_tier=True) if noun else (None, "")
-    if noun and subject.lower().startswith(noun.lower() + " ") and not (counted is not None and counted.subject_only):
+    if noun and subject.lower().startswith(noun.lower() + " "):
         # "98% hộ nghèo được tiếp cận nguồn nước hợp vệ sinh": the predicate after the counted noun names
         # what is measured of it; the noun ("hộ nghèo") is only whose it is (not "18/30 quận, huyện …",
         # where the counted units are the indicator)
+        counted, _ = best_term(noun, kind, value_kind, lowered, vocab, subject_tier=True)
         ind, term = best_term(subject[len(noun):], kind, value_kind, lowered, vocab, subject_tier=True)
-        if ind is not None:
+        if ind is not None and not (counted is not None and counted.subject_only):
             return ind.id, f"predicate:{term}"
     for text, where in ((noun, "noun"), (subject, "subject"), (own, "clause")):
         if text:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from pipeline.errors import RuleError
 
@@ -117,7 +117,6 @@ class Gazetteer:
             if len(candidates) == 1 and (province or len(label) >= 6) and label != best:
                 return candidates[0]
         return province
-
 
     def district_in_url(self, url: str, province: str = "") -> str:
         """The district an article's address names ('/huyen-quynh-luu-tong-ket-…' → 'huyện Quỳnh Lưu'),
