@@ -35,6 +35,32 @@ def test_a_standards_period_is_not_the_time():
     assert f["3,5%"].as_of_end == "2024-06-15"
 
 
+def test_a_single_year_after_a_poverty_standard_is_the_time():
+    f = figures("Tỷ lệ hộ nghèo theo chuẩn nghèo đa chiều năm 2022 là 4,03%, giảm 1,17%.", "2023-08-11")
+    assert f["4,03%"].as_of_end == f["1,17%"].as_of_end == "2022-12-31"
+    g = figures("GRDP theo giá so sánh năm 2010 tăng 7,5%.", "2023-08-11")
+    assert g["7,5%"].as_of_end != "2010-12-31"
+
+
+def test_a_look_back_does_not_date_what_follows():
+    text = ("Tỷ lệ hộ nghèo dân tộc thiểu số năm 2022 là 21,02%. Con số này của năm 2021 là 25,91%. "
+            "Tỷ lệ hộ nghèo trên 74 huyện nghèo là 38,62%.")
+    f = figures(text, "2023-08-11")
+    assert (f["25,91%"].as_of_end, f["38,62%"].as_of_end) == ("2021-12-31", "2022-12-31")
+
+
+def test_a_comparison_in_brackets_does_not_date_the_figure():
+    f = figures("Tỷ lệ lao động qua đào tạo đạt 70% năm 2025, trong đó có bằng cấp, chứng chỉ đạt khoảng 29% "
+                "(so với 24,1% năm 2020).", "2025-10-01")
+    assert f["29%"].as_of_end == "2025-12-31" and f["24,1%"].as_of_end == "2020-12-31"
+
+
+def test_the_same_period_a_year_before_dates_its_growth_rate():
+    f = figures("Tính chung chín tháng năm 2024, GRDP của Đà Nẵng ước tăng 6,47%, cao hơn mức tăng 3,94% cùng kỳ "
+                "năm 2023.", "2024-10-05")
+    assert (f["6,47%"].as_of_end, f["3,94%"].as_of_end) == ("2024-09-30", "2023-09-30")
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -23,6 +23,7 @@ QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
+COMPARISON_BRACKET = re.compile(r"\(\s*(?:so với|so|hơn|kém|cùng kỳ|tăng|giảm)(?![^\W\d_])", re.IGNORECASE)
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 
 
@@ -165,7 +166,8 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
     A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date."""
     enclosed = _paren_spans(sentence)
     # the figure's brackets, and one right after it: "từ 44,5% (năm 2016) lên 50% (năm 2018)"
-    after = [span for span in enclosed if span[0] >= frame.end and not sentence[frame.end:span[0]].strip()]
+    after = [span for span in enclosed if span[0] >= frame.end and not sentence[frame.end:span[0]].strip()
+             and not COMPARISON_BRACKET.match(sentence, span[0])]  # "29% (so với 24,1% năm 2020)": a baseline
     mine = [span for span in enclosed if span[0] <= frame.start < span[1]] + after
     usable = [m for m in moments if not m.excluded and all(
         not (s <= m.start < e) or (s, e) in mine for s, e in enclosed)]  # a bracket's time stays inside it
@@ -273,6 +275,15 @@ def _plan_cues(book: RuleBook) -> tuple[re.Pattern, re.Pattern]:
     return alternation("clause.plan_context"), alternation("clause.plan_done")
 
 
+LOOKS_BACK = re.compile(r"^\W*(?:con số|số liệu|tỷ lệ) (?:này|đó|tương ứng)(?![^\W\d_])", re.IGNORECASE)
+
+
+def _looks_back(current: times.Moment | None, new: times.Moment, sentence: str) -> bool:
+    """"Con số này của năm 2021 là 25,91%": the same measure at an earlier period, a look back."""
+    return bool(current is not None and current.as_of_start and new.as_of_end and new.as_of_end < current.as_of_start
+                and LOOKS_BACK.search(sentence[:new.start]))
+
+
 def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "",
            book: RuleBook | None = None) -> None:
     """What later sentences of the paragraph inherit from this one."""
@@ -292,7 +303,9 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
     # a period inside a quoted name ('Chương trình … "… giai đoạn 2021-2025"') dates nothing after it
     leading = [m for m in usable if (first_figure is None or m.end <= first_figure) and not m.same_period
                and not any(s <= m.start < e for s, e in quoted)]
-    if leading:
+    if leading and _looks_back(scope.para_time, leading[0], sentence):
+        pass  # "Con số này của năm 2021 là 25,91%": a look back; what follows is still of the later period
+    elif leading:
         scope.para_time = leading[0]
         head = sentence[:first_figure] if first_figure is not None else sentence
         cues, done = derived(book, _plan_cues) if book is not None else (None, None)

@@ -34,7 +34,8 @@ class Moment:
 EVENT_BEFORE = re.compile(r"(?<![^\W\d_])(?:sáng|chiều|tối|trưa|đêm|rạng sáng|hôm)\s*(?:ngày\s*)?$", re.IGNORECASE)
 # "vì cùng kỳ năm 2023, GRDP … chỉ tăng 6,6%", "mức tăng 14,38% của cùng kỳ năm 2022": the same period a
 # year before is the figure's own time, not a baseline, when no comparison word governs it
-OWN_SAME_PERIOD = re.compile(r"(?:^|[,;:(]|(?<![^\W\d_])(?:của|vì|do|khi|trong|và|nhưng|còn|thì|riêng))\s*cùng kỳ\s*$",
+OWN_SAME_PERIOD = re.compile(r"(?:^|[,;:(]|(?<![^\W\d_])(?:của|vì|do|khi|trong|và|nhưng|còn|thì|riêng)"
+                             r"|(?<![^\W\d_])mức(?: tăng trưởng| tăng| giảm)? [\d.,]+\s*%)\s*cùng kỳ\s*$",
                              re.IGNORECASE)
 SAME_PERIOD = re.compile(r"(?<![^\W\d_])cùng kỳ\s*$", re.IGNORECASE)
 
@@ -59,6 +60,7 @@ class TimeCues:
     by_end: re.Pattern
     document: re.Pattern
     standard: re.Pattern
+    standard_year: re.Pattern
     published: re.Pattern
 
 
@@ -79,6 +81,8 @@ def _build(book: RuleBook) -> TimeCues:
         by_end=re.compile(rf"{wb}(?:{_alternation(w('time.by_end_before'))})\s*(?:cuối|hết|giữa)?\s*$", re.IGNORECASE),
         document=re.compile(rf"{wb}(?:{_alternation(w('time.document_before'))}){we}"),
         standard=re.compile(rf"{wb}(?:{_alternation(w('time.standard_before'))}){we}[^,;.()]{{0,45}}$", re.IGNORECASE),
+        standard_year=re.compile(rf"{wb}(?:{_alternation(w('time.standard_year_before'))}){we}[^,;.()]{{0,45}}$",
+                                 re.IGNORECASE),
         published=re.compile(rf"{wb}(?:{_alternation(w('time.published'))}){we}", re.IGNORECASE),
     )
 
@@ -108,8 +112,8 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
             excluded = "baseline"
         elif values.get("grain") == "day" and _document_date(before, cues):
             excluded = "document"
-        elif values.get("grain") in ("multi-year", "year") and cues.standard.search(before) and not (
-                values.get("grain") == "year" and REPORTED.search(before)):
+        elif (values.get("grain") == "multi-year" and cues.standard.search(before)) or (
+                values.get("grain") == "year" and cues.standard_year.search(before) and not REPORTED.search(before)):
             excluded = "standard"  # not "Kết quả thực hiện nhiệm vụ … năm 2017": the year reported on
         if cues.by_end.search(sentence[max(0, start - 14):start]):
             as_of_start = as_of_end
