@@ -61,6 +61,25 @@ def test_the_same_period_a_year_before_dates_its_growth_rate():
     assert (f["6,47%"].as_of_end, f["3,94%"].as_of_end) == ("2024-09-30", "2023-09-30")
 
 
+def test_a_bracket_with_its_own_figure_dates_that_figure_only():
+    f = figures("Tỷ lệ hồ sơ trực tuyến toàn trình 6 tháng đầu năm 2024 cả nước đạt 42% (cuối năm 2023 là 17%); "
+                "bộ, ngành đạt 61% (cuối năm 2023 là 38%).", "2024-07-20")
+    assert f["42%"].as_of_end == f["61%"].as_of_end == "2024-06-30"
+    assert f["17%"].as_of_end == f["38%"].as_of_end == "2023-12-31"
+
+
+def test_an_aside_year_does_not_date_the_paragraph():
+    f = figures("Năm 2024, tỷ lệ hộ nghèo còn 2%. Riêng năm 2023, có 71 xã đạt chuẩn. Tỷ lệ xã có đường ô tô đạt 100%.",
+                "2025-01-10")
+    assert f["100%"].as_of_end == "2024-12-31"
+
+
+def test_a_baseline_average_is_not_the_time():
+    f = figures("Bụi mịn có xu hướng tăng so với trung bình năm 2022. Cả nước mới có 30,3% cụm công nghiệp có hệ "
+                "thống xử lý nước thải.", "2024-05-01")
+    assert f["30,3%"].as_of_end == "2024-05-01"
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

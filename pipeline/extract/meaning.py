@@ -23,6 +23,7 @@ QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
+ASIDE = re.compile(r"(?<![^\W\d_])riêng\s+(?:trong\s+)?$", re.IGNORECASE)
 COMPARISON_BRACKET = re.compile(r"\(\s*(?:so với|so|hơn|kém|cùng kỳ|tăng|giảm)(?![^\W\d_])", re.IGNORECASE)
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 
@@ -167,7 +168,8 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
     enclosed = _paren_spans(sentence)
     # the figure's brackets, and one right after it: "từ 44,5% (năm 2016) lên 50% (năm 2018)"
     after = [span for span in enclosed if span[0] >= frame.end and not sentence[frame.end:span[0]].strip()
-             and not COMPARISON_BRACKET.match(sentence, span[0])]  # "29% (so với 24,1% năm 2020)": a baseline
+             and not COMPARISON_BRACKET.match(sentence, span[0])  # "29% (so với 24,1% năm 2020)": a baseline
+             and not any(span[0] < f.start < span[1] for f in frames)]  # "42% (cuối năm 2023 là 17%)": the 17%'s
     mine = [span for span in enclosed if span[0] <= frame.start < span[1]] + after
     usable = [m for m in moments if not m.excluded and all(
         not (s <= m.start < e) or (s, e) in mine for s, e in enclosed)]  # a bracket's time stays inside it
@@ -194,6 +196,12 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
     if own_now:
         _set_published(meaning, scope, "clause_now")
         return
+    def bracketed(f) -> bool:
+        return any(s <= f.start < e for s, e in enclosed)
+
+    if parent is not None and bracketed(frames[parent]) and not bracketed(frame):
+        # "cả nước đạt 42% (cuối năm 2023 là 17%); bộ, ngành đạt 61%": not the bracket's time
+        parent = next((j for j in range(parent, -1, -1) if not bracketed(frames[j])), None)
     from_parent = parent is not None and frames[parent].cue.endswith("từ")
     if parent is not None and not from_parent and done[parent].time_basis in ("stated", "inherited"):
         meaning.as_of_start, meaning.as_of_end = done[parent].as_of_start, done[parent].as_of_end
@@ -302,7 +310,8 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
     quoted = _quoted_spans(sentence)
     # a period inside a quoted name ('Chương trình … "… giai đoạn 2021-2025"') dates nothing after it
     leading = [m for m in usable if (first_figure is None or m.end <= first_figure) and not m.same_period
-               and not any(s <= m.start < e for s, e in quoted)]
+               and not any(s <= m.start < e for s, e in quoted)
+               and not ASIDE.search(sentence, 0, m.start)]  # "Riêng năm 2014, …" speaks of that year alone
     if leading and _looks_back(scope.para_time, leading[0], sentence):
         pass  # "Con số này của năm 2021 là 25,91%": a look back; what follows is still of the later period
     elif leading:
