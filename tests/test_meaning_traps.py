@@ -80,6 +80,18 @@ def test_a_baseline_average_is_not_the_time():
     assert f["30,3%"].as_of_end == "2024-05-01"
 
 
+def test_a_figures_own_noun_is_not_overruled_by_the_sentence():
+    f = figures("Tỷ lệ che phủ rừng ổn định ở mức 42%, giảm 9% lượng phát thải khí nhà kính, 100% các cơ sở sản xuất "
+                "kinh doanh đạt quy chuẩn về môi trường.", "2024-05-01")
+    assert f["42%"].indicator == "forest_cover_rate"
+    assert f["9%"].indicator == f["100%"].indicator == ""
+
+
+def test_a_district_advanced_standard_is_not_the_district_standard():
+    f = figures("Tỷ lệ huyện nông thôn mới nâng cao là 20%; tỷ lệ huyện đạt chuẩn nông thôn mới là 51%.", "2024-05-01")
+    assert (f["20%"].indicator, f["51%"].indicator) == ("", "districts_new_rural_standard")
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -123,7 +123,9 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
         # a predicate after the figure says what it counts: not the figure before it, nor the clause's other words
-        said = meaning.why.get("subject") == "predicate_after"
+        said = meaning.why.get("subject") == "predicate_after" or (
+            # "giảm 9% lượng phát thải khí nhà kính": the figure's own noun says what it measures
+            meaning.why.get("subject") == "noun_after" and not vocabulary_rules.names_no_measure(meaning.subject, book))
         meaning.indicator, meaning.why["indicator"] = indicator_for(
             hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:80], "" if said else clause_text + " " + pre,
             out[parent].indicator if parent is not None and not said else "",
