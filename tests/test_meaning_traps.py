@@ -92,6 +92,11 @@ def test_a_district_advanced_standard_is_not_the_district_standard():
     assert (f["20%"].indicator, f["51%"].indicator) == ("", "districts_new_rural_standard")
 
 
+def test_mới_after_a_rural_area_is_only():
+    f = figures("Tỷ lệ thu gom, xử lý chất thải rắn sinh hoạt tại khu vực nông thôn mới đạt 77,69%.", "2024-05-01")
+    assert f["77,69%"].area_part == "khu vực nông thôn"
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -282,5 +282,6 @@ def _part_patterns(book: RuleBook) -> _Parts:
     return _Parts(
         parts=re.compile(rf"(?<![^\W\d_])(?:{_alternation(canonical)})(?![^\W\d_])"),
         canonical=canonical,
-        unless=re.compile(rf"(?:{_alternation(p.lower() for p in gaz.parts_unless) or '(?!)'})"),
+        # after "khu vực" the words are the area's ("tại khu vực nông thôn mới đạt 77,69%": only reached)
+        unless=re.compile(rf"(?<!khu vực )(?:{_alternation(p.lower() for p in gaz.parts_unless) or '(?!)'})"),
     )
