@@ -97,6 +97,12 @@ def test_mới_after_a_rural_area_is_only():
     assert f["77,69%"].area_part == "khu vực nông thôn"
 
 
+def test_a_leading_standard_clause_is_not_the_subject():
+    f = figures("Cụ thể, tính theo chuẩn nghèo đa chiều quốc gia, toàn thành phố có 1.161 hộ nghèo và hộ cận nghèo, "
+                "chiếm tỷ lệ 0,03% trên tổng số hộ dân.", "2025-03-01", "hcmcpv.org.vn")
+    assert f["0,03%"].indicator == "poor_household_rate" and not f["0,03%"].subject.startswith("tính theo")
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -33,6 +33,10 @@ REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công b
                        r"khẳng định|đánh giá|nhận định)\b", re.IGNORECASE)
 
 
+ADJUNCT_LEAD = re.compile(r"^(?:tính theo|theo|nếu áp dụng|nếu tính theo|nếu|căn cứ|dựa trên|áp dụng)(?![^\W\d_])[^,;]*,\s*",
+                          re.IGNORECASE)
+
+
 def _words(phrases) -> str:
     return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
 
@@ -329,6 +333,7 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
         np_end = seg_from + (cue.start() if cue else len(np_text))
         np_start = _inner_start(sentence, _glued_start(sentence, seg_from, np_end, 0, lex, cut_spans), np_end, lex)
         phrase = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
+        phrase = ADJUNCT_LEAD.sub("", phrase)  # "tính theo chuẩn nghèo đa chiều, … có hộ nghèo": not the standard
         verb_led = bool(lex.verb_at_start.match(phrase)) or bool(ASIDE.match(text))
         if phrase and not verb_led and not REPORTING.search(text) and not is_part(phrase, book):
             if m is not None and m.group(0) == "(" and len(phrase.split()) <= 2:  # "Chỉ số giá tiêu dùng (CPI)"
