@@ -103,6 +103,15 @@ def test_a_leading_standard_clause_is_not_the_subject():
     assert f["0,03%"].indicator == "poor_household_rate" and not f["0,03%"].subject.startswith("tính theo")
 
 
+def test_a_ministrys_report_naming_no_place_is_national_on_a_provincial_site():
+    text = ("Theo báo cáo của Bộ Tài chính, lũy kế 10 tháng qua, thu ngân sách Nhà nước ước đạt hơn 1 triệu 398 nghìn "
+            "tỷ đồng, bằng 86,3% dự toán.")
+    assert figures(text, "2023-11-01", "gialaitv.vn")["86,3%"].area == "cả nước"
+    provincial = ("Tính đến ngày 30/9/2022, tỷ lệ lao động tham gia BHXH toàn tỉnh đạt 38,05%, thấp hơn chỉ tiêu tại "
+                  "Quyết định số 546/QĐ-TTg của Thủ tướng Chính phủ.")
+    assert figures(provincial, "2022-11", "baobariavungtau.com.vn")["38,05%"].area == "Bà Rịa - Vũng Tàu"
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -137,6 +137,9 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     captions = [(m.start(), m.end()) for m in places.CAPTION.finditer(text)]
     body = [p for p in found["text"] if not any(s <= p.start < e for s, e in captions)]
     lead_end = text.find("\n") if "\n" in text else len(text)
+    if home and book.gazetteer.national_reporter.search(text, 0, min(lead_end, 400)) and not any(
+            p.counts and p.level != "national" for p in found["title"] + body):
+        scope.home_area = places.NATIONAL  # "Theo báo cáo của Bộ Tài chính, …" naming no place: national figures
     headline = [p for p in found["title"] if p.counts and p.level in places.PROVINCE_LEVEL]
     candidates = (("headline", headline[0].area if headline else ""),
                   ("lead", places.dominant_province([p for p in body if p.end <= lead_end])),

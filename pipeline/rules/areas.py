@@ -87,6 +87,7 @@ class Gazetteer:
     head_parts: dict  # phrases that are a part only as a whole noun phrase ("địa phương") → canonical
     parts_unless: tuple[str, ...]  # phrases that look like a sub-area but are not ("nông thôn mới")
     national_source: re.Pattern = re.compile("(?!)")  # "Theo TTXVN": the article is national news
+    national_reporter: re.Pattern = re.compile("(?!)")  # "Theo báo cáo của Bộ Tài chính" in a lead naming no place
     _home_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def canonical(self, surface: str) -> str:
@@ -199,4 +200,5 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
                      district_slugs={k: tuple(v) for k, v in district_slugs.items() if k not in by_slug},
                      hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs), head_parts=head_parts,
                      parts_unless=tuple(parts.get("unless", ())),
-                     national_source=re.compile("|".join(re.escape(p) for p in areas.get("national_sources", ())) or "(?!)"))
+                     national_source=re.compile("|".join(re.escape(p) for p in areas.get("national_sources", ())) or "(?!)"),
+                     national_reporter=re.compile("|".join(re.escape(p) for p in areas.get("national_reporters", ())) or "(?!)"))
