@@ -289,6 +289,17 @@ def test_district_reports_without_the_district_in_the_headline():
     assert g["7,76%"].area == "thị xã Sa Pa" and g["7,76%"].value_kind == "change"
 
 
+def test_an_article_without_headline_takes_the_province_its_address_names():
+    article = Article(id="v", url="https://kinhtenongthon.vn/Nam-2024-Soc-Trang-phan-dau-co-them-hai-huyen-dat-chuan-NTM-post59904.html",
+                      title="", published="2024-01-05", source="kinhtenongthon.vn", fetched_at=None,
+                      text="Năm 2023, tốc độ tăng trưởng kinh tế của tỉnh ước đạt 5,77%.")
+    facts = {x.text: x for x in extract_facts(article, book()) if x.kind == "percent"}
+    assert facts["5,77%"].area == "Sóc Trăng"
+    titled = Article(id="w", url=article.url, title="Kinh tế nông thôn cả nước", published="2024-01-05",
+                     source="kinhtenongthon.vn", fetched_at=None, text="Năm 2023, tỷ lệ hộ nghèo còn 2,9%.")
+    assert [x.area for x in extract_facts(titled, book()) if x.kind == "percent"] != ["Sóc Trăng"]
+
+
 def test_the_same_period_a_year_before_is_the_figures_time_unless_compared_with():
     f = figures("Quý I/2024, GRDP của Bắc Giang tăng 14,18%. Đây là mức tăng trưởng rất ấn tượng vì cùng kỳ năm 2023, "
                 "GRDP của Bắc Giang chỉ tăng hơn 6,6%. Thanh Hóa đạt mức tăng 13,15%.", "2024-04-10", "baobacgiang.vn")

@@ -141,7 +141,8 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
             p.counts and p.level != "national" for p in found["title"] + body):
         scope.home_area = places.NATIONAL  # "Theo báo cáo của Bộ Tài chính, …" naming no place: national figures
     headline = [p for p in found["title"] if p.counts and p.level in places.PROVINCE_LEVEL]
-    candidates = (("headline", headline[0].area if headline else ""),
+    in_url = book.gazetteer.province_in_url(article.url) if not title and article.url else ""
+    candidates = (("headline", headline[0].area if headline else in_url),
                   ("lead", places.dominant_province([p for p in body if p.end <= lead_end])),
                   ("article", places.dominant_province(body, at_least=2, share=0.6)))
     for where, area in candidates:

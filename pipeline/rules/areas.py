@@ -119,6 +119,14 @@ class Gazetteer:
                 return candidates[0]
         return province
 
+    def province_in_url(self, url: str) -> str:
+        """The one province an article's address names in its last segment ('/Nam-2024-Soc-Trang-phan-dau-…'
+        → Sóc Trăng), for an article without a headline; "" when none or several."""
+        words = URL_WORD.findall(urlsplit(url or "").path.lower().rstrip("/").rsplit("/", 1)[-1])
+        found = {self.slugs[slug] for n in (2, 3, 4) for k in range(len(words) - n + 1)
+                 if len(slug := "".join(words[k:k + n])) >= 5 and slug in self.slugs}
+        return found.pop() if len(found) == 1 else ""
+
     def district_in_url(self, url: str, province: str = "") -> str:
         """The district an article's address names ('/huyen-quynh-luu-tong-ket-…' → 'huyện Quỳnh Lưu'),
         within `province` when given; "" when none or several."""
@@ -133,6 +141,9 @@ class Gazetteer:
                 if found:
                     break
         return found.pop() if len(found) == 1 else ""
+
+
+URL_WORD = re.compile(r"[a-z]+")
 
 
 URL_ADMIN = {"huyen": "huyện", "thi-xa": "thị xã", "quan": "quận", "thanh-pho": "thành phố", "tp": "thành phố"}
