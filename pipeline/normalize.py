@@ -35,3 +35,13 @@ def normalize_body(text: str) -> str:
     """normalize_text plus tidy paragraphs: stripped lines, no empty ones, joined by a single \\n."""
     lines = (line.strip() for line in normalize_text(text).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_WRAPPED = re.compile(r"(?<=[^\s.!?:;…\"”)\]])\n(?=\w)")
+
+
+def unwrap_lines(text: str) -> str:
+    """A line break inside a sentence ("tỷ lệ có việc\nlàm sau đào tạo": the source wrapped its lines)
+    becomes a space: the next line starts in lower case and the line before does not end a sentence.
+    Same length, so offsets into the text stay valid."""
+    return _WRAPPED.sub(lambda m: " " if text[m.end()].islower() else "\n", text)

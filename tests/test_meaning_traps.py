@@ -112,6 +112,18 @@ def test_a_ministrys_report_naming_no_place_is_national_on_a_provincial_site():
     assert figures(provincial, "2022-11", "baobariavungtau.com.vn")["38,05%"].area == "Bà Rịa - Vũng Tàu"
 
 
+def test_a_wrapped_line_does_not_end_the_sentence():
+    f = figures("Hơn 330.000 lượt lao động được đào tạo, tỷ lệ thất nghiệp ở khu vực thành thị\ngiảm xuống dưới 3%.",
+                "2025-09-23", "baonghean.vn")
+    assert (f["3%"].indicator, f["3%"].area_part) == ("unemployment_rate", "khu vực thành thị")
+
+
+def test_a_list_of_provinces_is_no_paragraph_area():
+    f = figures("Dịch bệnh ở các địa bàn trọng điểm như TP.HCM, Bình Dương, Đồng Nai. Kim ngạch xuất khẩu cả nước quý "
+                "III/2021 tăng 5,2%. Xuất khẩu 9 tháng tăng 18,8%.", "2021-10-05", "vneconomy.vn")
+    assert f["18,8%"].area == "cả nước"
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -18,7 +18,7 @@ from pipeline import nlp
 from pipeline.extract.values import PARSERS, ParseContext
 from pipeline.extract.vocabulary import topic_of
 from pipeline.kinds import EXCLUDE, FIGURE_KINDS
-from pipeline.normalize import normalize_text
+from pipeline.normalize import normalize_text, unwrap_lines
 from pipeline.records import Article, Fact, fact_id, published_span
 from pipeline.rules.book import Rule, RuleBook, derived, load_rulebook
 
@@ -178,7 +178,7 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
     published = article.published_date
     facts: list[Fact] = []
     seen: Counter = Counter()
-    fields = (("title", normalize_text(article.title or "")), ("text", normalize_text(article.text)))
+    fields = (("title", normalize_text(article.title or "")), ("text", unwrap_lines(normalize_text(article.text))))
     finder = places.place_finder(book)
     found = {field: finder.find(text) for field, text in fields}
     scope = document_scope(article, fields[0][1], fields[1][1], book, found)

@@ -301,6 +301,8 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
         scope.last_figure = next((m for m in meanings if m.indicator), meanings[0])
         scope.last_subject = next((m.subject for m in reversed(meanings) if m.subject), "")
     province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
+    if len({p.area for p in province_level}) >= 3:
+        province_level = []  # "các địa bàn trọng điểm như TP.HCM, Bình Dương, Đồng Nai": a list, no one place
     if province_level:
         scope.para_area = province_level[-1].area
         heading = province_level[0]
