@@ -124,6 +124,12 @@ def test_a_list_of_provinces_is_no_paragraph_area():
     assert f["18,8%"].area == "cả nước"
 
 
+def test_a_plans_deadline_is_the_figures_time():
+    f = figures("Kế hoạch đề ra các chỉ tiêu cụ thể như sau: đến năm 2025, 100% xã đạt chuẩn nông thôn mới.", "2023-03-01",
+                "baohatinh.vn")
+    assert (f["100%"].as_of_end, f["100%"].modality) == ("2025-12-31", "target")
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

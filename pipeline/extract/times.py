@@ -112,6 +112,8 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
             excluded = "baseline"
         elif values.get("grain") == "day" and _document_date(before, cues):
             excluded = "document"
+        elif cues.by_end.search(sentence[max(0, start - 14):start]):
+            pass  # "đến năm 2025" after a plan's name is the plan's deadline, when its figures hold
         elif (values.get("grain") == "multi-year" and cues.standard.search(before)) or (
                 values.get("grain") == "year" and cues.standard_year.search(before) and not REPORTED.search(before)):
             excluded = "standard"  # not "Kết quả thực hiện nhiệm vụ … năm 2017": the year reported on
