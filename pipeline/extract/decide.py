@@ -22,7 +22,6 @@ class Situation:
     current: bool = False
     chain: str = ""  # modality of the figure this one continues
     plan: bool = False  # dated within a plan an earlier sentence of the paragraph set out
-    sentence: str = ""  # the whole sentence before the figure
 
 
 def holds(rule: MeaningRule, s: Situation) -> bool:
@@ -45,8 +44,7 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
     checks = (("before", s.pre, True), ("before_re", s.clause + s.pre, True), ("before_any", s.pre, True),
               ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
               ("head", s.head, True), ("head_start", s.head, True),
-              ("not_head_start", s.head, False), ("clause_any", s.clause + " " + s.pre, True),
-              ("sentence_any", s.sentence, True))
+              ("not_head_start", s.head, False), ("clause_any", s.clause + " " + s.pre, True))
     for key, text, wanted in checks:
         regex = p.get(key)
         if regex is None:

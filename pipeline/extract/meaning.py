@@ -154,7 +154,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         situation = Situation(pre, trail, frame.head_raw, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
                               future=horizon and times.is_future(meaning.as_of_start, meaning.as_of_end, scope.published),
                               current=times.is_current(meaning.as_of_end, scope.published), chain=chain,
-                              plan=_in_plan(meaning, scope), sentence=sentence[:frame.start])
+                              plan=_in_plan(meaning, scope))
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
         measured.with_numbers(meaning, sentence)  # last: the sub-area and indicator were read from the words
