@@ -130,6 +130,20 @@ def test_a_plans_deadline_is_the_figures_time():
     assert (f["100%"].as_of_end, f["100%"].modality) == ("2025-12-31", "target")
 
 
+def test_components_of_a_total_are_not_the_total():
+    f = figures("Tổng thu ngân sách 6 tháng là 12.221 tỷ đồng, đạt 51,8% dự toán; trong đó, thu nội địa 10.152 tỷ đồng, "
+                "đạt 50,51% và thu xuất nhập khẩu là 3.224 tỷ đồng, đạt 59%.", "2024-07-05", "baoquangnam.vn")
+    assert f["51,8%"].indicator == "budget_revenue" and f["50,51%"].indicator == f["59%"].indicator == ""
+    g = figures("Trong 11 nhóm hàng hóa, hàng may mặc, mũ nón, giày dép tăng 0,18%; chỉ số giá tiêu dùng chung tăng 0,5%.",
+                "2023-04-05", "baohatinh.vn")
+    assert (g["0,18%"].indicator, g["0,5%"].indicator) == ("", "cpi")
+    h = figures("Giải ngân vốn đầu tư công đạt 37,72% kế hoạch. Vốn nước ngoài đã giải ngân 75,1 tỷ đồng, đạt 25,36% kế "
+                "hoạch. Chương trình mục tiêu quốc gia giảm nghèo bền vững giải ngân 0,379 tỷ đồng, đạt 0,19%.",
+                "2023-09-01", "baonghean.vn")
+    assert h["37,72%"].indicator == "public_investment_disbursement"
+    assert h["25,36%"].indicator == h["0,19%"].indicator == ""
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -135,7 +135,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
         vocabulary_rules.share_of_group(meaning, trail, book)
-        vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book)
+        vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
         vocabulary_rules.heading_topic(meaning, sentence, scope, book)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)

@@ -105,13 +105,22 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
 GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
 
 
-def component_or_breakdown(meaning, parent, sentence: str, scope, book) -> None:
+def component_or_breakdown(meaning, parent, sentence: str, scope, book, own: str = "") -> None:
     """A figure of a component of a total ("GRDP khu vực dịch vụ tăng 7%") is not about the total;
     a figure of a place or a part in a breakdown sentence after the total ("Trong đó, vùng … của
-    tỉnh Lào Cai đạt 59,6%") is about what the sentence before measured."""
+    tỉnh Lào Cai đạt 59,6%") is about what the sentence before measured. `own` is the figure's own
+    clause: where the indicator was only inferred (from the sentence, the figure continued, the
+    headline), a component named there ("ngành công nghiệp … với mức tăng 14,8%") or a subject that
+    starts with any indicator's component ("thu nội địa … đạt 50,51%") makes it no figure of the total."""
     indicator = book_indicator(book, meaning.indicator)
     subject = meaning.subject.lower()
     if indicator is not None and any(c.lower() in subject for c in indicator.components):
+        meaning.indicator, meaning.why["indicator"] = "", "component"
+        return
+    inferred = meaning.why.get("indicator", "").partition(":")[0] in ("sentence", "continues", "headline_topic", "clause")
+    if indicator is not None and inferred and (
+            any(c.lower() in own.lower() for c in indicator.components)
+            or any(subject.startswith(c.lower()) for other in book.indicators for c in other.components)):
         meaning.indicator, meaning.why["indicator"] = "", "component"
         return
     previous = scope.last_figure
