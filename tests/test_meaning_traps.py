@@ -144,6 +144,17 @@ def test_components_of_a_total_are_not_the_total():
     assert h["25,36%"].indicator == h["0,19%"].indicator == ""
 
 
+def test_a_districts_party_committee_and_a_bare_district_heading_name_the_district():
+    f = figures("Năm 2022, Huyện ủy Long Hồ đề ra chỉ tiêu giải quyết việc làm cho 3.500 lao động; 9 tháng đầu năm đã "
+                "giải quyết việc làm cho 4.262 lao động, đạt 121,8% chỉ tiêu.", "2022-10-01", "baovinhlong.vn")
+    assert f["121,8%"].area == "huyện Long Hồ"
+    g = figures("Tỷ lệ hộ nghèo của huyện đến cuối năm 2019 chỉ còn 2,03%.", "2020-08-01", "vietnamnet.vn",
+                title="Thới Bình: Công tác giảm nghèo đạt kết quả tích cực")
+    assert g["2,03%"].area == "huyện Thới Bình"
+    h = figures("Tỷ lệ hộ nghèo toàn tỉnh còn 2,5%.", "2020-08-01", "vietnamnet.vn", title="Hà Tĩnh: giảm nghèo bền vững")
+    assert h["2,5%"].area == "Hà Tĩnh"
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -154,7 +154,7 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     scope.topic_indicator, scope.topic_term = topic_of(headline_text, book)
     scope.doc_district = (places.dominant_district(found["title"])
                           or places.dominant_district([p for p in body if p.end <= lead_end])
-                          or places.bare_district(headline_text, body))
+                          or places.bare_district(headline_text, body, book, home if home in book.gazetteer.provinces else ""))
     if not scope.doc_district and any(p.level == "whole" and p.of == "district" and p.counts for p in body):
         # "toàn huyện", "của huyện" with no district in the headline or lead: the one the body names most
         scope.doc_district = places.dominant_district(body, at_least=1)

@@ -36,7 +36,10 @@ ADMIN_KEYS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã "
 LEVEL_OF_ADMIN = {"huyện": "district", "quận": "district", "thị xã": "district", "thành phố": "district",
                   "tp": "district", "tp.": "district", "tx": "district", "tx.": "district", "xã": "commune",
                   "phường": "commune", "thị trấn": "commune", "tỉnh": "province"}
-ADMIN_LABEL = {"tp": "thành phố", "tp.": "thành phố", "tx": "thị xã", "tx.": "thị xã"}
+ADMIN_LABEL = {"tp": "thành phố", "tp.": "thành phố", "tx": "thị xã", "tx.": "thị xã",
+               # a party committee names its unit: "Huyện ủy Long Hồ" is of huyện Long Hồ
+               "huyện ủy": "huyện", "huyện uỷ": "huyện", "quận ủy": "quận", "quận uỷ": "quận", "thị ủy": "thị xã",
+               "thị uỷ": "thị xã", "tỉnh ủy": "tỉnh", "tỉnh uỷ": "tỉnh", "thành ủy": "thành phố", "thành uỷ": "thành phố"}
 NUMBERED = ("quận", "phường")  # "quận 12", "phường 5" (TP Hồ Chí Minh)
 
 
@@ -109,6 +112,7 @@ class PlaceFinder:
 
     def _admin_area(self, admin: str, name: str) -> tuple[str, str]:
         admin_l = admin.lower()
+        admin_l = ADMIN_LABEL.get(admin_l, admin_l) if admin_l.endswith(("ủy", "uỷ")) else admin_l
         if name.isdigit() and admin_l not in NUMBERED:
             return "", "none"
         name = self._known_prefix(admin_l, name.replace("’", "'"))
@@ -173,15 +177,24 @@ def within(found: list[Place], start: int, end: int) -> list[Place]:
             if start <= p.start and p.end <= end]
 
 
-def bare_district(headline: str, places_in_body: list[Place]) -> str:
+def bare_district(headline: str, places_in_body: list[Place], book: RuleBook | None = None, province: str = "") -> str:
     """A district the headline names without its admin word ("Di Linh phấn đấu …", "Chơn Thành: …")
-    that the body names with it ("huyện Di Linh")."""
+    that the body names with it ("huyện Di Linh"); or, heading the headline before a colon ("Thới
+    Bình: Công tác giảm nghèo …"), the one district of that name (in `province` when known)."""
     for p in places_in_body:
         if p.level == "district" and p.counts:
             name = name_of(p.area)
             if name and not name.isdigit() and re.search(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", headline):
                 return p.area
-    return ""
+    heading = re.match(r"\s*([^\W\d_][^:;,.()\d]{1,30}?)\s*:", headline)
+    if book is None or heading is None or len(heading.group(1).split()) > 4:
+        return ""
+    name = heading.group(1)
+    if book.gazetteer.canonical(name) in book.gazetteer.provinces:
+        return ""  # "Hà Tĩnh: …" heads a province's news, not the city of Hà Tĩnh's
+    found = [f"{admin} {name}" for admin in ("huyện", "thị xã", "thành phố", "quận")
+             if (prov := book.gazetteer.districts.get(f"{admin} {name}".lower())) and (not province or prov == province)]
+    return found[0] if len(found) == 1 else ""
 
 
 def name_of(area: str) -> str:
