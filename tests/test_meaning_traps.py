@@ -155,6 +155,17 @@ def test_a_districts_party_committee_and_a_bare_district_heading_name_the_distri
     assert h["2,5%"].area == "Hà Tĩnh"
 
 
+def test_the_years_end_a_week_away_is_a_result_and_recent_times_are_now():
+    text = ("Năm 2021, tỉnh phấn đấu giảm tỷ lệ hộ nghèo bình quân từ 2%-3%.\nUBND tỉnh cho biết, thời gian qua, công tác "
+            "giảm nghèo đạt kết quả tích cực, bình quân giảm tỷ lệ hộ nghèo trên 3%/năm.\nĐến cuối năm 2020, toàn tỉnh "
+            "còn 8.617 hộ nghèo, chiếm tỷ lệ 2,66%.")
+    f = figures(text, "2020-12-24", "baosoctrang.org.vn")
+    assert (f["3%"].as_of_end, f["3%"].modality) == ("2020-12-24", "actual")
+    assert (f["2,66%"].as_of_end, f["2,66%"].modality) == ("2020-12-31", "actual")
+    g = figures("Đến cuối năm 2020, tỷ lệ hộ nghèo toàn tỉnh còn 2%.", "2020-03-01", "baosoctrang.org.vn")
+    assert g["2%"].modality == "target"
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

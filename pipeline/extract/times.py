@@ -146,7 +146,8 @@ def published_moment(span: tuple[dt.date, dt.date] | None) -> tuple[str, str] | 
 
 
 def is_future(as_of_start: str | None, as_of_end: str | None, span: tuple[dt.date, dt.date] | None) -> bool:
-    """The figure's period begins after publication, or ends in a later year (a goal, not a result).
+    """The figure's period begins after publication (by more than two months), or ends in a later year
+    (a goal, not a result).
     Without a publication date, a period in a year that has not come yet is a goal too."""
     if not as_of_end:
         return False
@@ -161,7 +162,8 @@ def is_future(as_of_start: str | None, as_of_end: str | None, span: tuple[dt.dat
         end = dt.date.fromisoformat(as_of_end)
     except ValueError:
         return False
-    return start > pub_end or end.year > pub_end.year
+    # "Đến cuối năm 2020, toàn tỉnh còn 2,66%" a week before it: the year's result, not a goal
+    return start > pub_end + dt.timedelta(days=60) or end.year > pub_end.year
 
 
 def is_current(as_of_end: str | None, span: tuple[dt.date, dt.date] | None) -> bool:
