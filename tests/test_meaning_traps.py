@@ -166,6 +166,14 @@ def test_the_years_end_a_week_away_is_a_result_and_recent_times_are_now():
     assert g["2%"].modality == "target"
 
 
+def test_a_price_basis_ends_the_subject_and_sectors_in_a_breakdown_are_components():
+    text = ("Tổng sản phẩm trên địa bàn tỉnh (GRDP) theo giá so sánh 2010 ước đạt 136,9 nghìn tỷ đồng, tăng 6,03% so với "
+            "năm 2023. Trong đó, cả 3 khu vực kinh tế đều tăng, cao nhất là khu vực Dịch vụ, tăng 7,04%.")
+    f = figures(text, "2025-01-05", "bacninh.gov.vn")
+    assert f["6,03%"].indicator == "grdp_growth" and "GRDP" in f["6,03%"].subject
+    assert f["7,04%"].indicator == ""
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -129,6 +129,10 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book, own: str
     if not is_breakdown(sentence, book):
         return
     if names_no_measure(meaning.subject.strip(), book):
+        total = book_indicator(book, previous.indicator)
+        if total is not None and any(c.lower() in own.lower() for c in total.components):
+            meaning.why["indicator"] = "component"  # "Trong đó, … cao nhất là khu vực Dịch vụ, tăng 7,04%"
+            return
         meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
 
 
