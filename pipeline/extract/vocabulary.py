@@ -157,7 +157,7 @@ def topic_of(headline: str, book: RuleBook) -> tuple[str, str]:
 def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
     """A figure that names only a place or a part, in a section heading ("Hà Nội: 98,49%") or in a
     sentence naming no indicator ("Giáo dục THPT 98,36%"), is about what the headline is about."""
-    if meaning.indicator or not scope.topic_indicator:
+    if meaning.indicator or not scope.topic_indicator or meaning.why.get("indicator") == "component":
         return
     heading = len(sentence) <= 80 and ":" in sentence
     if not heading and names_indicator(sentence, book):
