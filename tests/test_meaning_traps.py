@@ -174,6 +174,13 @@ def test_a_price_basis_ends_the_subject_and_sectors_in_a_breakdown_are_component
     assert f["7,04%"].indicator == ""
 
 
+@pytest.mark.parametrize("host, home", [
+    ("phuthodfa.gov.vn", "Phú Thọ"), ("hanoimoi.vn", "Hà Nội"), ("huengaynay.vn", "Huế"), ("baolongan.vn", "Long An"),
+    ("vanlam.hungyen.gov.vn", "huyện Văn Lâm"), ("xuctiendautuhagiang.gov.vn", "Hà Giang"), ("vnexpress.net", "cả nước"), ("example.org", "")])
+def test_a_sites_home_area_from_its_host(host, home):
+    assert book().gazetteer.home_area(host) == home
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

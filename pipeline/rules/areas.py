@@ -152,8 +152,11 @@ URL_DISTRICT = re.compile(r"(?:^|[/-])(huyen|thi-xa|quan|thanh-pho|tp)-([a-z]+(?
 
 def _slug_in_label(slug: str, label: str) -> bool:
     """A province slug as a host label, after a newspaper/portal prefix ('bao', 'so', 'tv' …), or
-    ending a longer label when the slug is long enough not to end other words."""
+    ending or starting a longer label (an office's short name after it) when the slug is long enough
+    not to be part of other words."""
     if label == slug or (len(slug) >= 6 and label.endswith(slug)):  # "xuctiendautuhagiang"
+        return True
+    if len(slug) >= 6 and label.startswith(slug) and len(label) - len(slug) <= 4:  # "phuthodfa", "hanoimoi"
         return True
     return bool(re.fullmatch(rf"(?:bao|tap\w{{0,3}}|so\w{{0,6}}|cong|dai|truyenhinh|tin|news|tv|[a-z]{{0,4}})?{slug}"
                              rf"(?:tv|news|online|24h|dost|gov|portal|city|\d*)?", label))
