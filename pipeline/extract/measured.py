@@ -90,11 +90,33 @@ def with_numbers(meaning, sentence: str) -> None:
     words = meaning.subject.split()
     if len(words) < 2 or meaning.subject in sentence:  # written as found: no number was left out
         return
-    gap = r"(?:\s*(?:[-–]\s*)?\d{1,4}(?:\s*[-–/]\s*\d{1,4})?(?![\d,.]*\s?%)\s*|\s+)"
-    pattern = gap.join(re.escape(w) for w in words)
-    found = [m for m in re.finditer(pattern, sentence)]
-    if found and len(found[-1].group(0)) > len(meaning.subject):
-        meaning.subject = found[-1].group(0)
+    found = _spread(words, sentence)
+    if found and len(found) > len(meaning.subject):
+        meaning.subject = found
+
+
+GAP = frozenset(" \t\n0123456789/–-")  # between two words of a subject: spaces, numbers, dashes (no decimal, no %)
+
+
+def _spread(words: list[str], sentence: str) -> str:
+    """The last stretch of `sentence` that has `words` in order with only GAP characters between them
+    (a scan, not a regular expression: one would be compiled for every subject)."""
+    last, start = "", sentence.find(words[0])
+    while start >= 0:
+        at = start + len(words[0])
+        for word in words[1:]:
+            gap_end = at
+            while gap_end < len(sentence) and sentence[gap_end] in GAP:
+                gap_end += 1
+            # the longest gap after which the word follows ("15-60": the word may start with a dash)
+            gap_end = next((j for j in range(gap_end, at, -1) if sentence.startswith(word, j)), 0)
+            if not gap_end:
+                break
+            at = gap_end + len(word)
+        else:
+            last = sentence[start:at]
+        start = sentence.find(words[0], start + 1)
+    return last
 
 
 def with_locative(meaning, sentence: str, before: int, book: RuleBook) -> None:
