@@ -181,6 +181,14 @@ def test_a_sites_home_area_from_its_host(host, home):
     assert book().gazetteer.home_area(host) == home
 
 
+def test_age_groups_of_a_breakdown_are_sub_areas():
+    f = figures("Tỷ lệ tiêm mũi 2 vắc xin cho người từ 18 tuổi trở lên đạt 75,6%, trẻ từ 12 - 17 tuổi đạt 48,5%.",
+                "2022-06-01", "vnexpress.net")
+    assert (f["75,6%"].area_part, f["48,5%"].area_part) == ("người từ 18 tuổi trở lên", "trẻ từ 12 - 17 tuổi")
+    g = figures("Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ đạt 96%.", "2022-06-01", "vnexpress.net")
+    assert g["96%"].area_part == ""
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -140,7 +140,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
         vocabulary_rules.twin(meaning, book)
-        meaning.area_part = where.part(frame, parent, out, sentence, meaning.subject, book)
+        meaning.area_part = (where.part(frame, parent, out, sentence, meaning.subject, book)
+                             or where.age_group(meaning, frame, sentence, book))
         if meaning.area_part in book.areas.get("regions", ()) and meaning.area_basis != "stated":
             meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "region"
         governing = parent

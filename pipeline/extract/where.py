@@ -121,5 +121,26 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
 
 
 
+def age_group(meaning, frame, sentence: str, book: RuleBook) -> str:
+    """An age group the figure covers (rules/cues.toml [age_group]), in its clause or its subject,
+    when the sentence breaks its figures down by age."""
+    if meaning.indicator in book.cues.words("age_group.not_for"):
+        return ""
+    pattern = derived(book, _age_pattern)
+    if len({m.group(0).lower() for m in pattern.finditer(sentence)}) < 2:
+        return ""  # one age group in the sentence is the population measured ("trẻ dưới 1 tuổi"), not a breakdown
+    for text in (sentence[frame.seg_start:frame.trail_end], meaning.subject, sentence[frame.clause_start:frame.start]):
+        found = list(pattern.finditer(text))
+        if found:
+            return found[-1].group(0).strip()  # the nearest before the figure
+    return ""
+
+
+def _age_pattern(book: RuleBook) -> re.Pattern:
+    who = "|".join(re.escape(w) for w in sorted(book.cues.words("age_group.who"), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:(?:{who})\s+)?(?:trong độ tuổi\s+|độ tuổi\s+)?(?:từ|dưới|trên)\s*\d{{1,2}}"
+                      rf"(?:\s*[-–]\s*(?:dưới\s*)?\d{{1,2}})?\s*tuổi(?:\s+trở lên)?(?![^\W\d_])", re.IGNORECASE)
+
+
 def _part_names(book: RuleBook) -> frozenset:
     return frozenset(c for _, c in book.gazetteer.parts)
