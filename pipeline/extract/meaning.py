@@ -119,7 +119,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         head = " | ".join(filter(None, (frame.head_raw, frame.notes.get("inherited_raw", ""), meaning.subject)))
         vk = decide(book.value_kind_rules, Situation(pre, trail, head, clause_text, unit, frame.in_paren, kind=hit.rule.kind))
         meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
-        if vk is book.value_kind_rules[-1] and parent is not None and not frame.in_paren and COORDINATED.fullmatch(pre):
+        if (vk is book.value_kind_rules[-1] and parent is not None and not frame.in_paren and COORDINATED.fullmatch(pre)
+                and figures[parent].rule.kind == hit.rule.kind):
             # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
         # a predicate after the figure says what it counts: not the figure before it, nor the clause's other words
