@@ -189,6 +189,12 @@ def test_age_groups_of_a_breakdown_are_sub_areas():
     assert g["96%"].area_part == ""
 
 
+def test_a_clause_naming_its_part_is_not_the_previous_figures_part():
+    f = figures("Cấp tiểu học có 8.167 trường chuẩn quốc gia (chiếm tỷ lệ 55,1%); cấp THCS có 4.573 trường chuẩn quốc gia "
+                "(chiếm tỷ lệ 41,85%).", "2017-08-06", "nhandan.com.vn")
+    assert (f["55,1%"].area_part, f["41,85%"].area_part) == ("cấp tiểu học", "cấp trung học cơ sở")
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -108,6 +108,12 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
     if subject and (part := places.part_of(subject, book)):
         return part
     if parent is not None:
+        # "…(chiếm tỷ lệ 55,1%); cấp THCS có 4.573 trường … (chiếm tỷ lệ 41,85%)": a clause of its own
+        # that names a part is that part's, whatever the figure it continues covered
+        if (clause_part := places.part_of(sentence[frame.clause_start:start], book)) and \
+                clause_part in derived(book, _part_names) and frame.clause_start > 0 and \
+                clause_part != done[parent].area_part:
+            return clause_part
         return done[parent].area_part
     # a part set before the figure's clause ("Ở khu vực nông thôn, tỷ lệ … đạt 60%"), unless the
     # figure's own words say it is the whole ("toàn tỉnh", "chung")
