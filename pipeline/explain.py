@@ -27,7 +27,8 @@ CONTEXT = {
     "article": "the province the article names most",
     "home_area": "the site's home area", "whole_province": "'toàn tỉnh'/'thành phố' → the article's province",
     "national_indicator": "a national indicator (GDP, CPI)", "no_province_named": "no province named anywhere: national",
-    "none": "nothing says", "threshold": "a threshold or limit measures no indicator",
+    "none": "nothing says", "indicator_term": "the indicator's words in its sentence",
+    "threshold": "a threshold or limit measures no indicator",
 }
 
 

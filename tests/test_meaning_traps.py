@@ -195,6 +195,11 @@ def test_a_clause_naming_its_part_is_not_the_previous_figures_part():
     assert (f["55,1%"].area_part, f["41,85%"].area_part) == ("cấp tiểu học", "cấp trung học cơ sở")
 
 
+def test_with_nothing_else_the_indicators_words_are_the_subject():
+    f = figures("Tham gia BHXH bắt buộc: 98.000 người, đạt 98,11% kế hoạch năm.", "2020-01-10", "baobentre.vn")
+    assert f["98,11%"].subject == "BHXH bắt buộc" and f["98,11%"].indicator == "social_insurance_coverage"
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

@@ -132,6 +132,10 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             out[parent].indicator if parent is not None and not said else "",
             sentence[frame.clause_start:frame.trail_end], book, noun=meaning.noun)
         measured.widen_to_term(meaning)
+        where_, _, term = meaning.why.get("indicator", "").partition(":")
+        if not meaning.subject and term and where_ in ("sentence", "clause"):
+            # nothing names what the figure measures but the indicator's words in its sentence
+            meaning.subject, meaning.why["subject"] = term, "indicator_term"
         measured.with_locative(meaning, sentence, frame.start, book)
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
