@@ -200,6 +200,12 @@ def test_with_nothing_else_the_indicators_words_are_the_subject():
     assert f["98,11%"].subject == "BHXH bắt buộc" and f["98,11%"].indicator == "social_insurance_coverage"
 
 
+def test_a_sentence_opening_with_hiện_speaks_of_now():
+    f = figures("Theo kết quả rà soát năm 2019, huyện kéo giảm 2,70% tỷ lệ hộ nghèo. Hiện toàn huyện còn 6,71% hộ nghèo.",
+                "2019-12-10", "baodongkhoi.vn")
+    assert (f["2,70%"].as_of_end, f["6,71%"].as_of_end) == ("2019-12-31", "2019-12-10")
+
+
 def test_a_baseline_is_not_the_as_of():
     f = figures("Tỷ lệ lao động qua đào tạo năm 2024 đạt 70%, tăng 5% so với năm 2020.", "2025-03-01")
     assert f["70%"].as_of_end == f["5%"].as_of_end == "2024-12-31"

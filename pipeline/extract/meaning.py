@@ -23,6 +23,8 @@ QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
+# a sentence opening with "Hiện" speaks of now (not "Hiện đại hóa …", "Hiện trạng …")
+LEADING_NOW = re.compile(r"\W*hiện(?=\s)(?!\s+(?:đại|trạng|tượng|thực|diện|hữu)\b)", re.IGNORECASE)
 ASIDE = re.compile(r"(?<![^\W\d_])riêng\s+(?:trong\s+)?$", re.IGNORECASE)
 COMPARISON_BRACKET = re.compile(r"\(\s*(?:so với|so|hơn|kém|cùng kỳ|tăng|giảm)(?![^\W\d_])", re.IGNORECASE)
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
@@ -194,6 +196,8 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
     own_before = [m for m in usable if max(frame.seg_start, owned_by_previous) <= m.start < frame.start]
     own_after = [m for m in usable if frame.end <= m.start < max(frame.trail_end, after[0][1] if after else 0)]
     now_words = [m.end() for m in times.time_cues(book).published.finditer(sentence, 0, frame.start)]
+    if (lead := LEADING_NOW.match(sentence)) and lead.end() <= frame.start:
+        now_words.insert(0, lead.end())  # "Hiện toàn huyện còn 6,71% hộ nghèo": now
     own_now = [e for e in now_words if e > frame.seg_start]
     if own_before or own_after:
         chosen = own_before[-1] if own_before else own_after[0]
