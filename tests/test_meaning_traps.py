@@ -92,11 +92,6 @@ def test_a_district_advanced_standard_is_not_the_district_standard():
     assert (f["20%"].indicator, f["51%"].indicator) == ("", "districts_new_rural_standard")
 
 
-def test_mới_after_a_rural_area_is_only():
-    f = figures("Tỷ lệ thu gom, xử lý chất thải rắn sinh hoạt tại khu vực nông thôn mới đạt 77,69%.", "2024-05-01")
-    assert f["77,69%"].area_part == "khu vực nông thôn"
-
-
 def test_a_leading_standard_clause_is_not_the_subject():
     f = figures("Cụ thể, tính theo chuẩn nghèo đa chiều quốc gia, toàn thành phố có 1.161 hộ nghèo và hộ cận nghèo, "
                 "chiếm tỷ lệ 0,03% trên tổng số hộ dân.", "2025-03-01", "hcmcpv.org.vn")
@@ -189,21 +184,29 @@ def test_age_groups_of_a_breakdown_are_sub_areas():
     assert g["96%"].area_part == ""
 
 
-def test_a_clause_naming_its_part_is_not_the_previous_figures_part():
-    f = figures("Cấp tiểu học có 8.167 trường chuẩn quốc gia (chiếm tỷ lệ 55,1%); cấp THCS có 4.573 trường chuẩn quốc gia "
-                "(chiếm tỷ lệ 41,85%).", "2017-08-06", "nhandan.com.vn")
-    assert (f["55,1%"].area_part, f["41,85%"].area_part) == ("cấp tiểu học", "cấp trung học cơ sở")
-
-
-def test_with_nothing_else_the_indicators_words_are_the_subject():
-    f = figures("Tham gia BHXH bắt buộc: 98.000 người, đạt 98,11% kế hoạch năm.", "2020-01-10", "baobentre.vn")
-    assert f["98,11%"].subject == "BHXH bắt buộc" and f["98,11%"].indicator == "social_insurance_coverage"
-
-
 def test_a_sentence_opening_with_hiện_speaks_of_now():
     f = figures("Theo kết quả rà soát năm 2019, huyện kéo giảm 2,70% tỷ lệ hộ nghèo. Hiện toàn huyện còn 6,71% hộ nghèo.",
                 "2019-12-10", "baodongkhoi.vn")
     assert (f["2,70%"].as_of_end, f["6,71%"].as_of_end) == ("2019-12-31", "2019-12-10")
+
+
+# one figure, one attribute: a clause naming its own part (not the part of the figure it continues);
+# the indicator's words as the subject when nothing nearer names it; "mới" after a rural area is "only"
+ONE_ATTRIBUTE = [
+    ("Cấp tiểu học có 8.167 trường chuẩn quốc gia (chiếm tỷ lệ 55,1%); cấp THCS có 4.573 trường chuẩn quốc gia "
+     "(chiếm tỷ lệ 41,85%).", "2017-08-06", "nhandan.com.vn", "41,85%", "area_part", "cấp trung học cơ sở"),
+    ("Tham gia BHXH bắt buộc: 98.000 người, đạt 98,11% kế hoạch năm.", "2020-01-10", "baobentre.vn", "98,11%",
+     "subject", "BHXH bắt buộc"),
+    ("Tham gia BHXH bắt buộc: 98.000 người, đạt 98,11% kế hoạch năm.", "2020-01-10", "baobentre.vn", "98,11%",
+     "indicator", "social_insurance_coverage"),
+    ("Tỷ lệ thu gom, xử lý chất thải rắn sinh hoạt tại khu vực nông thôn mới đạt 77,69%.", "2024-05-01", "", "77,69%",
+     "area_part", "khu vực nông thôn"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "site", "figure", "attribute", "expected"), ONE_ATTRIBUTE)
+def test_one_attribute(text, published, site, figure, attribute, expected):
+    assert getattr(figures(text, published, site)[figure], attribute) == expected
 
 
 def test_a_baseline_is_not_the_as_of():
