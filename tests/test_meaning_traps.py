@@ -201,6 +201,10 @@ ONE_ATTRIBUTE = [
      "indicator", "social_insurance_coverage"),
     ("Tỷ lệ thu gom, xử lý chất thải rắn sinh hoạt tại khu vực nông thôn mới đạt 77,69%.", "2024-05-01", "", "77,69%",
      "area_part", "khu vực nông thôn"),
+    # "Thủ đô" is Hà Nội on any site
+    ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "area", "Hà Nội"),
+    ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "subject",
+     "hộ dân sử dụng nước sạch"),
 ]
 
 
