@@ -201,6 +201,11 @@ ONE_ATTRIBUTE = [
      "indicator", "social_insurance_coverage"),
     ("Tỷ lệ thu gom, xử lý chất thải rắn sinh hoạt tại khu vực nông thôn mới đạt 77,69%.", "2024-05-01", "", "77,69%",
      "area_part", "khu vực nông thôn"),
+    # "toàn xã" in a commune's article is that commune; "toàn xã hội" is society
+    ("Xã Tân Phú là xã nông thôn mới kiểu mẫu.\nĐến nay, toàn xã có 100% hộ dân sử dụng nước sạch.", "2024-05-01",
+     "vnexpress.net", "100%", "area", "xã Tân Phú"),
+    ("Tổng vốn đầu tư toàn xã hội của tỉnh đạt 96,6% kế hoạch.", "2024-05-01", "baobentre.vn", "96,6%", "subject",
+     "Tổng vốn đầu tư toàn xã hội"),
     # "Thủ đô" is Hà Nội on any site
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "area", "Hà Nội"),
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "subject",

@@ -161,7 +161,7 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
         national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
         admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))\s(?P<name>{NAME}|\d{{1,2}}(?![\d/.,%]))"),
         whole=re.compile(rf"{wb}(?:(?P<d>{_alternation(areas.get('whole_district', ())) or '(?!)'})|"
-                         rf"{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))", re.IGNORECASE),
+                         rf"{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))(?!\s+hội)", re.IGNORECASE),
         not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
         lower_names={n.lower(): a for n, a in gaz.names.items()},
         of_organisation=re.compile(rf"{wb}(?:{_alternation(areas.get('organisations', ())) or '(?!)'})\s*$",
@@ -205,10 +205,11 @@ def name_of(area: str) -> str:
     return ""
 
 
-def dominant_district(places: list[Place], at_least: int = 2) -> str:
-    """The one district, town or district-level city a stretch of text names (or names most,
-    `at_least` times and more than all others together), "" otherwise."""
-    counts = Counter(p.area for p in places if p.counts and p.level == "district")
+def dominant_district(places: list[Place], at_least: int = 2, level: str = "district") -> str:
+    """The one district, town or district-level city (or, with level="commune", commune or ward) a
+    stretch of text names (or names most, `at_least` times and more than all others together), ""
+    otherwise."""
+    counts = Counter(p.area for p in places if p.counts and p.level == level)
     if not counts:
         return ""
     (area, n), *rest = counts.most_common()
