@@ -28,6 +28,7 @@ CONTEXT = {
     "home_area": "the site's home area", "whole_province": "'toàn tỉnh'/'thành phố' → the article's province",
     "national_indicator": "a national indicator (GDP, CPI)", "no_province_named": "no province named anywhere: national",
     "none": "nothing says", "indicator_term": "the indicator's words in its sentence",
+    "previous_sentence": "what the sentence before measured",
     "threshold": "a threshold or limit measures no indicator",
 }
 

@@ -206,6 +206,9 @@ ONE_ATTRIBUTE = [
      "vnexpress.net", "100%", "area", "xã Tân Phú"),
     ("Tổng vốn đầu tư toàn xã hội của tỉnh đạt 96,6% kế hoạch.", "2024-05-01", "baobentre.vn", "96,6%", "subject",
      "Tổng vốn đầu tư toàn xã hội"),
+    # a sentence naming nothing its first figure measures goes on about the sentence before
+    ("Giá trị sản xuất toàn ngành tăng 1,81% so với cùng kỳ. Quy mô đạt khoảng 22.140 tỷ đồng, bằng 53,2% kế hoạch.",
+     "2024-07-01", "baogialai.com.vn", "53,2%", "subject", "Giá trị sản xuất toàn ngành"),
     # "Thủ đô" is Hà Nội on any site
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "area", "Hà Nội"),
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "subject",

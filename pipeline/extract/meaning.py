@@ -168,6 +168,9 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         measured.with_numbers(meaning, sentence)  # last: the sub-area and indicator were read from the words
         out.append(meaning)
     respectively.distribute(sentence, figures, out, found_places, book)
+    if out and not out[0].subject and scope.last_subject:
+        # a sentence that names nothing its first figure measures goes on about the sentence before
+        out[0].subject, out[0].why["subject"] = scope.last_subject, "previous_sentence"
     _carry(scope, found_places, moments, figures, out, sentence, book)
     return out
 
