@@ -209,6 +209,9 @@ ONE_ATTRIBUTE = [
     # a sentence naming nothing its first figure measures goes on about the sentence before
     ("Giá trị sản xuất toàn ngành tăng 1,81% so với cùng kỳ. Quy mô đạt khoảng 22.140 tỷ đồng, bằng 53,2% kế hoạch.",
      "2024-07-01", "baogialai.com.vn", "53,2%", "subject", "Giá trị sản xuất toàn ngành"),
+    # a dose's, a grade's or a level's number is part of the subject
+    ("Đến ngày 23/8, người từ 18 tuổi trở lên tiêm mũi 3 đạt 75,6%; mũi 4 đạt hơn 70%.", "2022-08-25", "vnexpress.net",
+     "70%", "subject", "mũi 4"),
     # "Thủ đô" is Hà Nội on any site
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "area", "Hà Nội"),
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "subject",

@@ -165,7 +165,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                               plan=_in_plan(meaning, scope))
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
-        measured.with_numbers(meaning, sentence)  # last: the sub-area and indicator were read from the words
+        measured.with_numbers(meaning, sentence, frame.start)  # last: the sub-area and indicator were read from the words
         out.append(meaning)
     respectively.distribute(sentence, figures, out, found_places, book)
     if out and not out[0].subject and scope.last_subject:

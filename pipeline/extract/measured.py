@@ -84,10 +84,15 @@ def widen_to_term(meaning) -> None:
         meaning.subject, meaning.why["subject"] = term, "counted_noun:indicator_term"
 
 
-def with_numbers(meaning, sentence: str) -> None:
+def with_numbers(meaning, sentence: str, before: int | None = None) -> None:
     """"tiêm vaccine cho trẻ từ 1 – 10 tuổi", "vaccine Covid-19", "vào lớp 1": the numbers inside a
     subject are part of it (the word Matcher keeps words only); put them back as the sentence wrote them."""
     words = meaning.subject.split()
+    at = sentence.rfind(meaning.subject, 0, before) if meaning.subject else -1  # the mention nearest before the figure
+    if at >= 0 and words[-1].lower() in NUMBERED_WORDS and (
+            after := TRAILING_NUMBER.match(sentence, at + len(meaning.subject))):
+        meaning.subject += after.group(0)  # "tiêm mũi 3 đạt 75,6%": the dose's number is part of it
+        return
     if len(words) < 2 or meaning.subject in sentence:  # written as found: no number was left out
         return
     found = _spread(words, sentence)
@@ -95,6 +100,8 @@ def with_numbers(meaning, sentence: str) -> None:
         meaning.subject = found
 
 
+TRAILING_NUMBER = re.compile(r" \d{1,2}(?![\d,.%/])")
+NUMBERED_WORDS = frozenset({"mũi", "liều", "lớp", "cấp", "độ", "nhóm", "loại", "hạng", "khu vực", "vùng", "quận", "phường"})
 GAP = frozenset(" \t\n0123456789/–-")  # between two words of a subject: spaces, numbers, dashes (no decimal, no %)
 
 
