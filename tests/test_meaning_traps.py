@@ -212,6 +212,12 @@ ONE_ATTRIBUTE = [
     # a dose's, a grade's or a level's number is part of the subject
     ("Đến ngày 23/8, người từ 18 tuổi trở lên tiêm mũi 3 đạt 75,6%; mũi 4 đạt hơn 70%.", "2022-08-25", "vnexpress.net",
      "70%", "subject", "mũi 4"),
+    # the subject of a rank is what is ranked, never the ranking words
+    ("Chỉ số PAR INDEX xếp thứ 9/63 tỉnh, thành phố; PAPI xếp hạng 10/63 tỉnh thành phố.", "2020-09-01",
+     "baobariavungtau.com.vn", "10/63", "subject", "PAPI"),
+    ("Chỉ số PAR INDEX xếp 9/63 tỉnh, thành phố.", "2020-09-01", "baobariavungtau.com.vn", "9/63", "area",
+     "Bà Rịa - Vũng Tàu"),
+    ("Chỉ số PAR INDEX xếp 9/63 tỉnh, thành phố.", "2020-09-01", "baobariavungtau.com.vn", "9/63", "value_kind", "other"),
     # "Thủ đô" is Hà Nội on any site
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "area", "Hà Nội"),
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "subject",

@@ -23,6 +23,7 @@ QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
+RANK_WORDS = re.compile(r"(?<![^\W\d_])(?:xếp thứ|đứng thứ|xếp hạng|vị trí|thứ hạng|xếp)(?![^\W\d_])", re.IGNORECASE)
 # a sentence opening with "Hiện" speaks of now (not "Hiện đại hóa …", "Hiện trạng …")
 LEADING_NOW = re.compile(r"\W*hiện(?=\s)(?!\s+(?:đại|trạng|tượng|thực|diện|hữu)\b)", re.IGNORECASE)
 ASIDE = re.compile(r"(?<![^\W\d_])riêng\s+(?:trong\s+)?$", re.IGNORECASE)
@@ -165,6 +166,14 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                               plan=_in_plan(meaning, scope))
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
+        if meaning.why["value_kind"] == "vk.rank" and (rank := RANK_WORDS.search(meaning.subject)):
+            # "PAPI xếp hạng 10/63": what is ranked, not the ranking words; when nothing is left but a place
+            # ("tỉnh vùng trung du …, xếp thứ 3/14"), what the figure before measured
+            ranked = re.sub(r"[\s,;]+(?:của|và|đã|đều|được)?\s*$", "", meaning.subject[:rank.start()])
+            if vocabulary_rules.names_no_measure(ranked, book):
+                ranked = out[parent].subject if parent is not None else ""
+            if ranked:
+                meaning.subject, meaning.why["subject"] = ranked, "ranked"
         measured.with_numbers(meaning, sentence, frame.start)  # last: the sub-area and indicator were read from the words
         out.append(meaning)
     respectively.distribute(sentence, figures, out, found_places, book)

@@ -12,7 +12,9 @@ from pipeline.rules.book import RuleBook, derived
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 NAME = rf"[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?(?:\s[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?){{0,3}}"  # "Cư M'gar"
-RANK_BEFORE = re.compile(r"(?:đứng|xếp|vị trí|hạng)\s+(?:thứ\s+)?\S+\s+(?:trong\s+|của\s+|toàn\s+|so với\s+)?$", re.IGNORECASE)
+# "đứng thứ 3 cả nước", and a rank written as a count of all provinces ("xếp 9/63 tỉnh, thành phố")
+RANK_BEFORE = re.compile(r"(?:đứng|xếp|vị trí|hạng)\s+(?:thứ\s+|hạng\s+)?(?:\S+\s+(?:trong\s+|của\s+|toàn\s+|so với\s+)?)?$",
+                         re.IGNORECASE)
 PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|mọi|cấp)|(?<![\d.,/])\d{1,3}|\d+/\d+)\s+$",
                            re.IGNORECASE)
 CAPTION = re.compile(r"^.*(?:\(Ảnh|Ảnh:|Nguồn ảnh|Ảnh minh họa|\(Ảnh minh họa).*$", re.MULTILINE)
