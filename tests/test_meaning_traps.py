@@ -218,6 +218,9 @@ ONE_ATTRIBUTE = [
     ("Chỉ số PAR INDEX xếp 9/63 tỉnh, thành phố.", "2020-09-01", "baobariavungtau.com.vn", "9/63", "area",
      "Bà Rịa - Vũng Tàu"),
     ("Chỉ số PAR INDEX xếp 9/63 tỉnh, thành phố.", "2020-09-01", "baobariavungtau.com.vn", "9/63", "value_kind", "other"),
+    # a body's name is a unit of a breakdown, not what is measured
+    ("Tỷ lệ hồ sơ trực tuyến của các bộ, ngành đạt 61%. Trong đó, Bộ Công Thương đạt 99,7%, Bộ Tư pháp đạt 95,2%.",
+     "2024-07-01", "vnexpress.net", "95,2%", "indicator", "online_applications_rate"),
     # "Thủ đô" is Hà Nội on any site
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "area", "Hà Nội"),
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "subject",

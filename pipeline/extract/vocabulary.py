@@ -173,7 +173,14 @@ def names_no_measure(subject: str, book: RuleBook) -> bool:
     """Whether a subject names only a place, a part of one or nothing ("Hà Nội", "khu vực thành thị",
     ""): such a figure is measured as something else says."""
     return (not subject or junk_subject(book)(subject) or places.is_part(subject, book)
-            or bool(places.part_of(subject, book)) or bool(places.place_finder(book).find(subject)))
+            or bool(places.part_of(subject, book)) or bool(places.place_finder(book).find(subject))
+            or bool(derived(book, _unit_name).fullmatch(subject.strip())))
+
+
+def _unit_name(book: RuleBook) -> re.Pattern:
+    """A body's name: one of subject.unit_heads, then capitalised words ("Bộ Công Thương", "Sở Y tế")."""
+    heads = "|".join(re.escape(h) for h in sorted(book.cues.words("subject.unit_heads"), key=len, reverse=True))
+    return re.compile(rf"(?:các\s+)?(?:{heads or '(?!)'})\s+[A-ZĐÀ-Ỹ][^\W\d_]*(?:[\s,-]+[^\W\d_]+){{0,5}}")
 
 
 def is_breakdown(sentence: str, book: RuleBook) -> bool:
