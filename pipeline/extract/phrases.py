@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-WORD = re.compile(r"(?<![^\W\d_])[^\W_]+")
 FIRST_WORD = re.compile(r"[^\W_]+")
 
 
@@ -20,11 +19,14 @@ class PhraseIndex:
             if first:
                 index.setdefault(first.group(0), []).append(phrase)
         self.index = {k: tuple(v) for k, v in index.items()}
+        # only words starting with a letter some phrase starts with are looked up (place names: capitals)
+        firsts = "".join(sorted({k[0] for k in self.index}))
+        self.words = re.compile(rf"(?<![^\W\d_])[{re.escape(firsts)}][^\W_]*") if firsts else re.compile("(?!)")
 
     def finditer(self, text: str, longest_only: bool = False) -> Iterator[tuple[int, str]]:
         """(start, phrase) for each occurrence, every phrase starting at a word (or only the longest)."""
         haystack = text.lower() if self.lower else text
-        for m in WORD.finditer(haystack):
+        for m in self.words.finditer(haystack):
             at = m.start()
             for phrase in self.index.get(m.group(0), ()):
                 end = at + len(phrase)
