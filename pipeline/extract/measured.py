@@ -101,7 +101,7 @@ def with_numbers(meaning, sentence: str, before: int | None = None) -> None:
 
 
 TRAILING_NUMBER = re.compile(r" \d{1,2}(?![\d,.%/])")
-NUMBERED_WORDS = frozenset({"mũi", "liều", "lớp", "cấp", "độ", "nhóm", "loại", "hạng", "khu vực", "vùng", "quận", "phường"})
+NUMBERED_WORDS = frozenset({"mũi", "liều", "lớp", "cấp", "độ", "nhóm", "loại", "hạng", "vùng", "quận", "phường"})
 GAP = frozenset(" \t\n0123456789/–-")  # between two words of a subject: spaces, numbers, dashes (no decimal, no %)
 
 

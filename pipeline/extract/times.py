@@ -107,17 +107,18 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
         if not as_of_start or not as_of_end or as_of_start.startswith("--"):
             continue
         before = sentence[max(0, start - 60):start]
+        by_end = bool(cues.by_end.search(sentence[max(0, start - 14):start]))
         excluded = ""
         if cues.baseline.search(sentence[max(0, start - 25):start]) and not OWN_SAME_PERIOD.search(before):
             excluded = "baseline"
         elif values.get("grain") == "day" and _document_date(before, cues):
             excluded = "document"
-        elif cues.by_end.search(sentence[max(0, start - 14):start]):
+        elif by_end:
             pass  # "đến năm 2025" after a plan's name is the plan's deadline, when its figures hold
         elif (values.get("grain") == "multi-year" and cues.standard.search(before)) or (
                 values.get("grain") == "year" and cues.standard_year.search(before) and not REPORTED.search(before)):
             excluded = "standard"  # not "Kết quả thực hiện nhiệm vụ … năm 2017": the year reported on
-        if cues.by_end.search(sentence[max(0, start - 14):start]):
+        if by_end:
             as_of_start = as_of_end
         same = not excluded and bool(SAME_PERIOD.search(sentence[max(0, start - 10):start]))
         event = values.get("grain") == "day" and bool(EVENT_BEFORE.search(sentence[max(0, start - 12):start]))

@@ -120,7 +120,7 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book, own: str
     inferred = meaning.why.get("indicator", "").partition(":")[0] in ("sentence", "continues", "headline_topic", "clause")
     if indicator is not None and inferred and (
             any(c.lower() in own.lower() for c in indicator.components)
-            or any(subject.startswith(c.lower()) for other in book.indicators for c in other.components)):
+            or subject.startswith(derived(book, _all_components))):
         meaning.indicator, meaning.why["indicator"] = "", "component"
         return
     previous = scope.last_figure
@@ -177,10 +177,15 @@ def names_no_measure(subject: str, book: RuleBook) -> bool:
             or bool(derived(book, _unit_name).fullmatch(subject.strip())))
 
 
+def _all_components(book: RuleBook) -> tuple[str, ...]:
+    """Every indicator's components, lower-case (a subject starting with one is a part of a total)."""
+    return tuple(c.lower() for ind in book.indicators for c in ind.components)
+
+
 def _unit_name(book: RuleBook) -> re.Pattern:
     """A body's name: one of subject.unit_heads, then capitalised words ("Bộ Công Thương", "Sở Y tế")."""
     heads = "|".join(re.escape(h) for h in sorted(book.cues.words("subject.unit_heads"), key=len, reverse=True))
-    return re.compile(rf"(?:các\s+)?(?:{heads or '(?!)'})\s+[A-ZĐÀ-Ỹ][^\W\d_]*(?:[\s,-]+[^\W\d_]+){{0,5}}")
+    return re.compile(rf"(?:các\s+)?(?:{heads or '(?!)'})\s+[{places.UPPER}][^\W\d_]*(?:[\s,-]+[^\W\d_]+){{0,5}}")
 
 
 def is_breakdown(sentence: str, book: RuleBook) -> bool:

@@ -130,7 +130,7 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
 def age_group(meaning, frame, sentence: str, book: RuleBook) -> str:
     """An age group the figure covers (rules/cues.toml [age_group]), in its clause or its subject,
     when the sentence breaks its figures down by age."""
-    if meaning.indicator in book.cues.words("age_group.not_for"):
+    if "tuổi" not in sentence or meaning.indicator in book.cues.words("age_group.not_for"):
         return ""
     pattern = derived(book, _age_pattern)
     if len({m.group(0).lower() for m in pattern.finditer(sentence)}) < 2:
