@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -21,6 +21,9 @@ from pipeline.layout import DOCUMENTS, OutDir
 from pipeline.records import DOCUMENT_COLUMNS, Document
 from pipeline.tables.files import write_parquet
 from pipeline.tables.spreadsheet import write_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 DOCUMENTS_NAME = DOCUMENTS
@@ -89,8 +92,8 @@ def document_of(article, content_hash: str, home: str = "") -> Document:
                     content_hash=content_hash)
 
 
-def documents_frame(documents: Iterable[Document], homes: Mapping[str, str] | None = None,
-                    infer=None) -> pd.DataFrame:
+def documents_table(documents: Iterable[Document], homes: Mapping[str, str] | None = None,
+                    infer=None) -> pa.Table:
     """Documents in doc_id order, home areas decided by `homes` (host → area) and `infer` when given."""
     rows = []
     for doc in documents:
@@ -98,23 +101,32 @@ def documents_frame(documents: Iterable[Document], homes: Mapping[str, str] | No
         if homes is not None:
             row["home_area"] = home_area(doc, homes, infer)
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
-    return frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    rows.sort(key=lambda row: row["doc_id"])  # stable: equal ids keep their order
+    return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
+
+
+def documents_frame(documents: Iterable[Document], homes: Mapping[str, str] | None = None,
+                    infer=None) -> pd.DataFrame:
+    """documents_table as a DataFrame (text columns as objects, missing as None)."""
+    return documents_table(documents, homes, infer).to_pandas().astype(object)
 
 
 def write_documents(out_dir: Path, documents: Iterable[Document], homes: Mapping[str, str] | None = None,
                     infer=None) -> Path:
-    """documents.parquet and documents.csv in `out_dir`, written atomically."""
+    """documents.parquet and documents.csv in `out_dir`, written atomically (no DataFrame: the
+    extraction run never imports pandas)."""
     out_dir = Path(out_dir)
-    frame = documents_frame(documents, homes, infer)
+    table = documents_table(documents, homes, infer)
     out = OutDir(out_dir)
-    write_parquet(out.documents_parquet, frame, DOCUMENT_SCHEMA)
-    write_csv(out.documents_csv, frame)
+    write_parquet(out.documents_parquet, table)
+    write_csv(out.documents_csv, table)
     return out.documents_parquet
 
 
 def read_documents(out_dir: Path) -> pd.DataFrame:
     """The documents table of an extracted-data directory; empty (with a hint) when absent."""
+    import pandas as pd
+
     path = OutDir(out_dir).documents_parquet
     if not path.exists():
         log.info("%s: no documents table (extracted before it existed); run `chitieu extract` for titles, "

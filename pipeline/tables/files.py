@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -19,14 +19,18 @@ import pyarrow.parquet as pq
 from pipeline.atomic import atomic_path, atomic_write_bytes, commit_temp, discard_temp, dumps_json, open_temp
 from pipeline.tables.jsonl import jsonl_chunks, supported
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 # The tools' CSV: UTF-8 without BOM, comma, LF, quoted where needed, no formula escaping; the data
 # package declares it as every CSV resource's dialect.
 TOOL_DIALECT = {"delimiter": ",", "header": True, "lineTerminator": "\n"}
 
 
-def write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema | None = None,
+def write_parquet(path: Path, frame: pd.DataFrame | pa.Table, schema: pa.Schema | None = None,
                   metadata: dict[bytes, bytes] | None = None) -> None:
-    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    """The frame (or table, written as it is) as Parquet, atomically."""
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     if metadata:
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
     sink = pa.BufferOutputStream()
@@ -189,6 +193,8 @@ def write_table_parquet(path: Path, table: pa.Table, disk: Disk | None = None) -
 
 def jsonl_frame(table: pa.Table) -> pd.DataFrame:
     """Dates as ISO strings, integers that may be missing as nullable integers: JSON-ready."""
+    import pandas as pd
+
     columns = [c.cast(pa.string()) if pa.types.is_date(c.type) else c for c in table.columns]
     plain = pa.Table.from_arrays(columns, names=table.column_names)
     return plain.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
