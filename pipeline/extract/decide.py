@@ -22,6 +22,7 @@ class Situation:
     current: bool = False
     chain: str = ""  # modality of the figure this one continues
     plan: bool = False  # dated within a plan an earlier sentence of the paragraph set out
+    lead: str = ""  # the sentence's opening words before the figure's clause ("Mục tiêu năm 2024, …")
 
 
 def holds(rule: MeaningRule, s: Situation) -> bool:
@@ -44,7 +45,8 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
     checks = (("before", s.pre, True), ("before_re", s.clause + s.pre, True), ("before_any", s.pre, True),
               ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
               ("head", s.head, True), ("head_start", s.head, True),
-              ("not_head_start", s.head, False), ("clause_any", s.clause + " " + s.pre, True))
+              ("not_head_start", s.head, False), ("clause_any", s.clause + " " + s.pre, True),
+              ("lead_any", s.lead, True))
     for key, text, wanted in checks:
         regex = p.get(key)
         if regex is None:

@@ -22,6 +22,7 @@ from pipeline.rules.book import RuleBook, derived
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
+LISTED = re.compile(r"[^,;]{0,40}[,;]\s*(?:và\s+)?")  # the rest of the previous list item, and the separator
 COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
 RANK_WORDS = re.compile(r"(?<![^\W\d_])(?:xếp thứ|đứng thứ|xếp hạng|vị trí|thứ hạng|xếp)(?![^\W\d_])", re.IGNORECASE)
 # a sentence opening with "Hiện" speaks of now (not "Hiện đại hóa …", "Hiện trạng …")
@@ -96,6 +97,10 @@ class Meaning:
                 "why": "; ".join(f"{k}={v}" for k, v in self.why.items())}
 
 
+BASELINE_REACH = 12  # "năm 2022 (" : how near the bracket a baseline's period ends
+LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening words
+
+
 def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
               found_places: list | None = None) -> list[Meaning]:
     """A Meaning for each fraction and percentage hit of `sentence`, in order; updates `scope`.
@@ -126,6 +131,13 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                 and figures[parent].rule.kind == hit.rule.kind):
             # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
+        elif (vk is book.value_kind_rules[-1] and k and pre.strip() and not frame.cue and not frame.in_paren and not frames[k - 1].in_paren
+              and out[k - 1].value_kind == "change"
+              and (frames[k - 1].cue or out[k - 1].why["value_kind"] == "vk.listed") and figures[k - 1].rule.kind == hit.rule.kind
+              and LISTED.fullmatch(sentence[frames[k - 1].end:frame.seg_start])):
+            # "công nghiệp - xây dựng tăng 18,2%; dịch vụ 11,86%": a list item with no verb of its own
+            # takes the verb of the item before it
+            meaning.value_kind, meaning.why["value_kind"] = "change", "vk.listed"
         # a predicate after the figure says what it counts: not the figure before it, nor the clause's other words
         said = meaning.why.get("subject") == "predicate_after" or (
             # "giảm 9% lượng phát thải khí nhà kính": the figure's own noun says what it measures
@@ -145,6 +157,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         vocabulary_rules.share_of_group(meaning, trail, book)
         vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
         vocabulary_rules.heading_topic(meaning, sentence, scope, book)
+        vocabulary_rules.looks_back(meaning, hit.rule.kind, sentence, scope, book)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
         vocabulary_rules.twin(meaning, book)
@@ -163,7 +176,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         situation = Situation(pre, trail, frame.head_raw, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
                               future=horizon and times.is_future(meaning.as_of_start, meaning.as_of_end, scope.published),
                               current=times.is_current(meaning.as_of_end, scope.published), chain=chain,
-                              plan=_in_plan(meaning, scope))
+                              plan=_in_plan(meaning, scope), lead=sentence[:min(frame.seg_start, LEAD_CHARS)])
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
         if meaning.why["value_kind"] == "vk.rank" and (rank := RANK_WORDS.search(meaning.subject)):
@@ -187,6 +200,13 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
 def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, scope: Scope, book) -> None:
     """As of when: own clause, the figure it continues, the sentence, earlier sentences, publication.
     A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date."""
+    if meaning.why.get("value_kind") == "vk.baseline_paren":
+        # "cao hơn so với năm 2022 (99,51%)": the baseline period right before the bracket is the figure's
+        prior = [m for m in moments if frame.clause_start <= m.start and m.end <= frame.start - 1
+                 and frame.start - m.end <= BASELINE_REACH]
+        if prior:
+            _set_time(meaning, _resolve(prior[-1], moments, scope), "stated", "baseline_bracket")
+            return
     enclosed = _paren_spans(sentence)
     # the figure's brackets, and one right after it: "từ 44,5% (năm 2016) lên 50% (năm 2018)"
     after = [span for span in enclosed if span[0] >= frame.end and not sentence[frame.end:span[0]].strip()
@@ -307,13 +327,12 @@ def _plan_cues(book: RuleBook) -> tuple[re.Pattern, re.Pattern]:
     return alternation("clause.plan_context"), alternation("clause.plan_done")
 
 
-LOOKS_BACK = re.compile(r"^\W*(?:con số|số liệu|tỷ lệ) (?:này|đó|tương ứng)(?![^\W\d_])", re.IGNORECASE)
 
 
 def _looks_back(current: times.Moment | None, new: times.Moment, sentence: str) -> bool:
     """"Con số này của năm 2021 là 25,91%": the same measure at an earlier period, a look back."""
     return bool(current is not None and current.as_of_start and new.as_of_end and new.as_of_end < current.as_of_start
-                and LOOKS_BACK.search(sentence[:new.start]))
+                and vocabulary_rules.LOOKS_BACK.search(sentence[:new.start]))
 
 
 def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "",
@@ -349,6 +368,6 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
             not sentence[:now.start()].strip(" -–(\"“"):
         scope.para_time = None  # "Đến nay, 99,92% hộ dân …": what follows is as of the publication
     elif meanings:
-        stated = [m for m in meanings if m.time_basis == "stated" and m.why.get("time") != "same_period"]
+        stated = [m for m in meanings if m.time_basis == "stated" and m.why.get("time") not in ("same_period", "baseline_bracket")]
         if stated:
             scope.para_time = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, "")

@@ -169,6 +169,22 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
             meaning.subject = f"{scope.topic_term} ({subject})" if subject else scope.topic_term
 
 
+LOOKS_BACK = re.compile(r"^\W*(?:con số|số liệu|tỷ lệ|tỉ lệ|chỉ số|mức|tốc độ) (?:này|đó|trên|tương ứng)(?![^\W\d_])", re.IGNORECASE)
+
+
+def looks_back(meaning, kind: str, sentence: str, scope, book: RuleBook) -> None:
+    """A figure of a sentence that opens on the one before ("Con số này giảm 0,04% so cùng kỳ", "Tỷ lệ
+    này cao hơn … (98,88%)") and names no indicator of its own is about what that sentence measured."""
+    last = getattr(scope, "last_figure", None)
+    if meaning.indicator or meaning.why.get("indicator") in ("threshold", "component") or last is None:
+        return
+    if not last.indicator or not (meaning.why.get("subject") == "anaphora" or LOOKS_BACK.match(sentence)):
+        return
+    ind = vocabulary(book).by_id.get(last.indicator)
+    if ind is not None and _allowed(ind, kind, meaning.value_kind, sentence.lower()):
+        meaning.indicator, meaning.why["indicator"] = ind.id, "looks_back"
+
+
 def names_no_measure(subject: str, book: RuleBook) -> bool:
     """Whether a subject names only a place, a part of one or nothing ("Hà Nội", "khu vực thành thị",
     ""): such a figure is measured as something else says."""
