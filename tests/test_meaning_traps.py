@@ -446,3 +446,32 @@ def test_names_that_are_not_places():
     assert g["100%"].area == "Sóc Trăng"
     h = figures("Tỷ lệ hộ nghèo huyện Cư M'gar còn 7,3%.", "2024-01-05", "baodaklak.vn")
     assert h["7,3%"].area == "huyện Cư M'gar"
+
+
+def test_a_sentence_opening_on_the_one_before_keeps_its_indicator():
+    f = figures("Năm nay, tỷ lệ tốt nghiệp THPT của Nghệ An đạt 99,6%. Tỷ lệ này cao hơn mức trung bình chung "
+                "của cả nước (98,88%) và cao hơn so với năm 2022 (99,51%).", "2023-07-20")
+    assert f["98,88%"].indicator == f["99,51%"].indicator == "graduation_rate"
+    assert (f["99,51%"].value_kind, f["99,51%"].as_of_end) == ("level", "2022-12-31")  # the baseline year's level
+
+
+def test_list_items_naming_no_measure_keep_the_items_indicator():
+    f = figures("Đối tượng từ 18 tuổi trở lên: đã tiêm vắc xin phòng COVID-19 mũi 1 đạt 99,59%; mũi 2 đạt 98,62%.", "2022-08-10")
+    assert f["99,59%"].indicator == f["98,62%"].indicator == "vaccination_rate"
+    f = figures("Chỉ số sản xuất ngành xử lý rác thải, nước thải tăng 9,1%; ngành khai khoáng giảm 1,1%.", "2024-01-10")
+    assert f["1,1%"].indicator == ""  # a sector's own figure
+
+
+def test_a_goal_opening_the_sentence_governs_every_clause():
+    f = figures("Mục tiêu năm 2024, toàn tỉnh giải quyết việc làm mới cho trên 22.500 lao động, nâng tỷ lệ lao động "
+                "qua đào tạo lên 69,5%, trong đó tỷ lệ có bằng, chứng chỉ đạt 28%.", "2024-01-10")
+    assert f["69,5%"].modality == f["28%"].modality == "target"
+    f = figures("Tỉnh phấn đấu giảm nghèo bền vững; kết quả đến nay tỷ lệ hộ nghèo còn 3,1%.", "2024-03-01")
+    assert f["3,1%"].modality == "actual"
+
+
+def test_list_items_without_a_verb_take_the_change_before_them():
+    f = figures("GRDP 9 tháng tăng 9,1%; trong đó công nghiệp - xây dựng tăng 18,2%; dịch vụ 11,86%.", "2024-10-05")
+    assert f["11,86%"].value_kind == "change"
+    f = figures("Tỷ lệ giải ngân vốn đầu tư công của tỉnh đạt 33,57%, cả nước mới giải ngân đạt 23,25%.", "2023-06-05")
+    assert f["33,57%"].value_kind == f["23,25%"].value_kind == "share_of_plan"

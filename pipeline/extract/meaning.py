@@ -158,6 +158,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
         vocabulary_rules.heading_topic(meaning, sentence, scope, book)
         vocabulary_rules.looks_back(meaning, hit.rule.kind, sentence, scope, book)
+        vocabulary_rules.sibling(meaning, hit.rule.kind, out, sentence, book)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
         vocabulary_rules.twin(meaning, book)

@@ -185,6 +185,27 @@ def looks_back(meaning, kind: str, sentence: str, scope, book: RuleBook) -> None
         meaning.indicator, meaning.why["indicator"] = ind.id, "looks_back"
 
 
+BREAKDOWN_ITEM = re.compile(r"(?:ngành|thị trường|nhóm|lĩnh vực|khu vực|mặt hàng|sản phẩm|khối|loại)\b", re.IGNORECASE)
+
+
+def sibling(meaning, kind: str, earlier: list, sentence: str, book: RuleBook) -> None:
+    """A list item that names no measure of its own ("mũi 1 đạt 99,59%; mũi 2 đạt 98,62%", "nữ dưới 35
+    tuổi (chiếm 30%), …; nam dưới 35 tuổi chiếm 23%") is of the indicator of the item before it."""
+    if meaning.indicator or meaning.why.get("indicator") in ("threshold", "component"):
+        return
+    subject = meaning.subject.strip()
+    if len(subject.split()) > 5 or (len(subject.split()) > 3 and not names_no_measure(subject, book)):
+        return
+    if BREAKDOWN_ITEM.match(subject):
+        return  # "ngành khai khoáng giảm 1,1%", "thị trường châu Mỹ tăng 58,66%": a sector's own figure
+    before = next((m for m in reversed(earlier) if m.indicator), None)
+    if before is None or before.value_kind != meaning.value_kind:
+        return
+    ind = vocabulary(book).by_id.get(before.indicator)
+    if ind is not None and not ind.subject_only and _allowed(ind, kind, meaning.value_kind, sentence.lower()):
+        meaning.indicator, meaning.why["indicator"] = ind.id, "sibling"
+
+
 def names_no_measure(subject: str, book: RuleBook) -> bool:
     """Whether a subject names only a place, a part of one or nothing ("Hà Nội", "khu vực thành thị",
     ""): such a figure is measured as something else says."""
