@@ -44,17 +44,23 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterat
         # short paragraphs and those with nothing to extract need no splitting
         pieces = sent_tokenize(paragraph) if len(paragraph) > 80 and SENTENCE_HINT.search(paragraph) else [paragraph]
         pieces = _rejoin_abbreviations(pieces)
+        spans: list[list[int]] = []
         for piece in pieces:
             piece = piece.strip()
             found = paragraph.find(piece, pos) if piece else -1
             if found < 0:  # sent_tokenize rewrote the text: keep the rest as one sentence
                 break
-            yield p_start + found, p_start + found + len(piece)
+            if spans and found == spans[-1][1] and piece[0].islower():
+                spans[-1][1] = found + len(piece)  # a stop inside a word: "(Baonghean.vn)" is one
+            else:
+                spans.append([found, found + len(piece)])
             pos = found + len(piece)
         rest = paragraph[pos:]
         if rest.strip():
             lead = len(rest) - len(rest.lstrip())
-            yield p_start + pos + lead, p_start + pos + len(rest.rstrip())
+            spans.append([pos + lead, pos + len(rest.rstrip())])
+        for s, e in spans:
+            yield p_start + s, p_start + e
 
 
 ABBREVIATION_END = re.compile(r"(?:^|\s)(?:TX|TP|Tp|Q|H|P|TS|ThS|PGS|GS|BS|TT|KH|UBND|Th\.S)\.$")

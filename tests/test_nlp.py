@@ -51,3 +51,11 @@ def test_normalize_is_idempotent_and_fixes_dashes():
     once = normalize_text(raw)
     assert once == normalize_text(once)
     assert "2026-2030" in once and "6 - 7%" in once and "\u00a0" not in once and "\u200b" not in once
+
+
+def test_a_stop_inside_a_word_ends_no_sentence():
+    from pipeline.nlp import split_sentences
+
+    text = ("(Baonghean.vn) - Tỷ lệ giải ngân 5 tháng của Nghệ An đạt 33,57%, cao hơn bình quân chung của cả nước. "
+            "Câu thứ hai có 5%.")
+    assert [text[s:e] for s, e in split_sentences(text)][0].startswith("(Baonghean.vn) - Tỷ lệ giải ngân")

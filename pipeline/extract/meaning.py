@@ -97,6 +97,7 @@ class Meaning:
                 "why": "; ".join(f"{k}={v}" for k, v in self.why.items())}
 
 
+BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name opening the lead
 BASELINE_REACH = 12  # "năm 2022 (" : how near the bracket a baseline's period ends
 LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening words
 
@@ -114,6 +115,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         return []
     cut = [(p.start, p.end) for p in found_places if p.level != "whole" or p.end - p.start > 5] + \
           [(m.start, m.end) for m in moments]
+    if byline := BYLINE.match(sentence):
+        cut.append(byline.span())  # "(Baonghean.vn) - Tỷ lệ giải ngân …": the source, not what is measured
     frames = clauses.frames(sentence, [(h.start, h.end) for h in figures], cut, book)
     out: list[Meaning] = []
     parents: list[int | None] = []
