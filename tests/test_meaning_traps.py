@@ -475,3 +475,12 @@ def test_list_items_without_a_verb_take_the_change_before_them():
     assert f["11,86%"].value_kind == "change"
     f = figures("Tỷ lệ giải ngân vốn đầu tư công của tỉnh đạt 33,57%, cả nước mới giải ngân đạt 23,25%.", "2023-06-05")
     assert f["33,57%"].value_kind == f["23,25%"].value_kind == "share_of_plan"
+
+
+def test_a_province_word_in_an_article_of_no_known_province_is_not_the_country():
+    f = figures("Theo báo cáo, 6 tháng đầu năm, toàn tỉnh giải quyết việc làm mới cho 4.348 lao động (đạt 50,8% kế hoạch năm).",
+                "2020-07-01", "unknownsite.vn")
+    assert f["50,8%"].area == ""
+    f = figures("Toàn tỉnh giải quyết việc làm mới cho 4.348 lao động, đạt 50,8% kế hoạch năm.", "2020-07-01",
+                "baodienbienphu.com.vn")  # the province's paper, named after its capital
+    assert f["50,8%"].area == "Điện Biên"

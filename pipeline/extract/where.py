@@ -53,8 +53,9 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "national_indicator"
     elif scope.home_area:
         meaning.area, meaning.area_basis, meaning.why["area"] = scope.home_area, "source", "home_area"
-    elif not scope.doc_province:
-        # no province named anywhere and a site of no known home: national news
+    elif not scope.doc_province and not wholes:
+        # no province named anywhere and a site of no known home: national news (but "toàn tỉnh" says a
+        # province, one this article does not name: no area rather than the country's)
         meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "no_province_named"
     else:
         meaning.why["area"] = "none"

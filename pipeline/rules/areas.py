@@ -113,6 +113,12 @@ class Gazetteer:
                 best = slug
         province = self.slugs.get(best, "")
         for label in labels:
+            # a province's paper named after its capital: "baodienbienphu.com.vn" (Điện Biên Phủ, Điện Biên)
+            towns = {p for _, p in self.district_slugs.get(label.removeprefix("bao"), ())} if (
+                not province and label.startswith("bao") and len(label) >= 9) else set()
+            if len(towns) == 1:
+                return towns.pop()
+        for label in labels:
             # a district portal: "godau.tayninh.gov.vn", "thuanthanh.bacninh.gov.vn", "nghiadan.gov.vn"
             candidates = [d for d, p in self.district_slugs.get(label, ()) if not province or p == province]
             if len(candidates) == 1 and (province or len(label) >= 6) and label != best:
