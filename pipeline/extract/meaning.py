@@ -98,7 +98,8 @@ class Meaning:
 
 
 BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name opening the lead
-BASELINE_REACH = 12  # "năm 2022 (" : how near the bracket a baseline's period ends
+COMPARED_TO = re.compile(r"so với\s*$")  # "… của năm 2023 so với năm 2022 (6,2%)": a change's baseline, not its time
+BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening words
 
 
@@ -204,10 +205,12 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
 def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, scope: Scope, book) -> None:
     """As of when: own clause, the figure it continues, the sentence, earlier sentences, publication.
     A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date."""
-    if meaning.why.get("value_kind") == "vk.baseline_paren":
-        # "cao hơn so với năm 2022 (99,51%)": the baseline period right before the bracket is the figure's
+    if frame.in_paren:
+        # "cao hơn so với năm 2022 (99,51%)", "thấp hơn quý I (8,65%)": a bracket right after a period
+        # holds that period's figure
         prior = [m for m in moments if frame.clause_start <= m.start and m.end <= frame.start - 1
-                 and frame.start - m.end <= BASELINE_REACH]
+                 and BRACKET_AFTER.fullmatch(sentence, m.end, frame.start)
+                 and not (meaning.value_kind == "change" and COMPARED_TO.search(sentence, max(0, m.start - 12), m.start))]
         if prior:
             _set_time(meaning, _resolve(prior[-1], moments, scope), "stated", "baseline_bracket")
             return
