@@ -98,7 +98,7 @@ class Meaning:
 
 
 BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name opening the lead
-COMPARED_TO = re.compile(r"so với\s*$")  # "… của năm 2023 so với năm 2022 (6,2%)": a change's baseline, not its time
+COMPARED_TO = re.compile(r"so với\s*$")  # "của năm 2023 so với năm 2022 (6,2%)": a change's baseline
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening words
 
@@ -135,9 +135,11 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                 and figures[parent].rule.kind == hit.rule.kind):
             # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
-        elif (vk is book.value_kind_rules[-1] and k and pre.strip() and not frame.cue and not frame.in_paren and not frames[k - 1].in_paren
+        elif (vk is book.value_kind_rules[-1] and k and pre.strip() and not frame.cue and not frame.in_paren
+              and not frames[k - 1].in_paren
               and out[k - 1].value_kind == "change"
-              and (frames[k - 1].cue or out[k - 1].why["value_kind"] == "vk.listed") and figures[k - 1].rule.kind == hit.rule.kind
+              and (frames[k - 1].cue or out[k - 1].why["value_kind"] == "vk.listed")
+              and figures[k - 1].rule.kind == hit.rule.kind
               and LISTED.fullmatch(sentence[frames[k - 1].end:frame.seg_start])):
             # "công nghiệp - xây dựng tăng 18,2%; dịch vụ 11,86%": a list item with no verb of its own
             # takes the verb of the item before it
@@ -181,7 +183,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         situation = Situation(pre, trail, frame.head_raw, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
                               future=horizon and times.is_future(meaning.as_of_start, meaning.as_of_end, scope.published),
                               current=times.is_current(meaning.as_of_end, scope.published), chain=chain,
-                              plan=_in_plan(meaning, scope), lead=sentence[:min(frame.seg_start, LEAD_CHARS)])
+                              plan=_in_plan(meaning, scope),
+                              lead=sentence[:min(frame.seg_start, LEAD_CHARS)])
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
         if meaning.why["value_kind"] == "vk.rank" and (rank := RANK_WORDS.search(meaning.subject)):
@@ -210,7 +213,8 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
         # holds that period's figure
         prior = [m for m in moments if frame.clause_start <= m.start and m.end <= frame.start - 1
                  and BRACKET_AFTER.fullmatch(sentence, m.end, frame.start)
-                 and not (meaning.value_kind == "change" and COMPARED_TO.search(sentence, max(0, m.start - 12), m.start))]
+                 and not (meaning.value_kind == "change"
+                          and COMPARED_TO.search(sentence, max(0, m.start - 12), m.start))]
         if prior:
             _set_time(meaning, _resolve(prior[-1], moments, scope), "stated", "baseline_bracket")
             return
@@ -375,6 +379,7 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
             not sentence[:now.start()].strip(" -–(\"“"):
         scope.para_time = None  # "Đến nay, 99,92% hộ dân …": what follows is as of the publication
     elif meanings:
-        stated = [m for m in meanings if m.time_basis == "stated" and m.why.get("time") not in ("same_period", "baseline_bracket")]
+        stated = [m for m in meanings if m.time_basis == "stated"
+                  and m.why.get("time") not in ("same_period", "baseline_bracket")]
         if stated:
             scope.para_time = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, "")
