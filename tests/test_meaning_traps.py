@@ -494,3 +494,11 @@ def test_a_bracket_right_after_a_period_holds_that_periods_figure():
     assert f["7,32%"].as_of_end == "2020-09-30"
     f = figures("Thu nhập năm 2024 tăng 9,1%, cao hơn tốc độ tăng của năm 2023 so với năm 2022 (6,2%).", "2025-01-10")
     assert f["6,2%"].as_of_end == "2023-12-31"  # the change over 2022 is of 2023
+
+
+def test_no_subject_from_a_comparison_a_part_or_a_denominator():
+    f = figures("GDP quý III ước tăng 8,23%. Mức tăng trưởng này chỉ thấp hơn mức tăng 14,38% của cùng kỳ năm 2022.",
+                "2025-10-06")
+    assert f["14,38%"].subject != "thấp hơn mức"
+    f = figures("Đến hết năm 2019, toàn tỉnh còn 43.048 hộ nghèo, chiếm 33,05% tổng số hộ dân cư.", "2020-01-10")
+    assert f["33,05%"].subject == "hộ nghèo"

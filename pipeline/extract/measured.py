@@ -15,6 +15,10 @@ BREAKDOWN_MARK = re.compile(r"\(|:|(?<![^\W\d_])(?:trong đó|bao gồm|gồm|c�
 PAREN_ASIDE = re.compile(r"\s*\([^()]{0,40}\)")
 ANAPHORIC = re.compile(r"(?<![^\W\d_])(?:chỉ số|tỷ lệ|tỉ lệ|con số|mức|tốc độ|kim ngạch|giá trị|số|chỉ tiêu)\s+"
                        r"(?:này|đó|trên|nói trên)(?![^\W\d_])", re.IGNORECASE)
+COMPARED_START = re.compile(r"(?:cao hơn|thấp hơn|nhiều hơn|ít hơn|mức|trung bình|bình quân)(?![^\W\d_])",
+                            re.IGNORECASE)
+# what follows a figure as its denominator or plan: "33,05% tổng số hộ dân cư", "100% kế hoạch vốn", "80% số xã"
+TOTAL_AFTER = re.compile(r"\s*(?:(?:trên|trong)\s+)?(?:tổng(?:\s+số)?|số|kế hoạch|dự toán|KH)\s")
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 
 
@@ -68,7 +72,10 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         meaning.subject, meaning.why["subject"] = inherited, "earlier_segment"
         return parent
     before, _ = subject_finder(book).find(sentence, hit.start, hit.end)
-    if junk(before):
+    if junk(before) or COMPARED_START.match(before) or vocabulary_rules.names_no_measure(before, book) or (
+            TOTAL_AFTER.match(trail) and before and sentence.find(before, hit.end) >= 0):
+        # "thấp hơn mức", "trung bình chung", "hệ THPT", the denominator after "33,05% tổng số hộ dân cư":
+        # no measured thing; the indicator's words or the sentence before say it
         before = ""
     meaning.subject, meaning.why["subject"] = before, "matcher" if before else "none"
     return parent
