@@ -502,3 +502,8 @@ def test_no_subject_from_a_comparison_a_part_or_a_denominator():
     assert f["14,38%"].subject != "thấp hơn mức"
     f = figures("Đến hết năm 2019, toàn tỉnh còn 43.048 hộ nghèo, chiếm 33,05% tổng số hộ dân cư.", "2020-01-10")
     assert f["33,05%"].subject == "hộ nghèo"
+
+
+def test_a_share_followed_by_la_names_what_it_is_a_share_of():
+    f = figures("Đã có 5.361 chủ thể OCOP; trong đó, có 38,1% là hợp tác xã, 24,2% là doanh nghiệp.", "2024-06-01")
+    assert (f["38,1%"].subject, f["24,2%"].subject) == ("hợp tác xã", "doanh nghiệp")

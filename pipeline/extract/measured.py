@@ -19,6 +19,8 @@ COMPARED_START = re.compile(r"(?:cao hơn|thấp hơn|nhiều hơn|ít hơn|mứ
                             re.IGNORECASE)
 # what follows a figure as its denominator or plan: "33,05% tổng số hộ dân cư", "100% kế hoạch vốn", "80% số xã"
 TOTAL_AFTER = re.compile(r"\s*(?:(?:trên|trong)\s+)?(?:tổng(?:\s+số)?|số|kế hoạch|dự toán|KH)\s")
+COPULA_AFTER = re.compile(r"\s+là\s+(?!(?:do|vì|nhờ|một|những|các|bao|hơn|gần|khoảng|trên|dưới)(?![^\W\d_]))"
+                          r"((?:[^\W\d_]+(?:/[^\W\d_]+)?)(?:\s+[^\W\d_]+(?:/[^\W\d_]+)?){0,5})", re.IGNORECASE)
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 
 
@@ -59,6 +61,11 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         meaning.subject, meaning.why["subject"] = scope.last_subject, "anaphora"
         return None
     parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
+    if hit.rule.kind == "percent" and not own and (cop := COPULA_AFTER.match(sentence, frame.end)) \
+            and not junk(cop.group(1).strip()):
+        # "5.361 chủ thể OCOP; trong đó, có 38,1% là hợp tác xã, 24,2% là doanh nghiệp": what the share is
+        meaning.subject, meaning.why["subject"] = cop.group(1).strip(), "copula_after"
+        return parent
     if hit.rule.kind == "percent" and (pred := derived(book, _predicate).match(sentence, frame.end)):
         # "có 97% dân tham gia BHYT, hơn 74,5% được sử dụng nước hợp vệ sinh": what follows says what is counted
         meaning.subject = " ".join(pred.group(1).split()[:12]).strip(" ,")
