@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -21,9 +21,6 @@ from pipeline.layout import DOCUMENTS, OutDir
 from pipeline.records import DOCUMENT_COLUMNS, Document
 from pipeline.tables.files import write_parquet
 from pipeline.tables.spreadsheet import write_csv
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 log = logging.getLogger(__name__)
 DOCUMENTS_NAME = DOCUMENTS
@@ -113,8 +110,8 @@ def documents_frame(documents: Iterable[Document], homes: Mapping[str, str] | No
 
 def write_documents(out_dir: Path, documents: Iterable[Document], homes: Mapping[str, str] | None = None,
                     infer=None) -> Path:
-    """documents.parquet and documents.csv in `out_dir`, written atomically (no DataFrame: the
-    extraction run never imports pandas)."""
+    """documents.parquet and documents.csv in `out_dir`, written atomically (from an Arrow table,
+    no DataFrame)."""
     out_dir = Path(out_dir)
     table = documents_table(documents, homes, infer)
     out = OutDir(out_dir)
@@ -125,8 +122,6 @@ def write_documents(out_dir: Path, documents: Iterable[Document], homes: Mapping
 
 def read_documents(out_dir: Path) -> pd.DataFrame:
     """The documents table of an extracted-data directory; empty (with a hint) when absent."""
-    import pandas as pd
-
     path = OutDir(out_dir).documents_parquet
     if not path.exists():
         log.info("%s: no documents table (extracted before it existed); run `chitieu extract` for titles, "

@@ -36,6 +36,13 @@ def _build(book: RuleBook) -> Vocabulary:
     return Vocabulary(PhraseIndex(by_term, lower=True), by_term, {ind.id: ind for ind in book.indicators})
 
 
+def _inheritable(indicator_id: str, kind: str, value_kind: str, lowered_clause: str, book: RuleBook) -> bool:
+    """Whether a figure may take another figure's indicator: a known one, not named only by a
+    subject, that accepts this figure's kind and value kind in this clause."""
+    ind = vocabulary(book).by_id.get(indicator_id) if indicator_id else None
+    return ind is not None and not ind.subject_only and _allowed(ind, kind, value_kind, lowered_clause)
+
+
 def _allowed(ind, kind: str, value_kind: str, lowered_clause: str) -> bool:
     if ind.kinds and kind not in ind.kinds:
         return False
@@ -91,10 +98,8 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
             ind, term = best_term(text, kind, value_kind, lowered, vocab, subject_tier=where in ("noun", "subject"))
             if ind is not None:
                 return ind.id, f"{where}:{term}"
-    if parent:
-        ind = vocab.by_id.get(parent)
-        if ind is not None and not ind.subject_only and _allowed(ind, kind, value_kind, lowered):
-            return parent, "continues"
+    if parent and _inheritable(parent, kind, value_kind, lowered, book):
+        return parent, "continues"
     if clause:
         ind, term = best_term(clause, kind, value_kind, lowered, vocab)
         if ind is not None:
@@ -175,14 +180,12 @@ LOOKS_BACK = re.compile(r"^\W*(?:con số|số liệu|tỷ lệ|tỉ lệ|chỉ 
 def looks_back(meaning, kind: str, sentence: str, scope, book: RuleBook) -> None:
     """A figure of a sentence that opens on the one before ("Con số này giảm 0,04% so cùng kỳ", "Tỷ lệ
     này cao hơn … (98,88%)") and names no indicator of its own is about what that sentence measured."""
-    last = getattr(scope, "last_figure", None)
+    last = scope.last_figure
     if meaning.indicator or meaning.why.get("indicator") in ("threshold", "component") or last is None:
         return
-    if not last.indicator or not (meaning.why.get("subject") == "anaphora" or LOOKS_BACK.match(sentence)):
-        return
-    ind = vocabulary(book).by_id.get(last.indicator)
-    if ind is not None and _allowed(ind, kind, meaning.value_kind, sentence.lower()):
-        meaning.indicator, meaning.why["indicator"] = ind.id, "looks_back"
+    if (meaning.why.get("subject") == "anaphora" or LOOKS_BACK.match(sentence)) and \
+            _inheritable(last.indicator, kind, meaning.value_kind, sentence.lower(), book):
+        meaning.indicator, meaning.why["indicator"] = last.indicator, "looks_back"
 
 
 BREAKDOWN_ITEM = re.compile(r"(?:ngành|thị trường|nhóm|lĩnh vực|khu vực|mặt hàng|sản phẩm|khối|loại)\b", re.IGNORECASE)
@@ -199,11 +202,9 @@ def sibling(meaning, kind: str, earlier: list, sentence: str, book: RuleBook) ->
     if BREAKDOWN_ITEM.match(subject):
         return  # "ngành khai khoáng giảm 1,1%", "thị trường châu Mỹ tăng 58,66%": a sector's own figure
     before = next((m for m in reversed(earlier) if m.indicator), None)
-    if before is None or before.value_kind != meaning.value_kind:
-        return
-    ind = vocabulary(book).by_id.get(before.indicator)
-    if ind is not None and not ind.subject_only and _allowed(ind, kind, meaning.value_kind, sentence.lower()):
-        meaning.indicator, meaning.why["indicator"] = ind.id, "sibling"
+    if before is not None and before.value_kind == meaning.value_kind and \
+            _inheritable(before.indicator, kind, meaning.value_kind, sentence.lower(), book):
+        meaning.indicator, meaning.why["indicator"] = before.indicator, "sibling"
 
 
 def names_no_measure(subject: str, book: RuleBook) -> bool:

@@ -10,17 +10,14 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from pipeline.atomic import atomic_path, atomic_write_bytes, commit_temp, discard_temp, dumps_json, open_temp
 from pipeline.tables.jsonl import jsonl_chunks, supported
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 # The tools' CSV: UTF-8 without BOM, comma, LF, quoted where needed, no formula escaping; the data
 # package declares it as every CSV resource's dialect.
@@ -193,8 +190,6 @@ def write_table_parquet(path: Path, table: pa.Table, disk: Disk | None = None) -
 
 def jsonl_frame(table: pa.Table) -> pd.DataFrame:
     """Dates as ISO strings, integers that may be missing as nullable integers: JSON-ready."""
-    import pandas as pd
-
     columns = [c.cast(pa.string()) if pa.types.is_date(c.type) else c for c in table.columns]
     plain = pa.Table.from_arrays(columns, names=table.column_names)
     return plain.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)

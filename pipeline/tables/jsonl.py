@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -58,8 +59,6 @@ def jsonl_chunks(table: pa.Table) -> Iterator[memoryview]:
 def _together(run: list[tuple[np.ndarray, pa.Array]], rows: int) -> list[pa.Array]:
     """The JSON text of adjacent coded columns, as few pieces as may be: columns whose combinations
     of values stay few are encoded once per combination (greedily, left to right)."""
-    import pandas as pd  # its hash factorize; an export has it loaded anyway
-
     out: list[pa.Array] = []
     members: list[tuple[np.ndarray, pa.Array]] = []
     combination, count = None, 0
@@ -123,8 +122,6 @@ def coded(column: pa.Array, key: str = "") -> tuple[np.ndarray | None, pa.Array]
             prefix, none = pa.scalar(key, pa.large_string()), pa.scalar("", pa.large_string())
             joined = pc.binary_join_element_wise(prefix, column.cast(pa.large_string()), none)
             return None, pc.fill_null(joined, pa.scalar(key + "null", pa.large_string()))
-        import pandas as pd
-
         values = column.to_numpy(zero_copy_only=False)  # nulls: NaN (floats), written null
         codes, distinct = pd.factorize(values.view(np.int64))  # per distinct value (bit pattern)
         distinct = np.asarray(distinct)

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.atomic import atomic_write_bytes
-
-if TYPE_CHECKING:  # pandas is imported where a DataFrame is read or written: an Arrow table needs none
-    import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,8 +32,6 @@ def unsafe_cell(value: object) -> object:
 
 def read_csv(path: Path) -> pd.DataFrame:
     """A spreadsheet CSV written by write_csv, read back as text with safe_cell undone."""
-    import pandas as pd
-
     frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     return frame.apply(lambda column: column.map(unsafe_cell)) if len(frame) else frame
 
@@ -100,10 +95,7 @@ def _arrow_cells(column: pa.Array) -> pa.Array | None:
         return pa.array(["False", "True"]).take(column.cast(pa.int8()))
     if (pa.types.is_float64(kind) or pa.types.is_integer(kind)) and not (
             pa.types.is_integer(kind) and column.null_count):
-        values = column.to_numpy(zero_copy_only=False)
-        bits = values.view(np.int64) if values.dtype == np.float64 else values
-        distinct, codes = np.unique(bits, return_inverse=True)
-        return _number_text(distinct, codes, values.dtype == np.float64)
+        return _csv_cells(pd.Series(column.to_numpy(zero_copy_only=False)))
     return None
 
 
@@ -119,16 +111,6 @@ SPECIAL = (",", '"', "\r", "\n")  # what the csv module (QUOTE_MINIMAL, \r\n) pu
 SPECIAL_BYTES = "".join(SPECIAL).encode()
 
 
-def _number_text(distinct: np.ndarray, codes: np.ndarray, is_float: bool) -> pa.Array:
-    """Numbers as pandas writes them, formatted once per distinct bit pattern (-0.0 is not 0.0
-    here); NaN is written as ""."""
-    distinct = np.asarray(distinct).view(np.float64) if is_float else np.asarray(distinct)
-    text = distinct.astype(str).astype(object)
-    if is_float:
-        text[np.isnan(distinct)] = ""
-    return pa.array(text[codes], pa.string())
-
-
 def _pandas_csv(frame: pd.DataFrame) -> str:
     safe = frame.copy()
     for column in safe.columns:
@@ -142,8 +124,6 @@ def _pandas_csv(frame: pd.DataFrame) -> str:
 def _csv_cells(column: pd.Series) -> pa.Array | None:
     """Each cell as pandas and the csv module write it, quoted where needed (None: a dtype left to
     pandas). Text is escaped and quoted once per distinct value."""
-    import pandas as pd
-
     dtype, values = column.dtype, column.to_numpy()
     if dtype == object:
         try:
@@ -163,16 +143,19 @@ def _csv_cells(column: pd.Series) -> pa.Array | None:
     if dtype == bool:
         return pa.array(["False", "True"]).take(pa.array(values.astype(np.int8)))
     if dtype == np.float64 or (dtype.kind in "iu" and not isinstance(dtype, pd.api.extensions.ExtensionDtype)):
+        # formatted once per distinct bit pattern (-0.0 is not 0.0 here); NaN is written as ""
         bits = values.view(np.int64) if dtype == np.float64 else values
         codes, distinct = pd.factorize(bits)
-        return _number_text(distinct, codes, dtype == np.float64)
+        distinct = np.asarray(distinct).view(np.float64) if dtype == np.float64 else np.asarray(distinct)
+        text = distinct.astype(str).astype(object)
+        if dtype == np.float64:
+            text[np.isnan(distinct)] = ""
+        return pa.array(text[codes], pa.string())
     return None
 
 
 def _few_distinct(values: np.ndarray, sample: int = 4096) -> bool:
     """Whether a column repeats its values (judged on its first rows): then each is formatted once."""
-    import pandas as pd
-
     head = values[:sample]
     return len(head) > 0 and len(pd.unique(head)) * 4 < len(head)
 
