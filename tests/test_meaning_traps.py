@@ -507,3 +507,24 @@ def test_no_subject_from_a_comparison_a_part_or_a_denominator():
 def test_a_share_followed_by_la_names_what_it_is_a_share_of():
     f = figures("Đã có 5.361 chủ thể OCOP; trong đó, có 38,1% là hợp tác xã, 24,2% là doanh nghiệp.", "2024-06-01")
     assert (f["38,1%"].subject, f["24,2%"].subject) == ("hợp tác xã", "doanh nghiệp")
+
+
+def test_a_paragraph_that_moves_on_in_time_dates_what_follows_by_its_last_period():
+    f = figures("Năm 2010 tỷ lệ hộ nghèo là 50%, đến năm 2014, tỷ lệ hộ nghèo chỉ còn 31%. "
+                "Điều kiện sống được cải thiện, có 97% dân tham gia BHYT.", "2015-03-01")
+    assert (f["50%"].as_of_end, f["31%"].as_of_end, f["97%"].as_of_end) == ("2010-12-31", "2014-12-31", "2014-12-31")
+    f = figures("Năm 2023 tỷ lệ hộ nghèo là 2%, phấn đấu đến năm 2025 còn 1%. Có 97% dân tham gia BHYT.", "2024-03-01")
+    assert f["97%"].as_of_end == "2023-12-31"  # a goal's horizon is not where the story went
+
+
+def test_a_figure_coordinated_after_another_figures_period_is_of_the_same_kind():
+    f = figures("GRDP quý 3 ước tăng 8,59% so với cùng kỳ năm 2023, cao hơn mức tăng 2,49% của quý I và 8,09% "
+                "của quý 2.", "2024-10-05", "baodanang.vn")
+    assert (f["2,49%"].value_kind, f["8,09%"].value_kind) == ("change", "change")
+    assert f["8,09%"].as_of_end == "2024-06-30"
+
+
+def test_the_whole_province_is_the_province_the_sentence_names():
+    f = figures("Tỷ lệ đỗ tốt nghiệp của Sơn La là 71,97%.\nTại Hà Giang, ông Nguyễn Thế Bình, Phó giám đốc Sở GD-ĐT, "
+                "cho biết tỷ lệ đỗ của toàn tỉnh là 71,96%.", "2019-07-10", "thanhnien.vn")
+    assert (f["71,97%"].area, f["71,96%"].area) == ("Sơn La", "Hà Giang")

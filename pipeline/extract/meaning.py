@@ -23,7 +23,9 @@ QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 LISTED = re.compile(r"[^,;]{0,40}[,;]\s*(?:và\s+)?")  # the rest of the previous list item, and the separator
-COORDINATED = re.compile(r"\s*(?:(?:và|hoặc|hay)\s+)?(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
+# "… 2,49% của quý I và 8,09% …": the previous figure's own short period or place, then the conjunction
+COORDINATED = re.compile(r"\s*(?:(?:(?:của|trong|vào|ở|tại)\s+[^\W\d_][^,;()%]{0,24}?\s+)?(?:và|hoặc|hay)\s+)?"
+                         r"(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
 RANK_WORDS = re.compile(r"(?<![^\W\d_])(?:xếp thứ|đứng thứ|xếp hạng|vị trí|thứ hạng|xếp)(?![^\W\d_])", re.IGNORECASE)
 # a sentence opening with "Hiện" speaks of now (not "Hiện đại hóa …", "Hiện trạng …")
 LEADING_NOW = re.compile(r"\W*hiện(?=\s)(?!\s+(?:đại|trạng|tượng|thực|diện|hữu)\b)", re.IGNORECASE)
@@ -372,6 +374,11 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
         pass  # "Con số này của năm 2021 là 25,91%": a look back; what follows is still of the later period
     elif leading:
         scope.para_time = leading[0]
+        moved = [m for m in meanings if m.time_basis == "stated" and m.why.get("time") == "clause" and m.modality == "actual"
+                 and m.as_of_end > (leading[0].as_of_end or "9999")
+                 and not times.is_future(m.as_of_start, m.as_of_end, scope.published)]
+        if moved:  # "năm 2010 tỷ lệ hộ nghèo là 50%, đến năm 2014 chỉ còn 31%": the story has moved on
+            scope.para_time = times.Moment(0, 0, moved[-1].as_of_start, moved[-1].as_of_end, "")
         head = sentence[:first_figure] if first_figure is not None else sentence
         cues, done = derived(book, _plan_cues) if book is not None else (None, None)
         scope.para_plan = bool(cues and cues.search(head) and not done.search(head))

@@ -26,6 +26,11 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
         return
     wholes = [p for p in usable if frame.seg_start <= p.start < frame.trail_end and p.level == "whole"]
+    named = [p for p in usable if p.end <= frame.start and p.level == "province"] \
+        if wholes and wholes[-1].of == "province" else []
+    if named:  # "Tại Hà Giang, ông …, cho biết tỷ lệ đỗ của toàn tỉnh là 71,96%": the province just named
+        meaning.area, meaning.area_basis, meaning.why["area"] = named[-1].area, "stated", "whole_of_named"
+        return
     if wholes and whole(meaning, scope, "stated", wholes[-1].of, sentence[wholes[-1].start:wholes[-1].end]):
         return
     if parent is not None and done[parent].area and done[parent].area_basis != "source":
