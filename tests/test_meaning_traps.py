@@ -528,3 +528,10 @@ def test_the_whole_province_is_the_province_the_sentence_names():
     f = figures("Tỷ lệ đỗ tốt nghiệp của Sơn La là 71,97%.\nTại Hà Giang, ông Nguyễn Thế Bình, Phó giám đốc Sở GD-ĐT, "
                 "cho biết tỷ lệ đỗ của toàn tỉnh là 71,96%.", "2019-07-10", "thanhnien.vn")
     assert (f["71,97%"].area, f["71,96%"].area) == ("Sơn La", "Hà Giang")
+
+
+def test_a_bracketed_target_of_a_fall_is_a_change():
+    f = figures("Tỷ lệ hộ nghèo năm 2022 là 4,03%, giảm 1,17%, đạt chỉ tiêu Quốc hội giao (từ 1-1,5%).", "2023-08-11")
+    assert (f["từ 1-1,5%"].value_kind, f["từ 1-1,5%"].modality) == ("change", "target")
+    f = figures("Tỷ lệ BHYT mới đạt 86,25%, thấp hơn 5,25% so với chỉ tiêu được giao (91,5%).", "2022-11-01")
+    assert (f["91,5%"].value_kind, f["91,5%"].modality) == ("level", "target")

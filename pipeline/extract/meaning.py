@@ -189,6 +189,10 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                               lead=sentence[:min(frame.seg_start, LEAD_CHARS)])
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
+        if (mod.id == "mod.plan_paren" and k and meaning.value_kind == "level" and out[k - 1].value_kind == "change"
+                and figures[k - 1].rule.kind == hit.rule.kind):
+            # "giảm 1,17%, đạt chỉ tiêu … giao (từ 1-1,5%)": the bracket is the target of that fall
+            meaning.value_kind, meaning.why["value_kind"] = "change", "vk.target_of_change"
         if meaning.why["value_kind"] == "vk.rank" and (rank := RANK_WORDS.search(meaning.subject)):
             # "PAPI xếp hạng 10/63": what is ranked, not the ranking words; when nothing is left but a place
             # ("tỉnh vùng trung du …, xếp thứ 3/14"), what the figure before measured
