@@ -535,3 +535,12 @@ def test_a_bracketed_target_of_a_fall_is_a_change():
     assert (f["từ 1-1,5%"].value_kind, f["từ 1-1,5%"].modality) == ("change", "target")
     f = figures("Tỷ lệ BHYT mới đạt 86,25%, thấp hơn 5,25% so với chỉ tiêu được giao (91,5%).", "2022-11-01")
     assert (f["91,5%"].value_kind, f["91,5%"].modality) == ("level", "target")
+
+
+def test_a_compound_ending_in_a_cue_word_and_framing_words_do_not_hide_the_subject():
+    f = figures("Tổng mức bán lẻ hàng hóa ước đạt trên 63.000 tỷ đồng, tăng hơn 23%; du lịch ghi nhận 1,91 triệu lượt "
+                "khách, doanh thu tăng 36% so với cùng kỳ.", "2024-07-05")
+    assert f["36%"].subject == "doanh thu"
+    f = figures("Lao động có việc làm khu vực dịch vụ chiếm tỷ lệ cao nhất, gần 41%; tiếp đến là công nghiệp và xây dựng "
+                "chiếm 33%.", "2024-07-05")
+    assert f["33%"].subject == "công nghiệp và xây dựng"
