@@ -544,3 +544,11 @@ def test_a_compound_ending_in_a_cue_word_and_framing_words_do_not_hide_the_subje
     f = figures("Lao động có việc làm khu vực dịch vụ chiếm tỷ lệ cao nhất, gần 41%; tiếp đến là công nghiệp và xây dựng "
                 "chiếm 33%.", "2024-07-05")
     assert f["33%"].subject == "công nghiệp và xây dựng"
+
+
+def test_a_bare_verb_before_a_count_names_nothing_the_count_does():
+    f = figures("Cũng trong 3 tháng qua, TP.Cần Thơ đón trên 1,6 triệu lượt du khách, tăng 4% so cùng kỳ năm trước.",
+                "2025-04-05", "baocantho.com.vn")
+    assert (f["4%"].subject, f["4%"].area, f["4%"].indicator) == ("lượt du khách", "Cần Thơ", "tourist_arrivals")
+    f = figures("Giải quyết việc làm cho 99.000 lao động, tăng 12% so với cùng kỳ.", "2024-12-20")
+    assert f["12%"].subject == "Giải quyết việc làm"

@@ -57,6 +57,7 @@ class ClauseLexicon:
     plan_words: re.Pattern
     verb_at_start: re.Pattern
     compounds: frozenset
+    bare_verbs: frozenset
     not_subject_at_start: re.Pattern
     soft_split: re.Pattern
 
@@ -87,6 +88,7 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
         rate_head_anywhere=re.compile(rf"{wb}(?:{_words([h for h in w('clause.rate_heads') if h != 'độ'])})\s+", re.IGNORECASE),
         not_subject_at_start=re.compile(rf"^\s*(?:{_words(w('clause.not_subject'))}){we}", re.IGNORECASE),
         compounds=frozenset(c.lower() for c in w("clause.compounds")),
+        bare_verbs=frozenset(c.lower() for c in w("clause.bare_verbs")),
         soft_split=re.compile(rf"{wb}(?:và|còn|nhưng|song|trong khi|trong đó|riêng)\s+(?=(?:(?:{aspect})\s+)*(?:{verbs}){we})",
                               re.IGNORECASE),
     )
@@ -284,7 +286,8 @@ def _phrase_before(sentence: str, end: int, lex: ClauseLexicon, cut_spans) -> st
     return _before_copula(clean_phrase(np_text[:cue.start()] if cue else np_text, lex, cut_spans, start))
 
 
-FOR_WHOM = re.compile(r"(?<![^\W\d_])(?:cho|với|của|tới|đến|trên|trong|tại|từ)\s*(?:khoảng|gần|hơn|trên)?\s*$",
+# "việc làm cho 99.000 lao động": the count is of whom the thing is for ("đón trên 1,6 triệu lượt khách" is "over")
+FOR_WHOM = re.compile(r"(?<![^\W\d_])(?:cho|với|của|tới|đến|trong|tại|từ)\s*(?:khoảng|gần|hơn|trên)?\s*$",
                       re.IGNORECASE)
 COUNT_UNIT = re.compile(r"^\s*(?:(?:tỷ|tỉ|triệu|nghìn|ngàn|vạn|trăm)\s+)*", re.IGNORECASE)
 NOT_COUNTED = re.compile(r"^(?:đồng|USD|tấn|ha|km|m2|m3|kg|lít|MW|kWh|tỷ|triệu|nghìn|%)\b", re.IGNORECASE)
@@ -346,7 +349,8 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
                 # "đón 1,2 triệu lượt khách, tăng 28%": what was counted (not "việc làm cho 99.000 lao động")
                 counted = _counted_noun(text[number.end():], book)
                 if counted and counted.lower() not in phrase.lower():
-                    phrase = f"{phrase} {counted}"
+                    # "đón 1,2 triệu lượt khách": a bare verb names nothing, what it counts does
+                    phrase = counted if phrase.lower() in lex.bare_verbs else f"{phrase} {counted}"
             frame.notes["inherited_raw"] = phrase
             return None, strip_rate_head(phrase, lex)
         cursor = m.start() if m is not None else 0

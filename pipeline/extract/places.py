@@ -161,7 +161,7 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
         gazetteer=gaz,
         names=PhraseIndex(n for n in gaz.names if n[:1].isupper()),
         national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
-        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))\s(?P<name>{NAME}|\d{{1,2}}(?![\d/.,%]))"),
+        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))(?:\s|(?<=\.))(?P<name>{NAME}|\d{{1,2}}(?![\d/.,%]))"),
         whole=re.compile(rf"{wb}(?:(?P<d>{_alternation(areas.get('whole_district', ())) or '(?!)'})|"
                          rf"{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))(?!\s+hội)", re.IGNORECASE),
         not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
