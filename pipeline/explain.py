@@ -30,6 +30,8 @@ CONTEXT = {
     "none": "nothing says", "indicator_term": "the indicator's words in its sentence",
     "previous_sentence": "what the sentence before measured",
     "threshold": "a threshold or limit measures no indicator",
+    "count_paren": "the count before the bracket and what follows it", "whole_of_named": "'toàn tỉnh' → the province the sentence names",
+    "provinces_counted": "a count of provinces: national",
 }
 
 

@@ -552,3 +552,16 @@ def test_a_bare_verb_before_a_count_names_nothing_the_count_does():
     assert (f["4%"].subject, f["4%"].area, f["4%"].indicator) == ("lượt du khách", "Cần Thơ", "tourist_arrivals")
     f = figures("Giải quyết việc làm cho 99.000 lao động, tăng 12% so với cùng kỳ.", "2024-12-20")
     assert f["12%"].subject == "Giải quyết việc làm"
+
+
+def test_a_bracket_after_a_count_is_what_the_count_did():
+    f = figures("Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới, đến tháng 1-2025, cả nước đã có "
+                "6.250/8.014 xã (78%) đạt chuẩn nông thôn mới và 550 xã (8,8%) đạt chuẩn nông thôn mới kiểu mẫu.",
+                "2025-02-10")
+    assert (f["78%"].modality, f["8,8%"].modality) == ("actual", "actual")
+    assert (f["8,8%"].subject, f["8,8%"].indicator) == ("xã đạt chuẩn nông thôn mới kiểu mẫu", "communes_model_new_rural")
+
+
+def test_a_count_of_provinces_is_a_part_of_the_country():
+    f = figures("Ngoài ra, 16 tỉnh có 100% số xã đạt chuẩn nông thôn mới.", "2022-07-10", "baonamdinh.vn")
+    assert (f["100%"].area, f["100%"].area_part) == ("cả nước", "16 tỉnh")

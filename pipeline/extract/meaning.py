@@ -102,6 +102,7 @@ class Meaning:
 BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name opening the lead
 COMPARED_TO = re.compile(r"so với\s*$")  # "của năm 2023 so với năm 2022 (6,2%)": a change's baseline
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
+COUNTED_PROVINCES = re.compile(r"\d+ tỉnh(?:, thành(?: phố)?)?$")
 LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening words
 
 
@@ -172,8 +173,10 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         vocabulary_rules.twin(meaning, book)
         meaning.area_part = (where.part(frame, parent, out, sentence, meaning.subject, book)
                              or where.age_group(meaning, frame, sentence, book))
-        if meaning.area_part in book.areas.get("regions", ()) and meaning.area_basis != "stated":
-            meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "region"
+        if (meaning.area_part in book.areas.get("regions", ()) or COUNTED_PROVINCES.match(meaning.area_part)) \
+                and meaning.area_basis != "stated":  # a region, or "16 tỉnh có 100% số xã …": parts of the country
+            meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", \
+                "region" if meaning.area_part in book.areas.get("regions", ()) else "provinces_counted"
         governing = parent
         while governing is not None and (frames[governing].in_paren or out[governing].why["modality"] in RESTATED):
             governing = parents[governing]

@@ -21,6 +21,7 @@ COMPARED_START = re.compile(r"(?:cao hơn|thấp hơn|nhiều hơn|ít hơn|mứ
 TOTAL_AFTER = re.compile(r"\s*(?:(?:trên|trong)\s+)?(?:tổng(?:\s+số)?|số|kế hoạch|dự toán|KH)\s")
 COPULA_AFTER = re.compile(r"\s+là\s+(?!(?:do|vì|nhờ|một|những|các|bao|hơn|gần|khoảng|trên|dưới)(?![^\W\d_]))"
                           r"((?:[^\W\d_]+(?:/[^\W\d_]+)?)(?:\s+[^\W\d_]+(?:/[^\W\d_]+)?){0,5})", re.IGNORECASE)
+COUNT_BEFORE_PAREN = re.compile(r"(?<![\d.,/])\d[\d.]*\s+((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*\(\s*$")  # "550 xã ("
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 
 
@@ -60,6 +61,14 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         # "Chỉ số này tăng 2,82% so với tháng 12/2024": what the sentence before last measured
         meaning.subject, meaning.why["subject"] = scope.last_subject, "anaphora"
         return None
+    if hit.rule.kind == "percent" and frame.in_paren and not own and (
+            counted := COUNT_BEFORE_PAREN.search(sentence, 0, hit.start)) and \
+            not sentence[hit.end:(close := sentence.find(")", hit.end))].strip() and \
+            (pred := derived(book, _predicate).match(sentence, close + 1)):
+        # "và 550 xã (8,8%) đạt chuẩn nông thôn mới kiểu mẫu": the share of what the count did
+        meaning.subject = f"{counted.group(1)} {' '.join(pred.group(1).split()[:12])}".strip(" ,")
+        meaning.why["subject"] = "count_paren"
+        return clauses.continued(frame, k, frames, sentence, cut, book)[0]
     parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
     if hit.rule.kind == "percent" and not own and (cop := COPULA_AFTER.match(sentence, frame.end)) \
             and not junk(cop.group(1).strip()):
