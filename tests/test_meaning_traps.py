@@ -565,3 +565,11 @@ def test_a_bracket_after_a_count_is_what_the_count_did():
 def test_a_count_of_provinces_is_a_part_of_the_country():
     f = figures("Ngoài ra, 16 tỉnh có 100% số xã đạt chuẩn nông thôn mới.", "2022-07-10", "baonamdinh.vn")
     assert (f["100%"].area, f["100%"].area_part) == ("cả nước", "16 tỉnh")
+
+
+def test_the_whole_district_is_the_district_named_last():
+    f = figures("Quyết định công nhận huyện Nam Đàn (Nghệ An) và huyện Duy Tiên (Hà Nam) đạt chuẩn nông thôn mới.\n\n"
+                "Huyện Nam Đàn có 23/23 xã (100%) đạt chuẩn. Tỉ lệ hộ nghèo trên địa bàn toàn huyện năm 2017 là 3,16%.\n\n"
+                "Huyện Duy Tiên có 16/16 (100%) xã đạt chuẩn.\n\nTỉ lệ hộ nghèo khu vực nông thôn của huyện còn 1,41%.",
+                "2018-02-01", "plo.vn")
+    assert (f["3,16%"].area, f["1,41%"].area) == ("huyện Nam Đàn", "huyện Duy Tiên")

@@ -47,6 +47,7 @@ class Scope:
     doc_district: str = ""  # the district the headline or lead is about ("huyện Sóc Sơn"): what "toàn huyện" means
     doc_why: str = ""
     para_area: str = ""
+    last_district: str = ""  # the one district the last sentence naming districts named
     section_area: str = ""  # the province a section heading line names ("Hà Nội: 98,49%")
     topic_indicator: str = ""  # what the headline is about
     topic_term: str = ""  # the words of the headline that name it
@@ -361,6 +362,8 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
     if meanings:
         scope.last_figure = next((m for m in meanings if m.indicator), meanings[0])
         scope.last_subject = next((m.subject for m in reversed(meanings) if m.subject), "")
+    if districts := {p.area for p in found if p.counts and p.level == "district"}:
+        scope.last_district = districts.pop() if len(districts) == 1 else ""
     province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
     if len({p.area for p in province_level}) >= 3:
         province_level = []  # "các địa bàn trọng điểm như TP.HCM, Bình Dương, Đồng Nai": a list, no one place

@@ -84,8 +84,10 @@ def whole(meaning, scope, basis: str, of: str = "province", word: str = "") -> b
     if "thành phố" in word.lower() and scope.doc_district.lower().startswith("thành phố "):
         of = "district"
     if of == "district":
-        if scope.doc_district:
-            meaning.area, meaning.area_basis, meaning.why["area"] = scope.doc_district, "inherited", "whole_district"
+        # the district named last ("Huyện Duy Tiên có 16/16 xã … Tỉ lệ hộ nghèo của huyện còn 1,41%"), else the article's
+        district = scope.last_district or scope.doc_district
+        if district:
+            meaning.area, meaning.area_basis, meaning.why["area"] = district, "inherited", "whole_district"
             return True
         return False
     if scope.section_area and scope.section_area != places.NATIONAL:
