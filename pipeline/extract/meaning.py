@@ -348,8 +348,6 @@ def _plan_cues(book: RuleBook) -> tuple[re.Pattern, re.Pattern]:
     return alternation("clause.plan_context"), alternation("clause.plan_done")
 
 
-
-
 def _looks_back(current: times.Moment | None, new: times.Moment, sentence: str) -> bool:
     """"Con số này của năm 2021 là 25,91%": the same measure at an earlier period, a look back."""
     return bool(current is not None and current.as_of_start and new.as_of_end and new.as_of_end < current.as_of_start
