@@ -573,3 +573,25 @@ def test_the_whole_district_is_the_district_named_last():
                 "Huyện Duy Tiên có 16/16 (100%) xã đạt chuẩn.\n\nTỉ lệ hộ nghèo khu vực nông thôn của huyện còn 1,41%.",
                 "2018-02-01", "plo.vn")
     assert (f["3,16%"].area, f["1,41%"].area) == ("huyện Nam Đàn", "huyện Duy Tiên")
+
+
+def test_an_aside_in_brackets_does_not_cut_the_noun_phrase():
+    f = figures("Tỷ lệ huy động trẻ mẫu giáo (3-5 tuổi) đi học đạt gần 97% (tăng 0,6% so với năm học 2020-2021).",
+                "2022-09-05", "baolaocai.vn")
+    assert f["97%"].subject.startswith("huy động trẻ mẫu giáo")
+    assert (f["97%"].indicator, f["0,6%"].value_kind) == ("enrolment_rate", "change")
+    f = figures("Chỉ số giá tiêu dùng (CPI) tháng 5 tăng 0,3% so với tháng trước.", "2024-06-01")
+    assert f["0,3%"].subject == "Chỉ số giá tiêu dùng (CPI)"
+
+
+def test_a_cue_word_inside_a_place_name_is_no_cue():
+    f = figures("Quý 1/2025, TP.Cần Thơ có tổng sản phẩm trên địa bàn (GRDP) tăng 7,15% so với cùng kỳ năm trước. "
+                "Trong 3 tháng đầu năm 2025, chỉ số sản xuất công nghiệp của TP.Cần Thơ tăng hơn 6,7% so cùng kỳ.",
+                "2025-04-10", "baocantho.com.vn")
+    assert (f["7,15%"].modality, f["6,7%"].modality) == ("actual", "actual")
+
+
+def test_what_a_place_has_is_measured_and_a_national_ranking_is_not_the_area():
+    f = figures("Dẫn đầu về tăng trưởng GRDP là Bắc Giang với mức tăng trưởng đạt 14,18%, là địa phương có chỉ số sản "
+                "xuất công nghiệp (IIP) quý I cao nhất trong cả nước với mức tăng 23,9% so cùng kỳ.", "2024-04-10")
+    assert (f["23,9%"].indicator, f["23,9%"].area) == ("industrial_production_index", "Bắc Giang")

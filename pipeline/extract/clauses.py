@@ -30,6 +30,10 @@ FRAMING = re.compile(r"(?:nổi bật|đáng chú ý|đặc biệt|điểm sáng
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
 LIST_GLUE_MAX = 12  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
 SPACE = re.compile(r"\s+")
+# "là địa phương có chỉ số sản xuất công nghiệp (IIP) … tăng 23,9%": what the place has is measured
+HOLDER = re.compile(r"^(?:là\s+)?(?:một\s+)?(?:(?:trong\s+)?(?:những|các)\s+)?(?:địa phương|tỉnh|thành phố|huyện|quận|"
+                    r"thị xã|xã|phường|đơn vị|ngành|lĩnh vực)\s+(?:có|với)\s+(?=\S)", re.IGNORECASE)
+ASIDE_PAREN = re.compile(r"\((?![A-ZĐ][A-ZĐ0-9&-]{0,9}\))[^()]*\)")  # "(3-5 tuổi)" goes, "(CPI)" stays
 STRIP = " ,.;:-–/()\"“”'‘’«»…!?"
 REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công bố|thống kê|theo số liệu|ghi nhận|nhấn mạnh|"
                        r"khẳng định|đánh giá|nhận định)\b", re.IGNORECASE)
@@ -130,6 +134,7 @@ def clean_phrase(text: str, lex: ClauseLexicon, cut_spans: list[tuple[int, int]]
             for i in range(max(0, s - offset), min(len(chars), e - offset)):
                 chars[i] = " "
         text = "".join(chars)
+    text = ASIDE_PAREN.sub(" ", text)
     cut = lex.np_cut.search(text)
     if cut:
         text = text[:cut.start()]
@@ -143,6 +148,8 @@ def clean_phrase(text: str, lex: ClauseLexicon, cut_spans: list[tuple[int, int]]
             text = text[:tail.start()].strip(STRIP)
         if text == before:
             break
+    if text.count("(") > text.count(")"):
+        text += ")"  # "Chỉ số giá tiêu dùng (CPI)": STRIP took the closing bracket
     return "" if lex.only_cues.match(text) or ANAPHORA.search(text) else text
 
 
@@ -236,10 +243,18 @@ def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[
     out: list[Frame] = []
     for k, (start, end) in enumerate(figures):
         prev_end = figures[k - 1][1] if k else 0
-        seg_start, in_paren, clause_start = prev_end, False, 0
+        seg_start, in_paren, clause_start, opened = prev_end, False, 0, []
         for b_start, b_end, mark in bounds:
             if b_end > start:
                 break
+            if mark == ")" and opened and opened[-1][0] >= prev_end:
+                # "tỷ lệ huy động trẻ mẫu giáo (3-5 tuổi) đi học đạt": an aside closed before the figure
+                # does not start a new segment
+                seg_start = opened.pop()[1]
+                in_paren = False
+                continue
+            if mark == "(":
+                opened.append((b_start, seg_start))
             if b_start >= prev_end and b_end <= start:
                 seg_start = max(seg_start, b_end)
             if mark == ";":
@@ -268,6 +283,7 @@ def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[
         head_raw = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
         if REPORTING.search(head_raw):
             head_raw = ""
+        head_raw = HOLDER.sub("", head_raw)
         in_paren = in_paren and bool(PAREN_ALONE.fullmatch(pre))
         out.append(Frame(start=start, end=end, seg_start=seg_start, trail_end=trail_end, clause_start=clause_start,
                          in_paren=in_paren, cue=SPACE.sub(" ", cue.group(0).strip().lower()) if cue else "",

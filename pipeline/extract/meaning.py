@@ -123,6 +123,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     if byline := BYLINE.match(sentence):
         cut.append(byline.span())  # "(Baonghean.vn) - Tỷ lệ giải ngân …": the source, not what is measured
     frames = clauses.frames(sentence, [(h.start, h.end) for h in figures], cut, book)
+    plain = places.blanked(sentence, found_places)  # "TP.Cần Thơ có …" holds no "cần" (a target cue)
     out: list[Meaning] = []
     parents: list[int | None] = []
     for k, (hit, frame) in enumerate(zip(figures, frames)):
@@ -186,7 +187,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         # (a year or years, "nhiệm kỳ 2020-2025"), not an event ("tháng 9" of an announcement)
         horizon = meaning.why.get("time") != "earlier_sentence" or (scope.para_time is not None and
                                                                   scope.para_time.grain in ("year", "multi-year", ""))
-        situation = Situation(pre, trail, frame.head_raw, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
+        situation = Situation(frame.pre(plain), trail, frame.head_raw, plain[frame.clause_start:frame.seg_start], unit,
+                              frame.in_paren, kind=hit.rule.kind,
                               future=horizon and times.is_future(meaning.as_of_start, meaning.as_of_end, scope.published),
                               current=times.is_current(meaning.as_of_end, scope.published), chain=chain,
                               plan=_in_plan(meaning, scope),
@@ -290,10 +292,6 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
         meaning.why["time"] = "none"
 
 
-def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
-    return [m.span() for m in QUOTED.finditer(sentence)]
-
-
 def _paren_spans(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of each bracketed stretch of the sentence."""
     spans, opened = [], []
@@ -373,7 +371,7 @@ def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sente
     usable = [m for m in moments if not m.excluded and not m.event]
     scope.moments.extend(m for m in usable if not m.same_period)
     first_figure = figures[0].start if figures else None
-    quoted = _quoted_spans(sentence)
+    quoted = [m.span() for m in QUOTED.finditer(sentence)]
     # a period inside a quoted name ('Chương trình … "… giai đoạn 2021-2025"') dates nothing after it
     leading = [m for m in usable if (first_figure is None or m.end <= first_figure) and not m.same_period
                and not any(s <= m.start < e for s, e in quoted)

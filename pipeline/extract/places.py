@@ -301,3 +301,13 @@ def _part_patterns(book: RuleBook) -> _Parts:
         # after "khu vực" the words are the area's ("tại khu vực nông thôn mới đạt 77,69%": only reached)
         unless=re.compile(rf"(?<!khu vực )(?:{_alternation(p.lower() for p in gaz.parts_unless) or '(?!)'})"),
     )
+
+
+def blanked(sentence: str, found: list) -> str:
+    """`sentence` with its named places (not "toàn tỉnh"-like words) blanked out, same length: cue
+    words inside names ("Cần Thơ", "Hướng Hóa") are not cues."""
+    chars = list(sentence)
+    for p in found:
+        if p.level != "whole":
+            chars[p.start:p.end] = " " * (p.end - p.start)
+    return "".join(chars)
