@@ -212,7 +212,7 @@ def p_half(m: re.Match, ctx: ParseContext) -> dict | None:
 
 
 def p_months_to_date(m: re.Match, ctx: ParseContext) -> dict | None:
-    raw = m.group("n").lower()
+    raw = (m.group("n") or m.groupdict().get("n2")).lower()  # n2: "Chín tháng," opening a sentence
     n = int(raw) if raw.isdigit() else WORD_MONTHS[raw]
     written = m.groupdict().get("y")
     year = int(written) if written else (ctx.published.year if ctx.published else None)
@@ -227,7 +227,10 @@ def p_first_month(m: re.Match, ctx: ParseContext) -> dict | None:
 def p_quarter(m: re.Match, ctx: ParseContext) -> dict | None:
     raw = (m.group("q") or "1").lower()  # "quý đầu năm" is the first quarter
     q = int(raw) if raw.isdigit() else ROMAN[raw]
-    year = _year_or_context(m, ctx, month_hint=3 * q - 2, last_month=3 * q)
+    if (rel := m.groupdict().get("rel")) and ctx.published is not None:  # "quý II năm nay"
+        year = ctx.published.year + RELATIVE_YEARS[rel.lower()]
+    else:
+        year = _year_or_context(m, ctx, month_hint=3 * q - 2, last_month=3 * q)
     return _range_fields(year, 3 * q - 2, 1, 3 * q, 0, "quarter")
 
 
