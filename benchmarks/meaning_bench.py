@@ -4,10 +4,11 @@ subject scored as CQE scores concepts (Almasian et al. 2023: concept F1 0.76 par
 complete on NewsQuant, the best published quantity extractor, for English).
 
     python -m benchmarks meaning
-    CHITIEU_EXTRA_EVAL=DIR python -m benchmarks meaning   # also DIR/<set>/{passages,gold}.jsonl
+    CHITIEU_EXTRA_EVAL=DIR python -m benchmarks meaning   # other sets: DIR/<set>/{passages,gold}.jsonl
 
-Extra sets are annotated passages kept outside the repository (their text may not be copied into
-it); DIR/sets.json names each set's role ({"setA": "dev", "setB": "heldout"}).
+Extra sets are annotated passages of pages found by independent annotators (tests/eval/fresh by
+default, brief in tests/eval/fresh/BRIEF.md); DIR/sets.json names each set's role ({"setA": "dev",
+"setB": "heldout"}); held-out sets are scored, never tuned on.
 """
 from __future__ import annotations
 
@@ -69,13 +70,12 @@ def timeline_truth() -> None:
 
 
 def extra_sets() -> None:
-    """The same scores on annotated sets outside the repository (CHITIEU_EXTRA_EVAL)."""
+    """The same scores on the fresh annotated sets (tests/eval/fresh, or CHITIEU_EXTRA_EVAL)."""
     from pipeline.evaluation_timeline import evaluate_timeline, format_timeline_report
 
-    root = os.environ.get("CHITIEU_EXTRA_EVAL")
-    if not root:
+    root = Path(os.environ.get("CHITIEU_EXTRA_EVAL") or EVAL_DIR / "fresh")
+    if not (root / "sets.json").exists():
         return
-    root = Path(root)
     roles = json.loads((root / "sets.json").read_text(encoding="utf-8"))
     book = load_rulebook()
     fn = extract_fn(book)
