@@ -125,16 +125,23 @@ class Frame:
         return sentence[self.end:self.trail_end]
 
 
+def blank(text: str, spans, offset: int = 0) -> str:
+    """`text` (which starts at `offset` of its sentence) with the sentence's `spans` blanked out,
+    same length."""
+    if not spans:
+        return text
+    chars = list(text)
+    for s, e in spans:
+        lo, hi = max(0, s - offset), min(len(chars), e - offset)
+        if lo < hi:
+            chars[lo:hi] = " " * (hi - lo)
+    return "".join(chars)
+
+
 def clean_phrase(text: str, lex: ClauseLexicon, cut_spans: list[tuple[int, int]] = (), offset: int = 0) -> str:
     """A noun phrase without the places and times in `cut_spans`, numbers, leading connectives and
     trailing function words."""
-    if cut_spans:
-        chars = list(text)
-        for s, e in cut_spans:
-            for i in range(max(0, s - offset), min(len(chars), e - offset)):
-                chars[i] = " "
-        text = "".join(chars)
-    text = ASIDE_PAREN.sub(" ", text)
+    text = ASIDE_PAREN.sub(" ", blank(text, cut_spans, offset))
     cut = lex.np_cut.search(text)
     if cut:
         text = text[:cut.start()]
@@ -247,11 +254,11 @@ def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[
         for b_start, b_end, mark in bounds:
             if b_end > start:
                 break
-            if mark == ")" and opened and opened[-1][0] >= prev_end:
+            aside = opened.pop() if mark == ")" and opened else None
+            if aside is not None and aside[0] >= prev_end:
                 # "tỷ lệ huy động trẻ mẫu giáo (3-5 tuổi) đi học đạt": an aside closed before the figure
                 # does not start a new segment
-                seg_start = opened.pop()[1]
-                in_paren = False
+                seg_start, in_paren = aside[1], False
                 continue
             if mark == "(":
                 opened.append((b_start, seg_start))

@@ -123,7 +123,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     if byline := BYLINE.match(sentence):
         cut.append(byline.span())  # "(Baonghean.vn) - Tỷ lệ giải ngân …": the source, not what is measured
     frames = clauses.frames(sentence, [(h.start, h.end) for h in figures], cut, book)
-    plain = places.blanked(sentence, found_places)  # "TP.Cần Thơ có …" holds no "cần" (a target cue)
+    plain = clauses.blank(sentence, [(p.start, p.end) for p in found_places if p.level != "whole"])  # "TP.Cần Thơ": no "cần" cue
     out: list[Meaning] = []
     parents: list[int | None] = []
     for k, (hit, frame) in enumerate(zip(figures, frames)):

@@ -302,12 +302,3 @@ def _part_patterns(book: RuleBook) -> _Parts:
         unless=re.compile(rf"(?<!khu vực )(?:{_alternation(p.lower() for p in gaz.parts_unless) or '(?!)'})"),
     )
 
-
-def blanked(sentence: str, found: list) -> str:
-    """`sentence` with its named places (not "toàn tỉnh"-like words) blanked out, same length: cue
-    words inside names ("Cần Thơ", "Hướng Hóa") are not cues."""
-    chars = list(sentence)
-    for p in found:
-        if p.level != "whole":
-            chars[p.start:p.end] = " " * (p.end - p.start)
-    return "".join(chars)

@@ -212,7 +212,7 @@ def p_half(m: re.Match, ctx: ParseContext) -> dict | None:
 
 
 def p_months_to_date(m: re.Match, ctx: ParseContext) -> dict | None:
-    raw = (m.group("n") or m.groupdict().get("n2")).lower()  # n2: "Chín tháng," opening a sentence
+    raw = m.group("n").lower()
     n = int(raw) if raw.isdigit() else WORD_MONTHS[raw]
     written = m.groupdict().get("y")
     year = int(written) if written else (ctx.published.year if ctx.published else None)
