@@ -595,3 +595,51 @@ def test_what_a_place_has_is_measured_and_a_national_ranking_is_not_the_area():
     f = figures("Dẫn đầu về tăng trưởng GRDP là Bắc Giang với mức tăng trưởng đạt 14,18%, là địa phương có chỉ số sản "
                 "xuất công nghiệp (IIP) quý I cao nhất trong cả nước với mức tăng 23,9% so cùng kỳ.", "2024-04-10")
     assert (f["23,9%"].indicator, f["23,9%"].area) == ("industrial_production_index", "Bắc Giang")
+
+
+def test_a_signed_figure_is_a_change_and_keeps_its_sign():
+    f = figures("Trong tháng 4/2024, tỉnh Bạc Liêu ghi nhận giảm 22,7% YoY về trị giá hàng hóa xuất khẩu; tiếp đến là "
+                "tỉnh Cà Mau với -10,5% YoY; tỉnh Kiên Giang với -8,7% YoY. Sóc Trăng có mức tăng cao nhất với +40% YoY.",
+                "2024-05-10")
+    assert (f["-10,5%"].value, f["-10,5%"].value_kind, f["+40%"].value_kind) == (-10.5, "change", "change")
+    assert (f["-10,5%"].indicator, f["-10,5%"].subject, f["-10,5%"].area) == ("exports", "xuất khẩu", "Cà Mau")
+    f = figures("Tỷ lệ hộ nghèo giảm bình quân 3-4% mỗi năm.", "2024-05-10")
+    assert (f["3-4%"].value, f["3-4%"].value_max) == (3.0, 4.0)
+
+
+def test_the_largest_rise_named_is_a_change_of_what_follows_la():
+    f = figures("Các nhóm hàng còn lại đều tăng so tháng trước, tăng cao nhất là nhóm giao thông với 1,27%.", "2024-05-10")
+    assert (f["1,27%"].value_kind, f["1,27%"].subject) == ("change", "nhóm giao thông")
+
+
+def test_a_breakdown_in_the_same_units_is_of_the_total_and_now_carries_on():
+    f = figures("Sở Giáo dục và Đào tạo An Giang cho biết: từ đầu năm 2020 đến nay, toàn tỉnh có 66 trường được công "
+                "nhận đạt chuẩn quốc gia. Nâng tổng số hiện có lên 272/706 trường học công lập các cấp đạt chuẩn quốc gia, "
+                "đạt tỷ lệ 38,53%. Trong đó, mầm non có 74/180 trường, đạt tỷ lệ 41,11%; tiểu học 109/321 trường, đạt tỷ "
+                "lệ 33,96%.", "2020-08-24")
+    for key in ("74/180", "41,11%", "33,96%"):
+        assert (f[key].indicator, f[key].as_of_end) == ("schools_national_standard_rate", "2020-08-24"), key
+    assert f["41,11%"].subject == "trường học công lập các cấp đạt chuẩn quốc gia"
+    assert (f["41,11%"].area_part, f["33,96%"].area_part) == ("cấp mầm non", "cấp tiểu học")
+
+
+def test_a_plan_given_by_a_body_is_not_the_measured_thing():
+    f = figures("Trong đó, thu nội địa 29.850 tỷ đồng, đạt 53% dự toán Thủ tướng Chính phủ giao và 50% dự toán HĐND "
+                "tỉnh thông qua, bằng 100% so với cùng kỳ.", "2024-07-10")
+    assert f["53%"].subject == f["50%"].subject == f["100%"].subject == "thu nội địa"
+
+
+def test_months_so_far_from_a_headline_only_when_they_fit_the_date():
+    f = figures("Tốc độ tăng trưởng khu vực dịch vụ ước tăng 12,51%.", "2023-06-15",
+                title="Quảng Ninh: Thu ngân sách ước đạt 28.000 tỷ đồng trong 6 tháng")
+    assert f["12,51%"].as_of_end == "2023-06-30"
+    f = figures("Tốc độ tăng trưởng khu vực dịch vụ ước tăng 12,51%.", "2023-03-15",
+                title="Dự án sẽ hoàn thành trong 6 tháng")
+    assert f["12,51%"].as_of_end == "2023-03-15"
+
+
+def test_an_ethnic_group_is_a_part_and_a_share_of_the_poor_is_of_no_indicator():
+    f = figures("Trong đó, hộ nghèo dân tộc Khmer 3.239 hộ, chiếm 3,61% so với tổng số hộ dân cư dân tộc Khmer (chiếm "
+                "59,94% so với tổng số hộ nghèo).", "2022-12-01")
+    assert (f["3,61%"].indicator, f["3,61%"].area_part) == ("poor_household_rate", "dân tộc Khmer")
+    assert f["59,94%"].indicator == ""

@@ -27,6 +27,7 @@ PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt
 # "Nổi bật là …", "tiếp đến là công nghiệp và xây dựng chiếm 33%": framing words, then what is measured
 FRAMING = re.compile(r"(?:nổi bật|đáng chú ý|đặc biệt|điểm sáng|điểm nhấn|cụ thể|trong đó|kết quả|nhất|tiếp đến|tiếp theo|"
                      r"kế đến|sau đó|thứ hai|thứ ba|cuối cùng)", re.IGNORECASE)
+RANKED = re.compile(r"(?<![^\W\d_])nhất$", re.IGNORECASE)  # "tăng cao nhất là nhóm giao thông với 1,27%"
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
 LIST_GLUE_MAX = 12  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
 SPACE = re.compile(r"\s+")
@@ -237,7 +238,7 @@ def _before_copula(phrase: str) -> str:
     if not inner or inner.start() <= 0:
         return phrase
     before = phrase[:inner.start()].strip()
-    if FRAMING.fullmatch(before):
+    if FRAMING.fullmatch(before) or RANKED.search(before):
         return phrase[inner.end():].strip()
     return before
 

@@ -23,6 +23,7 @@ class Situation:
     chain: str = ""  # modality of the figure this one continues
     plan: bool = False  # dated within a plan an earlier sentence of the paragraph set out
     lead: str = ""  # the sentence's opening words before the figure's clause ("Mục tiêu năm 2024, …")
+    signed: bool = False  # written with its sign ("+24,6% YoY", "-3,2%"): a change
 
 
 def holds(rule: MeaningRule, s: Situation) -> bool:
@@ -39,6 +40,8 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
     if rule.current is not None and s.current != rule.current:
         return False
     if rule.plan is not None and s.plan != rule.plan:
+        return False
+    if rule.signed is not None and s.signed != rule.signed:
         return False
     if rule.chain and s.chain != rule.chain:
         return False

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import pipeline.extract.carry as carry
 import pipeline.extract.clauses as clauses
 import pipeline.extract.measured as measured
 import pipeline.extract.places as places
@@ -19,7 +20,7 @@ from pipeline.extract.vocabulary import indicator_for
 from pipeline.kinds import FIGURE_KINDS
 from pipeline.rules.book import RuleBook, derived
 
-QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
+SIGNS = ("+", "-", "−")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 LISTED = re.compile(r"[^,;]{0,40}[,;]\s*(?:và\s+)?")  # the rest of the previous list item, and the separator
@@ -29,7 +30,6 @@ COORDINATED = re.compile(r"\s*(?:(?:(?:của|trong|vào|ở|tại)\s+[^\W\d_][^,
 RANK_WORDS = re.compile(r"(?<![^\W\d_])(?:xếp thứ|đứng thứ|xếp hạng|vị trí|thứ hạng|xếp)(?![^\W\d_])", re.IGNORECASE)
 # a sentence opening with "Hiện" speaks of now (not "Hiện đại hóa …", "Hiện trạng …")
 LEADING_NOW = re.compile(r"\W*hiện(?=\s)(?!\s+(?:đại|trạng|tượng|thực|diện|hữu)\b)", re.IGNORECASE)
-ASIDE = re.compile(r"(?<![^\W\d_])riêng\s+(?:trong\s+)?$", re.IGNORECASE)
 COMPARISON_BRACKET = re.compile(r"\(\s*(?:so với|so|hơn|kém|cùng kỳ|tăng|giảm)(?![^\W\d_])", re.IGNORECASE)
 PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 
@@ -116,7 +116,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         found_places = places.place_finder(book).find(sentence)
     moments = times.moments(sentence, hits, book, scope.reference_year)
     if not figures:
-        _carry(scope, found_places, moments, [], [], sentence, book)
+        carry.carry(scope, found_places, moments, [], [], sentence, book)
         return []
     cut = [(p.start, p.end) for p in found_places if p.level != "whole" or p.end - p.start > 5] + \
           [(m.start, m.end) for m in moments]
@@ -134,7 +134,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         clause_text = sentence[frame.clause_start:frame.seg_start]
         unit = hit.values.get("unit", "")
         head = " | ".join(filter(None, (frame.head_raw, frame.notes.get("inherited_raw", ""), meaning.subject)))
-        vk = decide(book.value_kind_rules, Situation(pre, trail, head, clause_text, unit, frame.in_paren, kind=hit.rule.kind))
+        vk = decide(book.value_kind_rules, Situation(pre, trail, head, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
+                                                        signed=sentence[hit.start:hit.start + 1] in SIGNS))
         meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
         if (vk is book.value_kind_rules[-1] and parent is not None and not frame.in_paren and COORDINATED.fullmatch(pre)
                 and figures[parent].rule.kind == hit.rule.kind):
@@ -213,7 +214,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     if out and not out[0].subject and scope.last_subject:
         # a sentence that names nothing its first figure measures goes on about the sentence before
         out[0].subject, out[0].why["subject"] = scope.last_subject, "previous_sentence"
-    _carry(scope, found_places, moments, figures, out, sentence, book)
+    carry.carry(scope, found_places, moments, figures, out, sentence, book)
     return out
 
 
@@ -337,62 +338,3 @@ def _in_plan(meaning: Meaning, scope: Scope) -> bool:
     if scope.published is not None and plan.as_of_end < scope.published[0].isoformat():
         return False  # a plan whose time is over when the article appeared: its figures are results
     return plan.as_of_start <= meaning.as_of_end <= plan.as_of_end
-
-
-def _plan_cues(book: RuleBook) -> tuple[re.Pattern, re.Pattern]:
-    def alternation(name: str) -> re.Pattern:
-        words = "|".join(re.escape(w) for w in sorted(book.cues.words(name), key=len, reverse=True))
-        return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
-    return alternation("clause.plan_context"), alternation("clause.plan_done")
-
-
-def _looks_back(current: times.Moment | None, new: times.Moment, sentence: str) -> bool:
-    """"Con số này của năm 2021 là 25,91%": the same measure at an earlier period, a look back."""
-    return bool(current is not None and current.as_of_start and new.as_of_end and new.as_of_end < current.as_of_start
-                and vocabulary_rules.LOOKS_BACK.search(sentence[:new.start]))
-
-
-def _carry(scope: Scope, found, moments, figures, meanings: list[Meaning], sentence: str = "",
-           book: RuleBook | None = None) -> None:
-    """What later sentences of the paragraph inherit from this one."""
-    if meanings:
-        scope.last_figure = next((m for m in meanings if m.indicator), meanings[0])
-        scope.last_subject = next((m.subject for m in reversed(meanings) if m.subject), "")
-    if districts := {p.area for p in found if p.counts and p.level == "district"}:
-        scope.last_district = districts.pop() if len(districts) == 1 else ""
-    province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
-    if len({p.area for p in province_level}) >= 3:
-        province_level = []  # "các địa bàn trọng điểm như TP.HCM, Bình Dương, Đồng Nai": a list, no one place
-    if province_level:
-        scope.para_area = province_level[-1].area
-        heading = province_level[0]
-        if heading.start <= 2 and len(sentence) <= 80 and sentence[heading.end:].lstrip().startswith(":"):
-            scope.section_area = scope.para_area = heading.area  # "Nam Định: 99,53%" heads a section
-    usable = [m for m in moments if not m.excluded and not m.event]
-    scope.moments.extend(m for m in usable if not m.same_period)
-    first_figure = figures[0].start if figures else None
-    quoted = [m.span() for m in QUOTED.finditer(sentence)]
-    # a period inside a quoted name ('Chương trình … "… giai đoạn 2021-2025"') dates nothing after it
-    leading = [m for m in usable if (first_figure is None or m.end <= first_figure) and not m.same_period
-               and not any(s <= m.start < e for s, e in quoted)
-               and not ASIDE.search(sentence, 0, m.start)]  # "Riêng năm 2014, …" speaks of that year alone
-    if leading and _looks_back(scope.para_time, leading[0], sentence):
-        pass  # "Con số này của năm 2021 là 25,91%": a look back; what follows is still of the later period
-    elif leading:
-        scope.para_time = leading[0]
-        moved = [m for m in meanings if m.time_basis == "stated" and m.why.get("time") == "clause" and m.modality == "actual"
-                 and m.as_of_end > (leading[0].as_of_end or "9999")
-                 and not times.is_future(m.as_of_start, m.as_of_end, scope.published)]
-        if moved:  # "năm 2010 tỷ lệ hộ nghèo là 50%, đến năm 2014 chỉ còn 31%": the story has moved on
-            scope.para_time = times.Moment(0, 0, moved[-1].as_of_start, moved[-1].as_of_end, "")
-        head = sentence[:first_figure] if first_figure is not None else sentence
-        cues, done = derived(book, _plan_cues) if book is not None else (None, None)
-        scope.para_plan = bool(cues and cues.search(head) and not done.search(head))
-    elif book is not None and (now := times.time_cues(book).published.search(sentence, 0, 30)) and \
-            not sentence[:now.start()].strip(" -–(\"“"):
-        scope.para_time = None  # "Đến nay, 99,92% hộ dân …": what follows is as of the publication
-    elif meanings:
-        stated = [m for m in meanings if m.time_basis == "stated"
-                  and m.why.get("time") not in ("same_period", "baseline_bracket")]
-        if stated:
-            scope.para_time = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, "")

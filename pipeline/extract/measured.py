@@ -22,6 +22,7 @@ TOTAL_AFTER = re.compile(r"\s*(?:(?:trên|trong)\s+)?(?:tổng(?:\s+số)?|số|
 COPULA_AFTER = re.compile(r"\s+là\s+(?!(?:do|vì|nhờ|một|những|các|bao|hơn|gần|khoảng|trên|dưới)(?![^\W\d_]))"
                           r"((?:[^\W\d_]+(?:/[^\W\d_]+)?)(?:\s+[^\W\d_]+(?:/[^\W\d_]+)?){0,5})", re.IGNORECASE)
 COUNT_BEFORE_PAREN = re.compile(r"(?<![\d.,/])\d[\d.]*\s+((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*\(\s*$")  # "550 xã ("
+PLAN_GIVEN = re.compile(r"(?:dự toán|kế hoạch|chỉ tiêu|KH)\s.*(?<![^\W\d_])(?:giao|thông qua|đề ra|phê duyệt)$", re.IGNORECASE)
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 
 
@@ -48,6 +49,8 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         words = " ".join(sentence[frame.end:pred.end()].split()[:14]).strip(" ,")
         meaning.subject, meaning.why["subject"] = words, "denominator_predicate"
         return None
+    if own and PLAN_GIVEN.match(own):
+        own = ""  # "đạt 53% dự toán Thủ tướng Chính phủ giao và 50% dự toán HĐND tỉnh": the plan, not the measured thing
     if own and not lex.plan_words.match(own):
         total = _breakdown_total(k, frame, frames, done, sentence, scope, book)
         if total:  # "tỷ lệ có việc làm sau tốt nghiệp đạt 80,9% (trình độ cao đẳng 96,1%, …)"

@@ -107,6 +107,7 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
     return "", "none"
 
 
+SETTLED = ("threshold", "component", "share_of_group")  # a figure found to be of no indicator: nothing inherits one
 GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
 
 
@@ -133,7 +134,11 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book, own: str
         return
     if not is_breakdown(sentence, book):
         return
-    if names_no_measure(meaning.subject.strip(), book):
+    subject = meaning.subject.strip().lower()
+    same_units = previous.subject.lower().startswith(subject + " ") and len(subject.split()) <= 2
+    if names_no_measure(subject, book) or same_units:
+        if same_units:  # "272/706 trường … đạt chuẩn quốc gia. Trong đó, mầm non có 74/180 trường": a part of the total
+            meaning.subject, meaning.why["subject"] = previous.subject, "breakdown_of_previous"
         total = book_indicator(book, previous.indicator)
         if total is not None and any(c.lower() in own.lower() for c in total.components):
             meaning.why["indicator"] = "component"  # "Trong đó, … cao nhất là khu vực Dịch vụ, tăng 7,04%"
@@ -162,7 +167,7 @@ def topic_of(headline: str, book: RuleBook) -> tuple[str, str]:
 def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
     """A figure that names only a place or a part, in a section heading ("Hà Nội: 98,49%") or in a
     sentence naming no indicator ("Giáo dục THPT 98,36%"), is about what the headline is about."""
-    if meaning.indicator or not scope.topic_indicator or meaning.why.get("indicator") == "component":
+    if meaning.indicator or not scope.topic_indicator or meaning.why.get("indicator") in SETTLED:
         return
     heading = len(sentence) <= 80 and ":" in sentence
     if not heading and names_indicator(sentence, book):
@@ -181,7 +186,7 @@ def looks_back(meaning, kind: str, sentence: str, scope, book: RuleBook) -> None
     """A figure of a sentence that opens on the one before ("Con số này giảm 0,04% so cùng kỳ", "Tỷ lệ
     này cao hơn … (98,88%)") and names no indicator of its own is about what that sentence measured."""
     last = scope.last_figure
-    if meaning.indicator or meaning.why.get("indicator") in ("threshold", "component") or last is None:
+    if meaning.indicator or meaning.why.get("indicator") in SETTLED or last is None:
         return
     if (meaning.why.get("subject") == "anaphora" or LOOKS_BACK.match(sentence)) and \
             _inheritable(last.indicator, kind, meaning.value_kind, sentence.lower(), book):
@@ -194,7 +199,7 @@ BREAKDOWN_ITEM = re.compile(r"(?:ngành|thị trường|nhóm|lĩnh vực|khu v�
 def sibling(meaning, kind: str, earlier: list, sentence: str, book: RuleBook) -> None:
     """A list item that names no measure of its own ("mũi 1 đạt 99,59%; mũi 2 đạt 98,62%", "nữ dưới 35
     tuổi (chiếm 30%), …; nam dưới 35 tuổi chiếm 23%") is of the indicator of the item before it."""
-    if meaning.indicator or meaning.why.get("indicator") in ("threshold", "component"):
+    if meaning.indicator or meaning.why.get("indicator") in SETTLED:
         return
     subject = meaning.subject.strip()
     if len(subject.split()) > 5 or (len(subject.split()) > 3 and not names_no_measure(subject, book)):

@@ -14,7 +14,7 @@ from pipeline.rules.tomlfile import is_phrases, load_toml, table_lines
 
 PHRASE_KEYS = ("before", "before_any", "not_before_any", "after", "not_after", "head", "head_start", "not_head_start", "clause_any",
                "not_clause_any", "lead_any")
-RULE_KEYS = {"id", "kind", "set", "before_re", "unit", "figures", "paren", "future", "current", "plan", "chain", "examples", *PHRASE_KEYS}
+RULE_KEYS = {"id", "kind", "set", "before_re", "unit", "figures", "paren", "future", "current", "plan", "signed", "chain", "examples", *PHRASE_KEYS}
 WB, WE = r"(?<![^\W\d_])", r"(?![^\W\d_])"
 
 
@@ -30,6 +30,7 @@ class MeaningRule:
     paren: bool | None = None
     future: bool | None = None
     current: bool | None = None
+    signed: bool | None = None  # the figure is written with a + or − sign
     plan: bool | None = None  # the figure is dated by a plan the paragraph set out ("phấn đấu … giai đoạn 2021-2025")
     chain: str = ""
     examples: tuple = ()
@@ -88,7 +89,7 @@ def load_meaning(path: Path, between_words: tuple[str, ...]) -> tuple[tuple[Mean
                     patterns["before_re"] = re.compile(f"(?:{entry['before_re']})$", re.IGNORECASE)
                 except (re.error, TypeError) as exc:
                     fail(f"{rid}: bad before_re: {exc}")
-            for key in ("paren", "future", "current", "plan"):
+            for key in ("paren", "future", "current", "plan", "signed"):
                 if key in entry and not isinstance(entry[key], bool):
                     fail(f"{rid}: '{key}' must be true or false")
             examples = entry.get("examples", [])
@@ -100,7 +101,7 @@ def load_meaning(path: Path, between_words: tuple[str, ...]) -> tuple[tuple[Mean
                 fail(f"{rid}: 'figures' must list percent and/or fraction")
             rules.append(MeaningRule(rid, entry[result_key], patterns, unit=str(entry.get("unit", "")), figures=tuple(figures),
                                      paren=entry.get("paren"), future=entry.get("future"), current=entry.get("current"),
-                                     plan=entry.get("plan"),
+                                     plan=entry.get("plan"), signed=entry.get("signed"),
                                      chain=str(entry.get("chain", "")), examples=tuple(examples), line=line))
         if not rules or rules[-1].patterns or rules[-1].unit or rules[-1].figures:
             raise RuleError(f"[[{table}]] needs a last rule without conditions (the default)", path=str(path))

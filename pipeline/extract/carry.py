@@ -1,0 +1,79 @@
+"""What a sentence leaves to the later sentences of its paragraph: the last figure and subject, the
+district, the province named, and the paragraph's time (a leading period, "đến nay", or the period
+its figures were stated for)."""
+from __future__ import annotations
+
+import re
+
+import pipeline.extract.places as places
+import pipeline.extract.times as times
+import pipeline.extract.vocabulary as vocabulary_rules
+from pipeline.rules.book import RuleBook, derived
+
+QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
+ASIDE = re.compile(r"(?<![^\W\d_])riêng\s+(?:trong\s+)?$", re.IGNORECASE)
+SINCE = re.compile(r"(?<![^\W\d_])(?:từ|kể từ)\s+$", re.IGNORECASE)
+UNTIL_NOW = re.compile(r"\s*(?:đến|tới|cho đến)\s+(?:nay|hiện nay|thời điểm này)(?![^\W\d_])", re.IGNORECASE)
+
+
+def plan_cues(book: RuleBook) -> tuple[re.Pattern, re.Pattern]:
+    def alternation(name: str) -> re.Pattern:
+        words = "|".join(re.escape(w) for w in sorted(book.cues.words(name), key=len, reverse=True))
+        return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    return alternation("clause.plan_context"), alternation("clause.plan_done")
+
+
+def looks_back(current: times.Moment | None, new: times.Moment, sentence: str) -> bool:
+    """"Con số này của năm 2021 là 25,91%": the same measure at an earlier period, a look back."""
+    return bool(current is not None and current.as_of_start and new.as_of_end and new.as_of_end < current.as_of_start
+                and vocabulary_rules.LOOKS_BACK.search(sentence[:new.start]))
+
+
+def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
+           book: RuleBook | None = None) -> None:
+    """What later sentences of the paragraph inherit from this one."""
+    if meanings:
+        scope.last_figure = next((m for m in meanings if m.indicator), meanings[0])
+        scope.last_subject = next((m.subject for m in reversed(meanings) if m.subject), "")
+    if districts := {p.area for p in found if p.counts and p.level == "district"}:
+        scope.last_district = districts.pop() if len(districts) == 1 else ""
+    province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
+    if len({p.area for p in province_level}) >= 3:
+        province_level = []  # "các địa bàn trọng điểm như TP.HCM, Bình Dương, Đồng Nai": a list, no one place
+    if province_level:
+        scope.para_area = province_level[-1].area
+        heading = province_level[0]
+        if heading.start <= 2 and len(sentence) <= 80 and sentence[heading.end:].lstrip().startswith(":"):
+            scope.section_area = scope.para_area = heading.area  # "Nam Định: 99,53%" heads a section
+    usable = [m for m in moments if not m.excluded and not m.event]
+    scope.moments.extend(m for m in usable if not m.same_period)
+    first_figure = figures[0].start if figures else None
+    quoted = [m.span() for m in QUOTED.finditer(sentence)]
+    # a period inside a quoted name ('Chương trình … "… giai đoạn 2021-2025"') dates nothing after it
+    leading = [m for m in usable if (first_figure is None or m.end <= first_figure) and not m.same_period
+               and not any(s <= m.start < e for s, e in quoted)
+               and not ASIDE.search(sentence, 0, m.start)]  # "Riêng năm 2014, …" speaks of that year alone
+    if leading and SINCE.search(sentence, 0, leading[0].start) and UNTIL_NOW.match(sentence, leading[0].end):
+        scope.para_time = None  # "Từ đầu năm 2020 đến nay, …": what follows is as of the publication
+    elif leading and looks_back(scope.para_time, leading[0], sentence):
+        pass  # "Con số này của năm 2021 là 25,91%": a look back; what follows is still of the later period
+    elif leading:
+        scope.para_time = leading[0]
+        moved = [m for m in meanings if m.time_basis == "stated" and m.why.get("time") == "clause" and m.modality == "actual"
+                 and m.as_of_end > (leading[0].as_of_end or "9999")
+                 and not times.is_future(m.as_of_start, m.as_of_end, scope.published)]
+        if moved:  # "năm 2010 tỷ lệ hộ nghèo là 50%, đến năm 2014 chỉ còn 31%": the story has moved on
+            scope.para_time = times.Moment(0, 0, moved[-1].as_of_start, moved[-1].as_of_end, "")
+        head = sentence[:first_figure] if first_figure is not None else sentence
+        cues, done = derived(book, plan_cues) if book is not None else (None, None)
+        scope.para_plan = bool(cues and cues.search(head) and not done.search(head))
+    elif book is not None and (now := times.time_cues(book).published.search(sentence, 0, 30)) and \
+            not sentence[:now.start()].strip(" -–(\"“"):
+        scope.para_time = None  # "Đến nay, 99,92% hộ dân …": what follows is as of the publication
+    elif meanings:
+        stated = [m for m in meanings if m.time_basis == "stated"
+                  and m.why.get("time") not in ("same_period", "baseline_bracket")]
+        if stated:
+            scope.para_time = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, "")
+        elif any(m.why.get("time") in ("clause_now", "sentence_now") for m in meanings):
+            scope.para_time = None  # "Nâng tổng số hiện có lên 272/706 trường …": the paragraph has come to now
