@@ -18,7 +18,7 @@ import pipeline.extract.where as where
 from pipeline.extract.decide import Situation, decide
 from pipeline.extract.vocabulary import indicator_for
 from pipeline.kinds import FIGURE_KINDS
-from pipeline.rules.book import RuleBook, derived
+from pipeline.rules.book import RuleBook
 
 SIGNS = ("+", "-", "−")
 THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
