@@ -643,3 +643,19 @@ def test_an_ethnic_group_is_a_part_and_a_share_of_the_poor_is_of_no_indicator():
                 "59,94% so với tổng số hộ nghèo).", "2022-12-01")
     assert (f["3,61%"].indicator, f["3,61%"].area_part) == ("poor_household_rate", "dân tộc Khmer")
     assert f["59,94%"].indicator == ""
+
+
+def test_a_district_list_of_reductions_is_about_the_headlines_indicator():
+    f = figures("Cụ thể, huyện Minh Hóa giảm từ 6,5-7,2% (tương ứng từ 840-930 hộ); Tuyên Hóa 4,5-5,0% (1.070-1.190 hộ).",
+                "2017-03-16", title="Năm 2017, các địa phương phấn đấu giảm từ 5.374 đến 6.013 hộ nghèo")
+    assert (f["4,5-5,0%"].indicator, f["4,5-5,0%"].value_kind) == ("poor_household_rate", "change")
+    assert not f["4,5-5,0%"].subject.startswith("tương ứng")
+
+
+def test_a_sector_of_industry_is_no_environment_rate_and_a_tax_line_no_fdi():
+    f = figures("Trong đó, ngành cung cấp nước, hoạt động quản lý và xử lý rác thải, nước thải tăng 3,2% so với cùng kỳ "
+                "năm trước.", "2024-10-06")
+    assert f["3,2%"].indicator == ""
+    f = figures("Một số sắc thuế thu đạt kết quả cao, như: thuế bảo vệ môi trường tăng 174%, doanh nghiệp có vốn đầu tư "
+                "nước ngoài tăng 71%.", "2024-10-06")
+    assert f["71%"].indicator == ""

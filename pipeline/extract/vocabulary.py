@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pipeline.extract.clauses as clauses
 import pipeline.extract.places as places
 from pipeline.extract.phrases import PhraseIndex
 from pipeline.extract.subjects import junk_subject
@@ -170,7 +171,8 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
     if meaning.indicator or not scope.topic_indicator or meaning.why.get("indicator") in SETTLED:
         return
     heading = len(sentence) <= 80 and ":" in sentence
-    if not heading and names_indicator(sentence, book):
+    named = places.place_finder(book).find(sentence)  # "huyện" of "huyện Minh Hóa" is no counted unit
+    if not heading and names_indicator(clauses.blank(sentence, [(p.start, p.end) for p in named]), book):
         return  # a sentence naming an indicator of its own is not about the headline's
     subject = meaning.subject.strip()
     if names_no_measure(subject, book):
