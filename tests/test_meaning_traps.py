@@ -659,3 +659,15 @@ def test_a_sector_of_industry_is_no_environment_rate_and_a_tax_line_no_fdi():
     f = figures("Một số sắc thuế thu đạt kết quả cao, như: thuế bảo vệ môi trường tăng 174%, doanh nghiệp có vốn đầu tư "
                 "nước ngoài tăng 71%.", "2024-10-06")
     assert f["71%"].indicator == ""
+
+
+def test_a_period_to_a_date_dates_the_paragraph_by_its_end():
+    f = figures("Tính từ đầu năm nay đến hết ngày 13/3, Cục Thuế tỉnh Hà Tĩnh đã thu hơn 1.800 tỷ đồng, đạt 22,2% dự "
+                "toán. Nếu trừ tiền sử dụng đất, tổng thu thuế, phí tăng 63% so với cùng kỳ năm 2023.", "2024-03-20")
+    assert f["22,2%"].as_of_end == f["63%"].as_of_end == "2024-03-13"
+
+
+def test_an_estimate_to_the_end_of_the_current_year_is_an_actual():
+    f = figures("Ước đến hết năm 2020, bình quân tỷ lệ giảm nghèo của tỉnh đạt 5,02%/năm, bằng 125,5% kế hoạch.",
+                "2020-10-01")
+    assert (f["5,02%"].modality, f["125,5%"].modality) == ("actual", "actual")

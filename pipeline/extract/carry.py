@@ -13,6 +13,7 @@ from pipeline.rules.book import RuleBook, derived
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 ASIDE = re.compile(r"(?<![^\W\d_])riêng\s+(?:trong\s+)?$", re.IGNORECASE)
 SINCE = re.compile(r"(?<![^\W\d_])(?:từ|kể từ)\s+$", re.IGNORECASE)
+UNTIL = re.compile(r"(?<![^\W\d_])(?:đến|tới)(?:\s+hết)?(?:\s+ngày)?\s*$", re.IGNORECASE)
 UNTIL_NOW = re.compile(r"\s*(?:đến|tới|cho đến)\s+(?:nay|hiện nay|thời điểm này)(?![^\W\d_])", re.IGNORECASE)
 
 
@@ -53,6 +54,8 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
     leading = [m for m in usable if (first_figure is None or m.end <= first_figure) and not m.same_period
                and not any(s <= m.start < e for s, e in quoted)
                and not ASIDE.search(sentence, 0, m.start)]  # "Riêng năm 2014, …" speaks of that year alone
+    # "Tính từ đầu năm nay đến hết ngày 13/3, …": the period runs to its end, which dates what follows
+    leading.sort(key=lambda m: not UNTIL.search(sentence, 0, m.start))
     if leading and SINCE.search(sentence, 0, leading[0].start) and UNTIL_NOW.match(sentence, leading[0].end):
         scope.para_time = None  # "Từ đầu năm 2020 đến nay, …": what follows is as of the publication
     elif leading and looks_back(scope.para_time, leading[0], sentence):

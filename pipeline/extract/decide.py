@@ -49,7 +49,7 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
               ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
               ("head", s.head, True), ("head_start", s.head, True),
               ("not_head_start", s.head, False), ("clause_any", s.clause + " " + s.pre, True), ("not_clause_any", s.clause + " " + s.pre, False),
-              ("lead_any", s.lead, True))
+              ("lead_any", s.lead, True), ("not_lead_any", s.lead, False))
     for key, text, wanted in checks:
         regex = p.get(key)
         if regex is None:

@@ -13,7 +13,7 @@ from pipeline.records import MODALITIES, VALUE_KINDS
 from pipeline.rules.tomlfile import is_phrases, load_toml, table_lines
 
 PHRASE_KEYS = ("before", "before_any", "not_before_any", "after", "not_after", "head", "head_start", "not_head_start", "clause_any",
-               "not_clause_any", "lead_any")
+               "not_clause_any", "lead_any", "not_lead_any")
 RULE_KEYS = {"id", "kind", "set", "before_re", "unit", "figures", "paren", "future", "current", "plan", "signed", "chain", "examples", *PHRASE_KEYS}
 WB, WE = r"(?<![^\W\d_])", r"(?![^\W\d_])"
 
