@@ -671,3 +671,16 @@ def test_an_estimate_to_the_end_of_the_current_year_is_an_actual():
     f = figures("Ước đến hết năm 2020, bình quân tỷ lệ giảm nghèo của tỉnh đạt 5,02%/năm, bằng 125,5% kế hoạch.",
                 "2020-10-01")
     assert (f["5,02%"].modality, f["125,5%"].modality) == ("actual", "actual")
+
+
+def test_a_figure_in_brackets_after_a_place_is_that_places():
+    f = figures("Các địa phương giải ngân trên 30% gồm: Phú Thọ (44,39%), Lào Cai (43,45%), Thanh Hóa (39,147%).",
+                "2025-05-10")
+    assert [f[k].area for k in ("44,39%", "43,45%", "39,147%")] == ["Phú Thọ", "Lào Cai", "Thanh Hóa"]
+
+
+def test_a_rank_among_the_provinces_does_not_make_the_paragraph_national():
+    f = figures("Theo Văn phòng UBND tỉnh Quảng Ninh, 9 tháng đầu năm 2021, địa phương này đạt tốc độ tăng trưởng 8,2% "
+                "(thuộc mức các tỉnh, thành có tốc độ tăng trưởng cao trong cả nước). Tổng thu ngân sách nhà nước 9 "
+                "tháng ước đạt hơn 34.000 tỉ đồng, bằng 67% dự toán.", "2021-09-20")
+    assert f["67%"].area == "Quảng Ninh"

@@ -12,6 +12,7 @@ from pipeline.rules.book import RuleBook, derived
 WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
                          re.IGNORECASE)
 COMPARED_WITH = re.compile(r"\bso với\b", re.IGNORECASE)
+PLACE_THEN_PAREN = re.compile(r"\s*\(\s*")  # "Lào Cai (43,45%)"
 LOCATIVE = re.compile(r"\W*(?:tại|ở|đối với|riêng|trên địa bàn)\s", re.IGNORECASE)
 
 
@@ -21,6 +22,11 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     usable = [p for p in found if p.counts]
     own_before = [p for p in usable if frame.seg_start <= p.start < frame.start and p.level != "whole"]
     own_after = [p for p in usable if frame.end <= p.start < frame.trail_end and p.level != "whole"]
+    bracketed = [p for p in usable if p.level != "whole" and PLACE_THEN_PAREN.fullmatch(sentence, p.end, frame.start)]
+    if frame.in_paren and bracketed and not own_before:
+        # "gồm: Phú Thọ (44,39%), Lào Cai (43,45%), …": the figure in brackets is the place's just before it
+        meaning.area, meaning.area_basis, meaning.why["area"] = bracketed[-1].area, "stated", "bracket_after_place"
+        return
     if own_before or own_after:
         place = _qualified(own_before[-1] if own_before else own_after[0], usable, sentence)
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
