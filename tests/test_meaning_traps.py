@@ -684,3 +684,9 @@ def test_a_rank_among_the_provinces_does_not_make_the_paragraph_national():
                 "(thuộc mức các tỉnh, thành có tốc độ tăng trưởng cao trong cả nước). Tổng thu ngân sách nhà nước 9 "
                 "tháng ước đạt hơn 34.000 tỉ đồng, bằng 67% dự toán.", "2021-09-20")
     assert f["67%"].area == "Quảng Ninh"
+
+
+def test_a_class_of_communes_is_no_commune_name():
+    f = figures("Đến cuối năm 2015 toàn tỉnh Sóc Trăng đã có 7/44 xã đặc biệt khó khăn và 12/72 ấp đặc biệt khó khăn "
+                "thuộc xã Khu vực II đã hoàn thành Chương trình 135.", "2016-01-10")
+    assert f["12/72"].area == "Sóc Trăng"

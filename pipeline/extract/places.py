@@ -157,11 +157,13 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
     national = [n for n, a in gaz.names.items() if a == NATIONAL] + list(areas.get("national", ()))
     counts = "|".join(str(int(n)) for n in areas.get("national_counts", ()))
     count_nouns = _alternation(areas.get("national_count_nouns", ()))
+    # "xã Khu vực II", "xã Vùng III": a class of communes, not a name
+    not_names = rf"(?!(?:{_alternation(areas.get('not_names', ()))}){we})" if areas.get("not_names") else ""
     return PlaceFinder(
         gazetteer=gaz,
         names=PhraseIndex(n for n in gaz.names if n[:1].isupper()),
         national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
-        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))(?:\s|(?<=\.))(?P<name>{NAME}|\d{{1,2}}(?![\d/.,%]))"),
+        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))(?:\s|(?<=\.))(?P<name>{not_names}{NAME}|\d{{1,2}}(?![\d/.,%]))"),
         whole=re.compile(rf"{wb}(?:(?P<d>{_alternation(areas.get('whole_district', ())) or '(?!)'})|"
                          rf"{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))(?!\s+hội)", re.IGNORECASE),
         not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
