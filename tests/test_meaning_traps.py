@@ -690,3 +690,12 @@ def test_a_class_of_communes_is_no_commune_name():
     f = figures("Đến cuối năm 2015 toàn tỉnh Sóc Trăng đã có 7/44 xã đặc biệt khó khăn và 12/72 ấp đặc biệt khó khăn "
                 "thuộc xã Khu vực II đã hoàn thành Chương trình 135.", "2016-01-10")
     assert f["12/72"].area == "Sóc Trăng"
+
+
+def test_the_plan_after_a_figure_and_a_list_word_are_no_subject():
+    f = figures("Thu NSNN trên địa bàn tỉnh ước đạt 3.250 tỷ đồng, đạt 84,2% dự toán được giao, tăng 46% so với cùng kỳ.",
+                "2024-07-01")
+    assert f["84,2%"].subject == f["46%"].subject == "Thu NSNN"
+    f = figures("Khu vực công nghiệp - xây dựng có mức tăng trưởng cao nhất, đóng góp 4,40 điểm phần trăm; tiếp theo đó "
+                "là các ngành dịch vụ đóng góp 2,56 phần trăm.", "2024-07-01")
+    assert f["2,56 phần trăm"].subject == "các ngành dịch vụ"

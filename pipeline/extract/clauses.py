@@ -26,7 +26,7 @@ ASIDE = re.compile(r"\s*(?:kể cả|bao gồm|không kể|chưa kể|trừ|ngo�
 PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
 # "Nổi bật là …", "tiếp đến là công nghiệp và xây dựng chiếm 33%": framing words, then what is measured
 FRAMING = re.compile(r"(?:nổi bật|đáng chú ý|đặc biệt|điểm sáng|điểm nhấn|cụ thể|trong đó|kết quả|nhất|tiếp đến|tiếp theo|"
-                     r"kế đến|sau đó|thứ hai|thứ ba|cuối cùng)", re.IGNORECASE)
+                     r"kế đến|sau đó|thứ hai|thứ ba|cuối cùng)(?: đó)?", re.IGNORECASE)
 RANKED = re.compile(r"(?<![^\W\d_])nhất$", re.IGNORECASE)  # "tăng cao nhất là nhóm giao thông với 1,27%"
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
 LIST_GLUE_MAX = 12  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase

@@ -23,6 +23,7 @@ COPULA_AFTER = re.compile(r"\s+là\s+(?!(?:do|vì|nhờ|một|những|các|bao|h
                           r"((?:[^\W\d_]+(?:/[^\W\d_]+)?)(?:\s+[^\W\d_]+(?:/[^\W\d_]+)?){0,5})", re.IGNORECASE)
 COUNT_BEFORE_PAREN = re.compile(r"(?<![\d.,/])\d[\d.]*\s+((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*\(\s*$")  # "550 xã ("
 PLAN_GIVEN = re.compile(r"(?:dự toán|kế hoạch|chỉ tiêu|KH)\s.*(?<![^\W\d_])(?:giao|thông qua|đề ra|phê duyệt)$", re.IGNORECASE)
+PLAN_AT_START = re.compile(r"\s*(?:dự toán|kế hoạch|chỉ tiêu|KH|mục tiêu)(?![^\W\d_])")  # "84,2% dự toán được giao"
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 
 
@@ -44,7 +45,8 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
           and noun_after.take(meaning, "noun_after")):
         return None
     denominator = lex.not_subject_at_start.match(trail)
-    if denominator and not own and (pred := derived(book, _predicate).match(sentence, frame.end + denominator.end())):
+    if denominator and not own and not PLAN_AT_START.match(trail) and \
+            (pred := derived(book, _predicate).match(sentence, frame.end + denominator.end())):
         # "95% dân số tham gia BHYT": not the denominator alone, what of it is counted
         words = " ".join(sentence[frame.end:pred.end()].split()[:14]).strip(" ,")
         meaning.subject, meaning.why["subject"] = words, "denominator_predicate"
