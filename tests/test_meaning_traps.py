@@ -699,3 +699,13 @@ def test_the_plan_after_a_figure_and_a_list_word_are_no_subject():
     f = figures("Khu vực công nghiệp - xây dựng có mức tăng trưởng cao nhất, đóng góp 4,40 điểm phần trăm; tiếp theo đó "
                 "là các ngành dịch vụ đóng góp 2,56 phần trăm.", "2024-07-01")
     assert f["2,56 phần trăm"].subject == "các ngành dịch vụ"
+
+
+def test_a_span_of_days_and_a_bracketed_baseline_year():
+    f = figures("Ngày 7-8, bà Hoa cho biết hiện tại thành phố đang thực hiện 2.242 thủ tục. Việc tiếp nhận và giải quyết "
+                "TTHC từ ngày 1 đến 31-7 gồm: hồ sơ tiếp nhận qua dịch vụ công trực tuyến là: 69,7%.", "2025-08-07")
+    assert f["69,7%"].as_of_end == "2025-07-31"
+    f = figures("Khu vực nông, lâm nghiệp và thủy sản tăng 10,25%, cao hơn 1,04% so với cùng kỳ năm trước (năm 2022 tăng "
+                "9,21%).\nKhu vực công nghiệp và xây dựng đạt 17.205,78 tỷ đồng, tăng 7,12%.", "2024-01-02",
+                title="Tình hình kinh tế - xã hội tháng 12 và năm 2023")
+    assert (f["9,21%"].as_of_end, f["7,12%"].as_of_end) == ("2022-12-31", "2023-12-31")

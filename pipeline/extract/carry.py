@@ -13,6 +13,7 @@ from pipeline.rules.book import RuleBook, derived
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
 ASIDE = re.compile(r"(?<![^\W\d_])riêng\s+(?:trong\s+)?$", re.IGNORECASE)
 SINCE = re.compile(r"(?<![^\W\d_])(?:từ|kể từ)\s+$", re.IGNORECASE)
+BRACKET = re.compile(r"\([^()]*\)")
 UNTIL = re.compile(r"(?<![^\W\d_])(?:đến|tới)(?:\s+hết)?(?:\s+ngày)?\s*$", re.IGNORECASE)
 UNTIL_NOW = re.compile(r"\s*(?:đến|tới|cho đến)\s+(?:nay|hiện nay|thời điểm này)(?![^\W\d_])", re.IGNORECASE)
 
@@ -74,8 +75,10 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
             not sentence[:now.start()].strip(" -–(\"“"):
         scope.para_time = None  # "Đến nay, 99,92% hộ dân …": what follows is as of the publication
     elif meanings:
-        stated = [m for m in meanings if m.time_basis == "stated"
-                  and m.why.get("time") not in ("same_period", "baseline_bracket")]
+        brackets = [(m.start(), m.end()) for m in BRACKET.finditer(sentence)]
+        stated = [m for m, hit in zip(meanings, figures) if m.time_basis == "stated"
+                  and m.why.get("time") not in ("same_period", "baseline_bracket")
+                  and not any(s <= hit.start < e for s, e in brackets)]  # "(năm 2022 tăng 9,21%)": an aside
         if stated:
             scope.para_time = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, "")
         elif any(m.why.get("time") in ("clause_now", "sentence_now") for m in meanings):
