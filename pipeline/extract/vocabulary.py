@@ -171,8 +171,7 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
     if meaning.indicator or not scope.topic_indicator or meaning.why.get("indicator") in SETTLED:
         return
     heading = len(sentence) <= 80 and ":" in sentence
-    named = places.place_finder(book).find(sentence)  # "huyện" of "huyện Minh Hóa" is no counted unit
-    if not heading and names_indicator(clauses.blank(sentence, [(p.start, p.end) for p in named]), book):
+    if not heading and names_indicator_beside_places(sentence, book):
         return  # a sentence naming an indicator of its own is not about the headline's
     subject = meaning.subject.strip()
     if names_no_measure(subject, book):
@@ -236,6 +235,24 @@ def _unit_name(book: RuleBook) -> re.Pattern:
 def is_breakdown(sentence: str, book: RuleBook) -> bool:
     """Whether the sentence breaks down the figure before it ("Trong đó, …", "Cụ thể: …")."""
     return bool(derived(book, _breakdown_start).match(sentence))
+
+
+def names_indicator_beside_places(sentence: str, book: RuleBook) -> bool:
+    """names_indicator with the place names blanked: "huyện" of "huyện Minh Hóa" is no counted unit
+    (asked for every figure of a sentence: remembered)."""
+    seen = derived(book, _beside_places_cache)
+    known = seen.get(sentence)
+    if known is None:
+        named = places.place_finder(book).find(sentence)
+        known = names_indicator(clauses.blank(sentence, [(p.start, p.end) for p in named]), book)
+        if len(seen) > 20_000:
+            seen.clear()
+        seen[sentence] = known
+    return known
+
+
+def _beside_places_cache(book: RuleBook) -> dict:
+    return {}
 
 
 def names_indicator(text: str, book: RuleBook) -> bool:
