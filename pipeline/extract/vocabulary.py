@@ -238,33 +238,31 @@ def is_breakdown(sentence: str, book: RuleBook) -> bool:
 
 
 def names_indicator_beside_places(sentence: str, book: RuleBook) -> bool:
-    """names_indicator with the place names blanked: "huyện" of "huyện Minh Hóa" is no counted unit
-    (asked for every figure of a sentence: remembered)."""
-    seen = derived(book, _beside_places_cache)
-    known = seen.get(sentence)
-    if known is None:
+    """names_indicator with the place names blanked: "huyện" of "huyện Minh Hóa" is no counted unit."""
+    def compute() -> bool:
         named = places.place_finder(book).find(sentence)
-        known = names_indicator(clauses.blank(sentence, [(p.start, p.end) for p in named]), book)
+        return names_indicator(clauses.blank(sentence, [(p.start, p.end) for p in named]), book)
+    return _remembered(derived(book, _beside_places_cache), sentence, compute)
+
+
+def names_indicator(text: str, book: RuleBook) -> bool:
+    """Whether `text` holds a lexicon term."""
+    return _remembered(derived(book, _named_cache), text, lambda: any(True for _ in vocabulary(book).matches(text)))
+
+
+def _remembered(seen: dict, key: str, compute) -> bool:
+    """Asked for every figure of a sentence: remembered, in a bounded cache."""
+    known = seen.get(key)
+    if known is None:
+        known = compute()
         if len(seen) > 20_000:
             seen.clear()
-        seen[sentence] = known
+        seen[key] = known
     return known
 
 
 def _beside_places_cache(book: RuleBook) -> dict:
     return {}
-
-
-def names_indicator(text: str, book: RuleBook) -> bool:
-    """Whether `text` holds a lexicon term (asked for every figure of a sentence: remembered)."""
-    seen = derived(book, _named_cache)
-    known = seen.get(text)
-    if known is None:
-        known = any(True for _ in vocabulary(book).matches(text))
-        if len(seen) > 20_000:
-            seen.clear()
-        seen[text] = known
-    return known
 
 
 def _named_cache(book: RuleBook) -> dict:
