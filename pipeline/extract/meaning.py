@@ -124,6 +124,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         cut.append(byline.span())  # "(Baonghean.vn) - Tỷ lệ giải ngân …": the source, not what is measured
     frames = clauses.frames(sentence, [(h.start, h.end) for h in figures], cut, book)
     plain = clauses.blank(sentence, [(p.start, p.end) for p in found_places if p.level != "whole"])  # "TP.Cần Thơ": no "cần" cue
+    unplaced = clauses.blank(sentence, [(p.start, p.end) for p in found_places])
     out: list[Meaning] = []
     parents: list[int | None] = []
     for k, (hit, frame) in enumerate(zip(figures, frames)):
@@ -168,7 +169,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
         vocabulary_rules.share_of_group(meaning, trail, book)
         vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
-        vocabulary_rules.heading_topic(meaning, sentence, scope, book)
+        vocabulary_rules.heading_topic(meaning, sentence, scope, book, unplaced)
         vocabulary_rules.looks_back(meaning, hit.rule.kind, sentence, scope, book)
         vocabulary_rules.sibling(meaning, hit.rule.kind, out, sentence, book)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)

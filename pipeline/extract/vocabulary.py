@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pipeline.extract.clauses as clauses
 import pipeline.extract.places as places
 from pipeline.extract.phrases import PhraseIndex
 from pipeline.extract.subjects import junk_subject
@@ -165,13 +164,15 @@ def topic_of(headline: str, book: RuleBook) -> tuple[str, str]:
     return (ind.id, term) if ind is not None else ("", "")
 
 
-def heading_topic(meaning, sentence: str, scope, book: RuleBook) -> None:
+def heading_topic(meaning, sentence: str, scope, book: RuleBook, unplaced: str = "") -> None:
     """A figure that names only a place or a part, in a section heading ("Hà Nội: 98,49%") or in a
-    sentence naming no indicator ("Giáo dục THPT 98,36%"), is about what the headline is about."""
+    sentence naming no indicator ("Giáo dục THPT 98,36%"), is about what the headline is about.
+    `unplaced` is the sentence with its place names blanked ("huyện" of "huyện Minh Hóa" is no
+    counted unit)."""
     if meaning.indicator or not scope.topic_indicator or meaning.why.get("indicator") in SETTLED:
         return
     heading = len(sentence) <= 80 and ":" in sentence
-    if not heading and names_indicator_beside_places(sentence, book):
+    if not heading and names_indicator(unplaced or sentence, book):
         return  # a sentence naming an indicator of its own is not about the headline's
     subject = meaning.subject.strip()
     if names_no_measure(subject, book):
@@ -237,32 +238,16 @@ def is_breakdown(sentence: str, book: RuleBook) -> bool:
     return bool(derived(book, _breakdown_start).match(sentence))
 
 
-def names_indicator_beside_places(sentence: str, book: RuleBook) -> bool:
-    """names_indicator with the place names blanked: "huyện" of "huyện Minh Hóa" is no counted unit."""
-    def compute() -> bool:
-        named = places.place_finder(book).find(sentence)
-        return names_indicator(clauses.blank(sentence, [(p.start, p.end) for p in named]), book)
-    return _remembered(derived(book, _beside_places_cache), sentence, compute)
-
-
 def names_indicator(text: str, book: RuleBook) -> bool:
-    """Whether `text` holds a lexicon term."""
-    return _remembered(derived(book, _named_cache), text, lambda: any(True for _ in vocabulary(book).matches(text)))
-
-
-def _remembered(seen: dict, key: str, compute) -> bool:
-    """Asked for every figure of a sentence: remembered, in a bounded cache."""
-    known = seen.get(key)
+    """Whether `text` holds a lexicon term (asked for every figure of a sentence: remembered)."""
+    seen = derived(book, _named_cache)
+    known = seen.get(text)
     if known is None:
-        known = compute()
+        known = any(True for _ in vocabulary(book).matches(text))
         if len(seen) > 20_000:
             seen.clear()
-        seen[key] = known
+        seen[text] = known
     return known
-
-
-def _beside_places_cache(book: RuleBook) -> dict:
-    return {}
 
 
 def _named_cache(book: RuleBook) -> dict:

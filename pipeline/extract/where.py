@@ -22,8 +22,9 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     usable = [p for p in found if p.counts]
     own_before = [p for p in usable if frame.seg_start <= p.start < frame.start and p.level != "whole"]
     own_after = [p for p in usable if frame.end <= p.start < frame.trail_end and p.level != "whole"]
-    bracketed = [p for p in usable if p.level != "whole" and PLACE_THEN_PAREN.fullmatch(sentence, p.end, frame.start)]
-    if frame.in_paren and bracketed and not own_before:
+    bracketed = [p for p in usable if p.level != "whole" and PLACE_THEN_PAREN.fullmatch(sentence, p.end, frame.start)] \
+        if frame.in_paren and not own_before else []
+    if bracketed:
         # "gồm: Phú Thọ (44,39%), Lào Cai (43,45%), …": the figure in brackets is the place's just before it
         meaning.area, meaning.area_basis, meaning.why["area"] = bracketed[-1].area, "stated", "bracket_after_place"
         return
