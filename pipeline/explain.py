@@ -32,14 +32,24 @@ CONTEXT = {
     "threshold": "a threshold or limit measures no indicator",
     "count_paren": "the count before the bracket and what follows it", "whole_of_named": "'toàn tỉnh' → the province the sentence names",
     "provinces_counted": "a count of provinces: national",
+    "sibling": "the list item before it", "headline_topic": "what the headline is about",
+    "looks_back": "the figure of the sentence before (it opens on it)",
 }
+
+
+def _is_file(path: Path) -> bool:
+    """Whether the target names a file; a long sentence is no file name (the OS refuses to look it up)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # "File name too long", an embedded NUL
+        return False
 
 
 def articles_from(target: str, *, published: str | None = None, source: str = "", title: str = "") -> list[Article]:
     """A sentence given on the command line, a corpus document (.json), a JSON Lines file of them, or a
     plain text file; InputError names the file and line when it cannot be read."""
     path = Path(target)
-    if len(target) < 4096 and path.is_file():
+    if _is_file(path):
         if path.suffix == ".json":
             return [read_article(path)]
         if path.suffix == ".jsonl":

@@ -48,3 +48,12 @@ def test_explains_a_corpus_document(tmp_path):
 def test_bad_date_is_an_error_not_a_traceback():
     result = CliRunner().invoke(cli, ["explain", SENTENCE, "--published", "2024-13"])
     assert result.exit_code == 2 and "--published" in result.output
+
+
+def test_a_long_sentence_is_explained_not_looked_up_as_a_file():
+    # a sentence longer than a file name may be (255 bytes) used to end in "File name too long"
+    long = " ".join([SENTENCE] * 3)
+    assert len(long.encode()) > 255
+    result = run(long, "--published", "2024-02-28")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("94%") >= 3

@@ -709,3 +709,47 @@ def test_a_span_of_days_and_a_bracketed_baseline_year():
                 "9,21%).\nKhu vực công nghiệp và xây dựng đạt 17.205,78 tỷ đồng, tăng 7,12%.", "2024-01-02",
                 title="Tình hình kinh tế - xã hội tháng 12 và năm 2023")
     assert (f["9,21%"].as_of_end, f["7,12%"].as_of_end) == ("2022-12-31", "2023-12-31")
+
+
+def test_a_ranked_list_of_provinces_keeps_the_measure_of_the_first_item():
+    text = ("Trong tháng 4/2024, tỉnh Bạc Liêu ghi nhận giảm 22,7% YoY về trị giá hàng hóa xuất khẩu, là địa phương có "
+            "mức giảm lớn nhất trong vùng; tiếp đến là tỉnh Cà Mau với -10,5% YoY. Ngược lại, tỉnh Sóc Trăng có mức "
+            "tăng cao nhất với +40% YoY, tiếp đến là Hậu Giang với +24,6% YoY.")
+    f = figures(text, "2024-05-10")
+    assert {f[k].indicator for k in ("22,7%", "-10,5%", "+40%", "+24,6%")} == {"exports"}
+    assert f["-10,5%"].subject == f["22,7%"].subject  # the same measure as the item before
+    assert "Ngược lại" not in f["+40%"].subject and "YoY" not in f["+24,6%"].subject
+
+
+def test_of_overlapping_terms_the_one_that_starts_first_is_the_head():
+    f = figures("Kim ngạch xuất nhập khẩu hàng hóa mở tờ khai tại Cục Hải quan Lạng Sơn đạt 4.975 triệu USD, đạt 130,9% "
+                "kế hoạch, tăng 62,6% so với cùng kỳ.", "2024-01-10")
+    assert f["130,9%"].indicator == f["62,6%"].indicator == "trade_turnover"
+
+
+def test_domestic_revenue_is_not_the_insurance_funds_revenue():
+    f = figures("Riêng số thu nội địa trên địa bàn tỉnh 21.100 tỷ đồng, bằng 56% so với dự toán, tăng 8% so với cùng kỳ.",
+                "2025-07-05")
+    assert f["56%"].indicator != "social_insurance_revenue"
+    assert figures("Số thu BHYT đạt 89% kế hoạch.", "2025-07-05")["89%"].indicator == "social_insurance_revenue"
+
+
+def test_the_grdp_acronym_keeps_the_provinces_twin():
+    f = figures("Tỉnh Quảng Ninh tiếp tục là điểm sáng trong bức tranh tăng trưởng kinh tế cả nước, với mức tăng trưởng "
+                "GRDP đạt 11,03%.", "2025-07-05")
+    assert f["11,03%"].indicator == "grdp_growth"
+
+
+def test_this_growth_rate_looks_back_at_the_figure_before_not_the_headline():
+    text = ("Quý I/2025, tổng sản phẩm trên địa bàn thành phố (GRDP) của Hải Phòng ước tăng 11,07% so với cùng kỳ.\n"
+            "Mặc dù đây là mức tăng trưởng cao nhưng vẫn thấp hơn so với mục tiêu thành phố đề ra (mục tiêu tăng 12,5%).")
+    f = figures(text, "2025-04-10", title="Quý I/2025: Hải Phòng tăng trưởng GRDP cao, thu ngân sách gần 50.000 tỷ đồng")
+    assert f["12,5%"].indicator == "grdp_growth" and f["12,5%"].modality == "target"
+
+
+def test_a_sub_populations_share_of_the_labour_force_is_not_the_headlines_indicator():
+    text = ("Lực lượng lao động của tỉnh quý I/2025 đạt 600,31 nghìn người. Xét theo cơ cấu, lao động khu vực thành thị "
+            "chiếm 32,9%, khu vực nông thôn chiếm 67,1%.")
+    f = figures(text, "2025-04-10", title="Giải quyết việc làm cho hơn 5.000 lao động trong quý I")
+    assert f["32,9%"].indicator == f["67,1%"].indicator == ""
+    assert (f["32,9%"].area_part, f["67,1%"].area_part) == ("khu vực thành thị", "khu vực nông thôn")

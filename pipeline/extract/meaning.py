@@ -169,8 +169,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
         vocabulary_rules.share_of_group(meaning, trail, book)
         vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
-        vocabulary_rules.heading_topic(meaning, sentence, scope, book, unplaced)
         vocabulary_rules.looks_back(meaning, hit.rule.kind, sentence, scope, book)
+        vocabulary_rules.heading_topic(meaning, sentence, scope, book, unplaced)
         vocabulary_rules.sibling(meaning, hit.rule.kind, out, sentence, book)
         _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)

@@ -72,6 +72,10 @@ def best_term(text: str, kind: str, value_kind: str, lowered_clause: str, vocab:
             found.append((start, start + len(term), allowed[0], text[start:start + len(term)]))
     maximal = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0])
                                            for o in found)]
+    # of two terms that overlap, the one that starts first is the head ("kim ngạch xuất nhập khẩu hàng
+    # hóa": the turnover, not "nhập khẩu hàng hóa")
+    maximal = [f for f in maximal if not any(o[0] < f[0] < o[1] < f[1] and o[1] - o[0] >= f[1] - f[0]
+                                             and o[2] is not f[2] for o in maximal)]
     if not maximal:
         return None, ""
     best = max(maximal, key=lambda f: (f[1], f[1] - f[0]))
@@ -171,6 +175,8 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook, unplaced: str =
     counted unit)."""
     if meaning.indicator or not scope.topic_indicator or meaning.why.get("indicator") in SETTLED:
         return
+    if meaning.why.get("value_kind") == "vk.share_of_total" and places.part_of(meaning.subject, book):
+        return  # "lao động khu vực thành thị chiếm 32,9%": a sub-population's share is a make-up, not the headline's rate
     heading = len(sentence) <= 80 and ":" in sentence
     if not heading and names_indicator(unplaced or sentence, book):
         return  # a sentence naming an indicator of its own is not about the headline's
@@ -179,9 +185,12 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook, unplaced: str =
         meaning.indicator, meaning.why["indicator"] = scope.topic_indicator, "headline_topic"
         if scope.topic_term and scope.topic_term.lower() not in subject.lower():  # "tốt nghiệp THPT (KonTum)"
             meaning.subject = f"{scope.topic_term} ({subject})" if subject else scope.topic_term
+            meaning.why["subject"] = "headline_topic"
 
 
-LOOKS_BACK = re.compile(r"^\W*(?:con số|số liệu|tỷ lệ|tỉ lệ|chỉ số|mức|tốc độ) (?:này|đó|trên|tương ứng)(?![^\W\d_])", re.IGNORECASE)
+LOOKS_BACK = re.compile(r"^\W*(?:(?:con số|số liệu|tỷ lệ|tỉ lệ|chỉ số|mức|tốc độ) (?:này|đó|trên|tương ứng)|"
+                        r"(?:(?:mặc dù|dù|tuy|tuy nhiên|nhưng),? )?(?:đây|đó) là (?:mức|tỷ lệ|tỉ lệ|tốc độ|con số))(?![^\W\d_])",
+                        re.IGNORECASE)  # "Mặc dù đây là mức tăng trưởng cao …": the figure before
 
 
 def looks_back(meaning, kind: str, sentence: str, scope, book: RuleBook) -> None:
@@ -193,6 +202,8 @@ def looks_back(meaning, kind: str, sentence: str, scope, book: RuleBook) -> None
     if (meaning.why.get("subject") == "anaphora" or LOOKS_BACK.match(sentence)) and \
             _inheritable(last.indicator, kind, meaning.value_kind, sentence.lower(), book):
         meaning.indicator, meaning.why["indicator"] = last.indicator, "looks_back"
+        if last.subject and names_no_measure(meaning.subject.strip(), book):  # "Con số này …": what that figure measured
+            meaning.subject, meaning.why["subject"] = last.subject, "looks_back"
 
 
 BREAKDOWN_ITEM = re.compile(r"(?:ngành|thị trường|nhóm|lĩnh vực|khu vực|mặt hàng|sản phẩm|khối|loại)\b", re.IGNORECASE)
@@ -212,6 +223,8 @@ def sibling(meaning, kind: str, earlier: list, sentence: str, book: RuleBook) ->
     if before is not None and before.value_kind == meaning.value_kind and \
             _inheritable(before.indicator, kind, meaning.value_kind, sentence.lower(), book):
         meaning.indicator, meaning.why["indicator"] = before.indicator, "sibling"
+        if not subject and before.subject:  # "tiếp đến là tỉnh Cà Mau với -10,5%": the same measure as the item before
+            meaning.subject, meaning.why["subject"] = before.subject, "sibling"
 
 
 def names_no_measure(subject: str, book: RuleBook) -> bool:
@@ -259,6 +272,9 @@ def _breakdown_start(book: RuleBook) -> re.Pattern:
     return re.compile(rf"^\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
 
 
+ACRONYM = re.compile(r"(?<![^\W\d_])GR?DP(?![^\W\d_])")  # "tăng trưởng GRDP": the acronym says which twin
+
+
 def twin(meaning, book) -> None:
     """GRDP is a province's, GDP the country's: the figure's area decides which of the twins it is."""
     indicator = book_indicator(book, meaning.indicator)
@@ -266,7 +282,7 @@ def twin(meaning, book) -> None:
         return
     national = meaning.area == places.NATIONAL
     named = meaning.why.get("indicator", "").split(":")[-1]
-    if named.upper() in ("GDP", "GRDP") or meaning.why.get("area") in GUESSED_AREAS:
+    if ACRONYM.search(named) or meaning.why.get("area") in GUESSED_AREAS:
         return  # the acronym says which; a guessed area does not
     if national != indicator.national and meaning.area_basis in ("stated", "inherited"):
         meaning.indicator = indicator.twin
