@@ -753,3 +753,12 @@ def test_a_sub_populations_share_of_the_labour_force_is_not_the_headlines_indica
     f = figures(text, "2025-04-10", title="Giải quyết việc làm cho hơn 5.000 lao động trong quý I")
     assert f["32,9%"].indicator == f["67,1%"].indicator == ""
     assert (f["32,9%"].area_part, f["67,1%"].area_part) == ("khu vực thành thị", "khu vực nông thôn")
+
+
+def test_the_level_of_the_period_compared_with_is_dated_by_that_period():
+    f = figures("Tỷ lệ thí sinh đỗ tốt nghiệp THPT năm 2023 toàn thành phố đạt 99,38%, giảm so với năm 2022 với tỷ lệ 99,5%.",
+                "2023-08-02")
+    assert (f["99,38%"].as_of_end, f["99,5%"].as_of_end) == ("2023-12-31", "2022-12-31")
+    assert f["99,5%"].value_kind == "level" and f["99,5%"].time_basis == "stated"
+    g = figures("Kim ngạch xuất khẩu năm 2023 tăng 5,2% so với năm 2022.", "2024-01-05")
+    assert g["5,2%"].as_of_end == "2023-12-31"  # a change's baseline stays a baseline

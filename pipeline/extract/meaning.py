@@ -102,6 +102,7 @@ class Meaning:
 
 BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name opening the lead
 COMPARED_TO = re.compile(r"so với\s*$")  # "của năm 2023 so với năm 2022 (6,2%)": a change's baseline
+BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ lệ|mức)\s+)?(?:là\s+|đạt\s+)?(?:khoảng\s+|gần\s+|hơn\s+)?")
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 COUNTED_PROVINCES = re.compile(r"\d+ tỉnh(?:, thành(?: phố)?)?$")
 LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening words
@@ -231,6 +232,14 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
                           and COMPARED_TO.search(sentence, max(0, m.start - 12), m.start))]
         if prior:
             _set_time(meaning, _resolve(prior[-1], moments, scope), "stated", "baseline_bracket")
+            return
+    if meaning.value_kind != "change":
+        # "đạt 99,5%, tăng so với năm 2021 với tỷ lệ 98,7%": the level of the period compared with
+        baseline = [m for m in moments if frame.clause_start <= m.start and m.end <= frame.start
+                    and BASELINE_LEVEL.fullmatch(sentence, m.end, frame.start)
+                    and COMPARED_TO.search(sentence, max(0, m.start - 12), m.start)]
+        if baseline:
+            _set_time(meaning, _resolve(baseline[-1], moments, scope), "stated", "baseline_level")
             return
     enclosed = _paren_spans(sentence)
     # the figure's brackets, and one right after it: "từ 44,5% (năm 2016) lên 50% (năm 2018)"
