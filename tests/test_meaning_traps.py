@@ -762,3 +762,28 @@ def test_the_level_of_the_period_compared_with_is_dated_by_that_period():
     assert f["99,5%"].value_kind == "level" and f["99,5%"].time_basis == "stated"
     g = figures("Kim ngạch xuất khẩu năm 2023 tăng 5,2% so với năm 2022.", "2024-01-05")
     assert g["5,2%"].as_of_end == "2023-12-31"  # a change's baseline stays a baseline
+
+
+def test_a_central_bodys_figure_is_national_whatever_the_headline_says():
+    text = ("Trong khối bộ, ngành, Bộ Công Thương dẫn đầu với tỷ lệ 83,48%. Bộ Tài chính (78,44%) và Bộ Tư pháp (77,66%) "
+            "lần lượt giữ vị trí thứ hai và thứ ba. Thu ngân sách của tỉnh đạt 80% dự toán Bộ Tài chính giao.")
+    f = figures(text, "2025-01-10", title="Hà Nam dẫn đầu cả nước về tỷ lệ hồ sơ trực tuyến toàn trình")
+    assert {f[k].area for k in ("83,48%", "78,44%", "77,66%")} == {"cả nước"}
+    assert f["80%"].area == "Hà Nam"  # a plan a ministry gives is the province's
+
+
+def test_a_commune_a_paragraph_opens_on_is_where_its_figures_apply():
+    text = ("Qua 3 năm xây dựng xã nông thôn mới nâng cao, xã Vĩnh Công tiếp tục huy động trên 98 tỉ đồng để đầu tư. "
+            "Đường liên xã được đổ bê tông; 100% hộ dân sử dụng điện; hộ nghèo chỉ còn 0,33%.")
+    f = figures(text, "2022-08-13", "baolongan.vn", title="Long An có 22 xã đạt chuẩn nông thôn mới nâng cao")
+    assert f["0,33%"].area == f["100%"].area == "xã Vĩnh Công"
+
+
+def test_a_district_named_late_in_an_unbroken_page_is_not_what_the_article_is_about():
+    text = ("Tỷ lệ người dân được sử dụng nước sạch từ hệ thống cấp nước tập trung đạt gần 100%; 100% xã, thị trấn đã "
+            "thành lập tổ thu gom rác thải. Chất thải rắn sinh hoạt phát sinh trong dân cư được các hộ dân tập kết chung "
+            "tại các điểm tập kết ven các trục đường thôn, xã, thị trấn; tổ chức thu gom bằng các phương tiện vận chuyển "
+            "về khu xử lý rác. Kết quả tổng hợp do các huyện báo cáo, tỷ lệ chất thải rắn được thu gom hiện nay đạt "
+            "96,37%. Trên địa bàn tỉnh có 01 Nhà máy xử lý chất thải rắn sinh hoạt cho 15 xã, thị trấn huyện Quỳnh Phụ.")
+    f = figures(text, "2024-10-15", title="Thái Bình tăng cường cơ chế, chính sách hỗ trợ bảo vệ môi trường")
+    assert f["96,37%"].area == "Thái Bình"

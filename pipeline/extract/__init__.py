@@ -38,6 +38,7 @@ class Hit:
 
 
 PREFIX_REACH = 40  # how far back a rule's prefix words may start
+LEAD_CHARS = 400  # a lead longer than this is a page with no paragraph breaks: only its opening leads
 NUMBER_START = re.compile(r"(?<![\w.,/-])\d")  # where a rule.digit_first pattern can start
 
 
@@ -136,8 +137,10 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     scope = meaning.Scope(published=published, home_area=home)
     captions = [(m.start(), m.end()) for m in places.CAPTION.finditer(text)]
     body = [p for p in found["text"] if not any(s <= p.start < e for s, e in captions)]
-    lead_end = text.find("\n") if "\n" in text else len(text)
-    if home and book.gazetteer.national_reporter.search(text, 0, min(lead_end, 400)) and not any(
+    # the lead: the first paragraph, at most its first LEAD_CHARS (a page with no paragraph breaks has no
+    # lead beyond its opening; a district named at the end of it is no district the article is about)
+    lead_end = min(text.find("\n") if "\n" in text else len(text), LEAD_CHARS)
+    if home and book.gazetteer.national_reporter.search(text, 0, lead_end) and not any(
             p.counts and p.level != "national" for p in found["title"] + body):
         scope.home_area = places.NATIONAL  # "Theo báo cáo của Bộ Tài chính, …" naming no place: national figures
     headline = [p for p in found["title"] if p.counts and p.level in places.PROVINCE_LEVEL]

@@ -42,6 +42,10 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
     province_level = [p for p in found if p.counts and p.level in places.PROVINCE_LEVEL]
     if len({p.area for p in province_level}) >= 3:
         province_level = []  # "các địa bàn trọng điểm như TP.HCM, Bình Dương, Đồng Nai": a list, no one place
+    local = {p.area for p in found if p.counts and p.level in ("district", "commune")}
+    if not province_level and len(local) == 1 and not figures:
+        # "Qua 3 năm …, xã Vĩnh Công tiếp tục huy động …" with no figure: what the paragraph goes on about
+        scope.para_area = local.pop()
     if province_level:
         scope.para_area = province_level[-1].area
         heading = province_level[0]

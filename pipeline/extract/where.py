@@ -13,6 +13,8 @@ WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn
                          re.IGNORECASE)
 COMPARED_WITH = re.compile(r"\bso với\b", re.IGNORECASE)
 PLACE_THEN_PAREN = re.compile(r"\s*\(\s*")  # "Lào Cai (43,45%)"
+FIGURE = re.compile(r"\d\s*%|\d/\d")  # another figure between a body and this one: the body is that figure's
+GIVEN_BY = re.compile(r"\s+(?:giao|đề ra|phê duyệt|ban hành)(?![^\W\d_])", re.IGNORECASE)  # "kế hoạch Bộ Y tế giao"
 LOCATIVE = re.compile(r"\W*(?:tại|ở|đối với|riêng|trên địa bàn)\s", re.IGNORECASE)
 
 
@@ -31,6 +33,11 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     if own_before or own_after:
         place = _qualified(own_before[-1] if own_before else own_after[0], usable, sentence)
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
+        return
+    body = next(reversed(list(book.gazetteer.national_body.finditer(sentence, frame.clause_start, frame.start))), None)
+    if body and not GIVEN_BY.match(sentence, body.end()) and not FIGURE.search(sentence, body.end(), frame.start):
+        # "Bộ Tài chính (78,44%)", "khối bộ, ngành đạt 63,47%": a central body's figure is the country's
+        meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "stated", "national_body"
         return
     wholes = [p for p in usable if frame.seg_start <= p.start < frame.trail_end and p.level == "whole"]
     named = [p for p in usable if p.end <= frame.start and p.level == "province"] \

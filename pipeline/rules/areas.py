@@ -88,6 +88,7 @@ class Gazetteer:
     parts_unless: tuple[str, ...]  # phrases that look like a sub-area but are not ("nông thôn mới")
     national_source: re.Pattern = re.compile("(?!)")  # "Theo TTXVN": the article is national news
     national_reporter: re.Pattern = re.compile("(?!)")  # "Theo báo cáo của Bộ Tài chính" in a lead naming no place
+    national_body: re.Pattern = re.compile("(?!)")  # "Bộ Công Thương dẫn đầu với tỷ lệ 83,48%": a national figure
     _home_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def canonical(self, surface: str) -> str:
@@ -221,4 +222,6 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
                      hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs), head_parts=head_parts,
                      parts_unless=tuple(parts.get("unless", ())),
                      national_source=re.compile("|".join(re.escape(p) for p in areas.get("national_sources", ())) or "(?!)"),
-                     national_reporter=re.compile("|".join(re.escape(p) for p in areas.get("national_reporters", ())) or "(?!)"))
+                     national_reporter=re.compile("|".join(re.escape(p) for p in areas.get("national_reporters", ())) or "(?!)"),
+                     national_body=re.compile("|".join(rf"(?<![^\W\d_]){re.escape(p)}(?![^\W\d_])"
+                                                       for p in areas.get("national_bodies", ())) or "(?!)", re.IGNORECASE))
