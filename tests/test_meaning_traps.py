@@ -787,3 +787,17 @@ def test_a_district_named_late_in_an_unbroken_page_is_not_what_the_article_is_ab
             "96,37%. Trên địa bàn tỉnh có 01 Nhà máy xử lý chất thải rắn sinh hoạt cho 15 xã, thị trấn huyện Quỳnh Phụ.")
     f = figures(text, "2024-10-15", title="Thái Bình tăng cường cơ chế, chính sách hỗ trợ bảo vệ môi trường")
     assert f["96,37%"].area == "Thái Bình"
+
+
+def test_a_share_of_the_nations_total_is_the_provinces_level():
+    f = figures("Năm 2013, kim ngạch xuất khẩu hàng hóa của Bắc Ninh đạt 26.283 triệu USD, bằng 19,9% cả nước; năm 1997 "
+                "chỉ bằng 0,23%/kim ngạch xuất khẩu cả nước.", "2017-10-27")
+    assert (f["19,9%"].area, f["19,9%"].value_kind) == ("Bắc Ninh", "level")
+    assert f["0,23%"].area == "Bắc Ninh"
+
+
+def test_a_national_offices_provincial_site_is_that_provinces():
+    from pipeline.rules.book import load_rulebook
+    gazetteer = load_rulebook().gazetteer
+    assert gazetteer.home_area("namdinh.gso.gov.vn") == "Nam Định"
+    assert gazetteer.home_area("gso.gov.vn") == "cả nước"

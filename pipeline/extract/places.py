@@ -22,7 +22,7 @@ PROVINCE_LEVEL = ("province", "national")
 # "tiền gửi Việt Nam đồng": the currency; "chiếm 11,3% giá trị xuất khẩu của cả nước": the nation is the
 # whole the share is of; "xếp thứ 17/63 địa phương (cả nước)": a rank among the provinces
 CURRENCY = re.compile(r"\s+đồng(?![^\W\d_])", re.IGNORECASE)
-SHARE_OF_NATION = re.compile(r"chiếm\s+(?:tỷ lệ\s+|khoảng\s+|gần\s+|hơn\s+|trên\s+)*[\d.,]+\s?%[^,;.%]{0,45}$", re.IGNORECASE)
+SHARE_OF_NATION = re.compile(r"(?:chiếm|bằng)\s+(?:tỷ lệ\s+|khoảng\s+|gần\s+|hơn\s+|trên\s+)*[\d.,]+\s?%[^,;.%]{0,45}$", re.IGNORECASE)
 RANK_COUNT = re.compile(r"(?:thứ|hạng|vị trí)\s+(?:\d{1,2}/\d{2}\s+(?:[^\W\d_]+[\s,]+){0,4})?$", re.IGNORECASE)
 # "đạt 121% so với dự toán tỉnh giao": the province assigns the plan; it is not where the figure applies
 ASSIGNS = re.compile(r"\s+(?:giao|đã giao|đề ra|đặt ra)(?![^\W\d_])", re.IGNORECASE)

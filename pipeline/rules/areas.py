@@ -105,9 +105,16 @@ class Gazetteer:
 
     def _home_area(self, host: str) -> str:
         for known, area in self.hosts.items():
-            if host == known or host.endswith("." + known):
+            if host == known:
                 return area
-        labels = [ascii_fold(label) for label in host.split(".")[:-1]] or [""]
+            if host.endswith("." + known):
+                # "namdinh.gso.gov.vn": a national body's provincial office is that province's
+                return self._from_labels(host[:-len(known) - 1].split(".")) or area
+        return self._from_labels(host.split(".")[:-1])
+
+    def _from_labels(self, raw_labels: list[str]) -> str:
+        """The province or district a host's labels name ('baobariavungtau', 'godau.tayninh')."""
+        labels = [ascii_fold(label) for label in raw_labels] or [""]
         best = ""
         for slug, province in self.slugs.items():
             if len(slug) >= 5 and any(_slug_in_label(slug, label) for label in labels) and len(slug) > len(best):
