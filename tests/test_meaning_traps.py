@@ -769,7 +769,14 @@ def test_a_central_bodys_figure_is_national_whatever_the_headline_says():
             "lần lượt giữ vị trí thứ hai và thứ ba. Thu ngân sách của tỉnh đạt 80% dự toán Bộ Tài chính giao.")
     f = figures(text, "2025-01-10", title="Hà Nam dẫn đầu cả nước về tỷ lệ hồ sơ trực tuyến toàn trình")
     assert {f[k].area for k in ("83,48%", "78,44%", "77,66%")} == {"cả nước"}
+    assert (f["78,44%"].area_part, f["77,66%"].area_part) == ("Bộ Tài chính", "Bộ Tư pháp")
     assert f["80%"].area == "Hà Nam"  # a plan a ministry gives is the province's
+    g = figures("Khối bộ, ngành đạt 63,47% (mục tiêu 70%), còn khối tỉnh, thành chỉ đạt 18,54%. Theo Bộ Tài chính, "
+                "thu ngân sách nhà nước đạt 86,3% dự toán.", "2025-01-10",
+                title="Tỷ lệ hồ sơ trực tuyến toàn trình của cả nước chưa đạt mục tiêu")
+    assert (g["63,47%"].area_part, g["18,54%"].area_part) == ("bộ, ngành", "địa phương")
+    assert g["63,47%"].indicator == "online_applications_rate"
+    assert g["86,3%"].area_part == ""  # the ministry reports the figure; it does not cover it
 
 
 def test_a_commune_a_paragraph_opens_on_is_where_its_figures_apply():

@@ -232,7 +232,8 @@ def names_no_measure(subject: str, book: RuleBook) -> bool:
     ""): such a figure is measured as something else says."""
     return (not subject or junk_subject(book)(subject) or places.is_part(subject, book)
             or bool(places.part_of(subject, book)) or bool(places.place_finder(book).find(subject))
-            or bool(derived(book, _unit_name).fullmatch(subject.strip())))
+            or bool(derived(book, _unit_name).fullmatch(subject.strip()))
+            or bool(book.gazetteer.national_body.fullmatch(subject.strip())))  # "Khối bộ, ngành", "Bộ Tư pháp"
 
 
 def _all_components(book: RuleBook) -> tuple[str, ...]:

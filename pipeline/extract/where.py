@@ -14,6 +14,10 @@ WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn
 COMPARED_WITH = re.compile(r"\bso với\b", re.IGNORECASE)
 PLACE_THEN_PAREN = re.compile(r"\s*\(\s*")  # "Lào Cai (43,45%)"
 FIGURE = re.compile(r"\d\s*%|\d/\d")  # another figure between a body and this one: the body is that figure's
+BODY_REACH = 60  # a body named further before the figure than this is not what it measures
+REPORTS = re.compile(r"(?<![^\W\d_])(?:cho biết|cho hay|báo cáo|thông tin|công bố|thống kê|nhận định|đánh giá)(?![^\W\d_])",
+                     re.IGNORECASE)  # "Bộ Y tế cho biết, …": the body reports the figure
+REPORTED_BY = re.compile(r"(?<![^\W\d_])(?:theo|của|từ)(?:\s+(?:báo cáo|số liệu|thống kê))?(?:\s+của)?\s*$", re.IGNORECASE)
 GIVEN_BY = re.compile(r"\s+(?:giao|đề ra|phê duyệt|ban hành)(?![^\W\d_])", re.IGNORECASE)  # "kế hoạch Bộ Y tế giao"
 LOCATIVE = re.compile(r"\W*(?:tại|ở|đối với|riêng|trên địa bàn)\s", re.IGNORECASE)
 
@@ -35,9 +39,12 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
         return
     body = next(reversed(list(book.gazetteer.national_body.finditer(sentence, frame.clause_start, frame.start))), None)
-    if body and not GIVEN_BY.match(sentence, body.end()) and not FIGURE.search(sentence, body.end(), frame.start):
+    if body and frame.start - body.end() <= BODY_REACH and not GIVEN_BY.match(sentence, body.end()) \
+            and not REPORTS.search(sentence, body.end(), frame.start) and not REPORTED_BY.search(sentence, 0, body.start()) \
+            and not FIGURE.search(sentence, body.end(), frame.start):
         # "Bộ Tài chính (78,44%)", "khối bộ, ngành đạt 63,47%": a central body's figure is the country's
         meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "stated", "national_body"
+        frame.notes["national_body"] = body.group(0)
         return
     wholes = [p for p in usable if frame.seg_start <= p.start < frame.trail_end and p.level == "whole"]
     named = [p for p in usable if p.end <= frame.start and p.level == "province"] \
@@ -118,7 +125,10 @@ def whole(meaning, scope, basis: str, of: str = "province", word: str = "") -> b
 
 def part(frame, parent, done, sentence: str, subject: str, book) -> str:
     """The sub-area the figure covers: named in its own words (noun phrase, or just after it), else
-    in its subject (a list item "dân số nông thôn …: 97%"), else the part of the figure it continues."""
+    in its subject (a list item "dân số nông thôn …: 97%"), else the part of the figure it continues.
+    A central body's figure covers that body ("Bộ Tư pháp (77,66%)", "khối tỉnh, thành đạt 18,54%")."""
+    if body := frame.notes.get("national_body"):
+        return book.gazetteer.national_blocks.get(body.lower(), body)
     start = frame.seg_start
     previous = sentence.rfind(",", 0, max(0, start - 1))
     if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):

@@ -89,6 +89,7 @@ class Gazetteer:
     national_source: re.Pattern = re.compile("(?!)")  # "Theo TTXVN": the article is national news
     national_reporter: re.Pattern = re.compile("(?!)")  # "Theo báo cáo của Bộ Tài chính" in a lead naming no place
     national_body: re.Pattern = re.compile("(?!)")  # "Bộ Công Thương dẫn đầu với tỷ lệ 83,48%": a national figure
+    national_blocks: dict = field(default_factory=dict)  # "khối bộ, ngành" → its area_part "bộ, ngành"
     _home_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def canonical(self, surface: str) -> str:
@@ -230,5 +231,7 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
                      parts_unless=tuple(parts.get("unless", ())),
                      national_source=re.compile("|".join(re.escape(p) for p in areas.get("national_sources", ())) or "(?!)"),
                      national_reporter=re.compile("|".join(re.escape(p) for p in areas.get("national_reporters", ())) or "(?!)"),
-                     national_body=re.compile("|".join(rf"(?<![^\W\d_]){re.escape(p)}(?![^\W\d_])"
-                                                       for p in areas.get("national_bodies", ())) or "(?!)", re.IGNORECASE))
+                     national_body=re.compile("|".join(rf"(?<![^\W\d_]){re.escape(p)}(?![^\W\d_])" for p in sorted(
+                         [*areas.get("national_bodies", ()), *areas.get("national_blocks", {})], key=len, reverse=True))
+                         or "(?!)", re.IGNORECASE),
+                     national_blocks={k.lower(): v for k, v in areas.get("national_blocks", {}).items()})
