@@ -808,3 +808,14 @@ def test_a_national_offices_provincial_site_is_that_provinces():
     gazetteer = load_rulebook().gazetteer
     assert gazetteer.home_area("namdinh.gso.gov.vn") == "Nam Định"
     assert gazetteer.home_area("gso.gov.vn") == "cả nước"
+
+
+def test_a_rate_named_in_full_is_not_the_rate_its_sentence_names_first():
+    f = figures("Trong đó, tỷ lệ lao động qua đào tạo nghề đạt 50,4%, tỷ lệ lao động có việc làm sau đào tạo nghề đạt 80%.",
+                "2017-01-10")
+    assert (f["50,4%"].indicator, f["80%"].indicator) == ("trained_labour_rate", "")
+
+
+def test_a_term_counting_the_units_wins_over_the_predicate_alone():
+    f = figures("Thái Bình có 100% số xã đạt chuẩn NTM, 7/7 huyện đạt chuẩn NTM.", "2022-01-07")
+    assert (f["100%"].indicator, f["7/7"].indicator) == ("communes_new_rural_standard", "districts_new_rural_standard")

@@ -102,6 +102,8 @@ class Meaning:
 
 BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name opening the lead
 COMPARED_TO = re.compile(r"so với\s*$")  # "của năm 2023 so với năm 2022 (6,2%)": a change's baseline
+RATE_HEAD = re.compile(r"(?:tỷ lệ|tỉ lệ)\s", re.IGNORECASE)
+FULL_RATE_WORDS = 6  # syllables: "lao động có việc làm sau đào tạo" names its rate in full; "bao phủ" does not
 BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ lệ|mức)\s+)?(?:là\s+|đạt\s+)?(?:khoảng\s+|gần\s+|hơn\s+)?")
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 COUNTED_PROVINCES = re.compile(r"\d+ tỉnh(?:, thành(?: phố)?)?$")
@@ -155,7 +157,11 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         # a predicate after the figure says what it counts: not the figure before it, nor the clause's other words
         said = meaning.why.get("subject") == "predicate_after" or (
             # "giảm 9% lượng phát thải khí nhà kính": the figure's own noun says what it measures
-            meaning.why.get("subject") == "noun_after" and not vocabulary_rules.names_no_measure(meaning.subject, book))
+            meaning.why.get("subject") == "noun_after" and not vocabulary_rules.names_no_measure(meaning.subject, book)) or (
+            # "tỷ lệ lao động có việc làm sau đào tạo nghề đạt 80%": a rate named in full in its own clause
+            # is that rate, not one the rest of the sentence names
+            meaning.why.get("subject") == "own_clause" and RATE_HEAD.match(frame.head_raw)
+            and len(meaning.subject.split()) >= FULL_RATE_WORDS)
         meaning.indicator, meaning.why["indicator"] = indicator_for(
             hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:80], "" if said else clause_text + " " + pre,
             out[parent].indicator if parent is not None and not said else "",

@@ -94,6 +94,9 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
         # what is measured of it; the noun ("hộ nghèo") is only whose it is (not "18/30 quận, huyện …",
         # where the counted units are the indicator)
         counted, _ = best_term(noun, kind, value_kind, lowered, vocab, subject_tier=True)
+        whole, whole_term = best_term(subject, kind, value_kind, lowered, vocab, subject_tier=True)
+        if whole is not None and whole_term.lower().startswith(noun.lower() + " "):
+            return whole.id, f"subject:{whole_term}"  # "7/7 huyện đạt chuẩn NTM": a term that counts these units
         ind, term = best_term(subject[len(noun):], kind, value_kind, lowered, vocab, subject_tier=True)
         if ind is not None and not (counted is not None and counted.subject_only):
             return ind.id, f"predicate:{term}"
