@@ -108,6 +108,7 @@ BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ l
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 COUNTED_PROVINCES = re.compile(r"\d+ tỉnh(?:, thành(?: phố)?)?$")
 LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening words
+LIST_FRAME_CHARS = 200  # … or before the colon of the list it opens, when that is this near the start
 
 
 def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
@@ -201,7 +202,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                               future=horizon and times.is_future(meaning.as_of_start, meaning.as_of_end, scope.published),
                               current=times.is_current(meaning.as_of_end, scope.published), chain=chain,
                               plan=_in_plan(meaning, scope),
-                              lead=sentence[:min(frame.seg_start, LEAD_CHARS)])
+                              lead=_lead(sentence, frame.seg_start))
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
         if (mod.id == "mod.plan_paren" and k and meaning.value_kind == "level" and out[k - 1].value_kind == "change"
@@ -224,6 +225,13 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         out[0].subject, out[0].why["subject"] = scope.last_subject, "previous_sentence"
     carry.carry(scope, found_places, moments, figures, out, sentence, book)
     return out
+
+
+def _lead(sentence: str, seg_start: int) -> str:
+    """The words that frame a figure's sentence: its opening, or everything before a colon that opens
+    the list the figure is in ("Hà Nội phấn đấu đạt các chỉ tiêu: …; tỷ lệ … đạt 71,5%")."""
+    colon = sentence.rfind(":", 0, seg_start)
+    return sentence[:colon] if LEAD_CHARS < colon <= LIST_FRAME_CHARS else sentence[:min(seg_start, LEAD_CHARS)]
 
 
 def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, scope: Scope, book) -> None:
