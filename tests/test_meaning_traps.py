@@ -819,3 +819,12 @@ def test_a_rate_named_in_full_is_not_the_rate_its_sentence_names_first():
 def test_a_term_counting_the_units_wins_over_the_predicate_alone():
     f = figures("Thái Bình có 100% số xã đạt chuẩn NTM, 7/7 huyện đạt chuẩn NTM.", "2022-01-07")
     assert (f["100%"].indicator, f["7/7"].indicator) == ("communes_new_rural_standard", "districts_new_rural_standard")
+
+
+def test_a_sectors_growth_inside_a_growth_target_is_a_component():
+    f = figures("Năm 2019, huyện phấn đấu tốc độ tăng trưởng kinh tế đạt 10,5-11%, trong đó, tăng trưởng công nghiệp "
+                "11-11,5%, dịch vụ 13-13,5%, nông nghiệp 2,5-3,5%.", "2019-03-01", "hanoimoi.vn")
+    assert f["10,5-11%"].indicator == "grdp_growth"
+    assert {f[k].indicator for k in ("11-11,5%", "13-13,5%", "2,5-3,5%")} == {""}
+    g = figures("Du lịch phục hồi mạnh với 9,6 triệu lượt khách, tăng gần 17%.", "2025-12-10", "baoquangtri.vn")
+    assert g["17%"].indicator == "tourist_arrivals"
