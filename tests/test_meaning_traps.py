@@ -828,3 +828,19 @@ def test_a_sectors_growth_inside_a_growth_target_is_a_component():
     assert {f[k].indicator for k in ("11-11,5%", "13-13,5%", "2,5-3,5%")} == {""}
     g = figures("Du lịch phục hồi mạnh với 9,6 triệu lượt khách, tăng gần 17%.", "2025-12-10", "baoquangtri.vn")
     assert g["17%"].indicator == "tourist_arrivals"
+
+
+def test_a_district_the_headline_names_bare_is_what_quan_means():
+    text = ("Kinh tế quận có sự phục hồi. Tổng thu ngân sách nhà nước trên địa bàn quận ước đạt 8.686 tỷ đồng, bằng 77,2% "
+            "dự toán năm.")
+    f = figures(text, "2022-10-18", "danviet.vn", title="9 tháng đầu năm, du lịch Hoàn Kiếm tăng 262,4% so với cùng kỳ")
+    assert f["77,2%"].area == "quận Hoàn Kiếm"
+
+
+def test_a_national_standards_name_is_no_place_and_a_third_of_the_nations_revenue_is_the_citys():
+    f = figures("Chỉ số 2 - Tỷ lệ hộ gia đình sử dụng nước sạch đáp ứng Quy chuẩn Việt Nam (QCVN 02: 2009/BYT): 85%.",
+                "2020-01-10", "thuathienhue.gov.vn")
+    assert f["85%"].area == "Huế"
+    g = figures("Thành phố đã thu được 457.500 tỷ đồng, vượt 18,4% dự toán được giao (ước đạt khoảng 1/3 thu ngân sách cả "
+                "nước).", "2022-12-20", title="TP.HCM thu ngân sách vượt dự toán")
+    assert g["1/3"].area == "TP Hồ Chí Minh"

@@ -162,7 +162,9 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
         # "toàn huyện", "của huyện" with no district in the headline or lead: the one the body names most;
         # "toàn xã" in a commune's article: the one commune it names ("Xã Tân Phú là xã nông thôn mới …")
         scope.doc_district = (places.dominant_district(body, at_least=1)
-                              or places.dominant_district(found["title"] + body, at_least=1, level="commune"))
+                              or places.dominant_district(found["title"] + body, at_least=1, level="commune")
+                              or places.headline_district(headline_text, book,
+                                                          home if home in book.gazetteer.provinces else ""))
     district_of_home = book.gazetteer.districts.get(home.lower(), "")  # a district portal's host
     if not scope.doc_district and not district_of_home and article.url:
         # a district report whose text never names it: its address does ("/huyen-quynh-luu-…")

@@ -22,7 +22,9 @@ PROVINCE_LEVEL = ("province", "national")
 # "tiền gửi Việt Nam đồng": the currency; "chiếm 11,3% giá trị xuất khẩu của cả nước": the nation is the
 # whole the share is of; "xếp thứ 17/63 địa phương (cả nước)": a rank among the provinces
 CURRENCY = re.compile(r"\s+đồng(?![^\W\d_])", re.IGNORECASE)
-SHARE_OF_NATION = re.compile(r"(?:chiếm|bằng)\s+(?:tỷ lệ\s+|khoảng\s+|gần\s+|hơn\s+|trên\s+)*[\d.,]+\s?%[^,;.%]{0,45}$", re.IGNORECASE)
+# "chiếm 17% tổng vốn đầu tư cả nước", "bằng 19,9% cả nước", "đạt khoảng 1/3 thu ngân sách cả nước": a share of the nation's
+SHARE_OF_NATION = re.compile(r"(?:chiếm|bằng|đạt)\s+(?:tỷ lệ\s+|khoảng\s+|gần\s+|hơn\s+|trên\s+)*(?:[\d.,]+\s?%|\d+/\d+)"
+                             r"[^,;.%]{0,45}$", re.IGNORECASE)
 RANK_COUNT = re.compile(r"(?:thứ|hạng|vị trí)\s+(?:\d{1,2}/\d{2}\s+(?:[^\W\d_]+[\s,]+){0,4})?$", re.IGNORECASE)
 # "đạt 121% so với dự toán tỉnh giao": the province assigns the plan; it is not where the figure applies
 ASSIGNS = re.compile(r"\s+(?:giao|đã giao|đề ra|đặt ra)(?![^\W\d_])", re.IGNORECASE)
@@ -199,6 +201,27 @@ def bare_district(headline: str, places_in_body: list[Place], book: RuleBook | N
     found = [f"{admin} {name}" for admin in ("huyện", "thị xã", "thành phố", "quận")
              if (prov := book.gazetteer.districts.get(f"{admin} {name}".lower())) and (not province or prov == province)]
     return found[0] if len(found) == 1 else ""
+
+
+def headline_district(headline: str, book: RuleBook, province: str = "") -> str:
+    """The one district whose name, without its admin word, the headline writes ("… du lịch Hoàn Kiếm
+    tăng 262,4%"), for an article whose body says "quận", "huyện" of it; names of one syllable and
+    province names are too ambiguous to count."""
+    found = set()
+    for m in CAPITALISED_RUN.finditer(headline):
+        words = m.group(0).split()
+        for i in range(len(words)):
+            for j in range(i + 2, min(len(words), i + 4) + 1):
+                name = " ".join(words[i:j])
+                if book.gazetteer.canonical(name) in book.gazetteer.provinces:
+                    continue
+                found |= {f"{admin} {name}" for admin in ("huyện", "thị xã", "quận")
+                          if (prov := book.gazetteer.districts.get(f"{admin} {name}".lower()))
+                          and (not province or prov == province)}
+    return found.pop() if len(found) == 1 else ""
+
+
+CAPITALISED_RUN = re.compile(r"[A-ZĐÀ-Ỹ][^\s,.:;!?()\"“”]*(?:\s+[A-ZĐÀ-Ỹ][^\s,.:;!?()\"“”]*)+")
 
 
 def name_of(area: str) -> str:
