@@ -35,6 +35,7 @@ CONTEXT = {
     "sibling": "the list item before it", "headline_topic": "what the headline is about",
     "looks_back": "the figure of the sentence before (it opens on it)",
     "national_body": "a central body (ministry, 'khối bộ, ngành'): national",
+    "same_period_aside": "'(cùng kỳ tăng …)': the same period a year before",
     "baseline_level": "the period it is compared with ('so với năm 2021 với tỷ lệ …')",
     "baseline_bracket": "the period right before its bracket ('năm 2022 (99,51%)')",
 }

@@ -844,3 +844,12 @@ def test_a_national_standards_name_is_no_place_and_a_third_of_the_nations_revenu
     g = figures("Thành phố đã thu được 457.500 tỷ đồng, vượt 18,4% dự toán được giao (ước đạt khoảng 1/3 thu ngân sách cả "
                 "nước).", "2022-12-20", title="TP.HCM thu ngân sách vượt dự toán")
     assert g["1/3"].area == "TP Hồ Chí Minh"
+
+
+def test_the_same_period_in_an_aside_is_a_year_before_and_a_later_clauses_year_is_its_own():
+    f = figures("Tổng kim ngạch xuất khẩu năm 2023 ước đạt hơn 43 tỉ USD, giảm 8,64% so với cùng kỳ (cùng kỳ tăng 5,1%).",
+                "2023-12-25")
+    assert (f["8,64%"].as_of_end, f["5,1%"].as_of_end) == ("2023-12-31", "2022-12-31")
+    g = figures("Năm 2013 kim ngạch xuất khẩu đạt 26.283 triệu USD, bằng 19,9% cả nước; năm 2016 đạt 22.809 triệu USD, "
+                "bằng 13% và xếp thứ 2 cả nước.", "2017-10-27")
+    assert (g["19,9%"].as_of_end, g["13%"].as_of_end) == ("2013-12-31", "2016-12-31")

@@ -104,6 +104,8 @@ BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name op
 COMPARED_TO = re.compile(r"so với\s*$")  # "của năm 2023 so với năm 2022 (6,2%)": a change's baseline
 RATE_HEAD = re.compile(r"(?:tỷ lệ|tỉ lệ)\s", re.IGNORECASE)
 FULL_RATE_WORDS = 6  # syllables: "lao động có việc làm sau đào tạo" names its rate in full; "bao phủ" does not
+SAME_PERIOD_ASIDE = re.compile(r"\s*cùng kỳ(?:\s+năm\s+(?:trước|ngoái))?\s+(?:tăng|giảm|đạt|là)\s*(?:khoảng\s+|gần\s+|hơn\s+)?",
+                               re.IGNORECASE)
 BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ lệ|mức)\s+)?(?:là\s+|đạt\s+)?(?:khoảng\s+|gần\s+|hơn\s+)?")
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 COUNTED_PROVINCES = re.compile(r"\d+ tỉnh(?:, thành(?: phố)?)?$")
@@ -237,6 +239,14 @@ def _lead(sentence: str, seg_start: int) -> str:
 def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, scope: Scope, book) -> None:
     """As of when: own clause, the figure it continues, the sentence, earlier sentences, publication.
     A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date."""
+    opened = sentence.rfind("(", 0, frame.start)
+    if opened >= 0 and ")" not in sentence[opened:frame.start] and parent is not None and done[parent].as_of_end \
+            and SAME_PERIOD_ASIDE.fullmatch(sentence, opened + 1, frame.start):
+        # "giảm 8,64% so với cùng kỳ (cùng kỳ tăng 5,1%)": the same period a year before
+        year = int(done[parent].as_of_end[:4]) - 1
+        then = times.shifted(times.Moment(0, 0, done[parent].as_of_start, done[parent].as_of_end, ""), year)
+        _set_time(meaning, then, "stated", "same_period_aside")
+        return
     if frame.in_paren:
         # "cao hơn so với năm 2022 (99,51%)", "thấp hơn quý I (8,65%)": a bracket right after a period
         # holds that period's figure
@@ -295,6 +305,14 @@ def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, s
         # "cả nước đạt 42% (cuối năm 2023 là 17%); bộ, ngành đạt 61%": not the bracket's time
         parent = next((j for j in range(parent, -1, -1) if not bracketed(frames[j])), None)
     from_parent = parent is not None and frames[parent].cue.endswith("từ")
+    if parent is not None and not from_parent:
+        # "năm 2013 … bằng 19,9% cả nước; năm 2016 đạt 22.809 triệu USD, bằng 13%": a period the figure's own
+        # clause names after the figure it continues is its own
+        between = [m for m in usable if max(frames[parent].end, frame.clause_start) <= m.start and m.end <= frame.start
+                   and not m.same_period and not COMPARED_TO.search(sentence, max(0, m.start - 12), m.start)]
+        if between and not (now_words and now_words[-1] > between[-1].end):
+            _set_time(meaning, between[-1], "stated", "clause")
+            return
     if parent is not None and not from_parent and done[parent].time_basis in ("stated", "inherited"):
         meaning.as_of_start, meaning.as_of_end = done[parent].as_of_start, done[parent].as_of_end
         meaning.time_basis, meaning.why["time"] = "inherited", "continues"
