@@ -14,6 +14,7 @@ import pipeline.extract.places as places
 import pipeline.extract.respectively as respectively
 import pipeline.extract.times as times
 import pipeline.extract.vocabulary as vocabulary_rules
+import pipeline.extract.when as when
 import pipeline.extract.where as where
 from pipeline.extract.decide import Situation, decide
 from pipeline.extract.vocabulary import indicator_for
@@ -28,10 +29,6 @@ LISTED = re.compile(r"[^,;]{0,40}[,;]\s*(?:và\s+)?")  # the rest of the previou
 COORDINATED = re.compile(r"\s*(?:(?:(?:của|trong|vào|ở|tại)\s+[^\W\d_][^,;()%]{0,24}?\s+)?(?:và|hoặc|hay)\s+)?"
                          r"(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
 RANK_WORDS = re.compile(r"(?<![^\W\d_])(?:xếp thứ|đứng thứ|xếp hạng|vị trí|thứ hạng|xếp)(?![^\W\d_])", re.IGNORECASE)
-# a sentence opening with "Hiện" speaks of now (not "Hiện đại hóa …", "Hiện trạng …")
-LEADING_NOW = re.compile(r"\W*hiện(?=\s)(?!\s+(?:đại|trạng|tượng|thực|diện|hữu)\b)", re.IGNORECASE)
-COMPARISON_BRACKET = re.compile(r"\(\s*(?:so với|so|hơn|kém|cùng kỳ|tăng|giảm)(?![^\W\d_])", re.IGNORECASE)
-PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 
 
 @dataclass
@@ -101,13 +98,8 @@ class Meaning:
 
 
 BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name opening the lead
-COMPARED_TO = re.compile(r"so với\s*$")  # "của năm 2023 so với năm 2022 (6,2%)": a change's baseline
 RATE_HEAD = re.compile(r"(?:tỷ lệ|tỉ lệ)\s", re.IGNORECASE)
 FULL_RATE_WORDS = 6  # syllables: "lao động có việc làm sau đào tạo" names its rate in full; "bao phủ" does not
-SAME_PERIOD_ASIDE = re.compile(r"\s*cùng kỳ(?:\s+năm\s+(?:trước|ngoái))?\s+(?:tăng|giảm|đạt|là)\s*(?:khoảng\s+|gần\s+|hơn\s+)?",
-                               re.IGNORECASE)
-BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ lệ|mức)\s+)?(?:là\s+|đạt\s+)?(?:khoảng\s+|gần\s+|hơn\s+)?")
-BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 COUNTED_PROVINCES = re.compile(r"\d+ tỉnh(?:, thành(?: phố)?)?$")
 LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening words
 LIST_FRAME_CHARS = 200  # … or before the colon of the list it opens, when that is this near the start
@@ -182,7 +174,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         vocabulary_rules.looks_back(meaning, hit.rule.kind, sentence, scope, book)
         vocabulary_rules.heading_topic(meaning, sentence, scope, book, unplaced)
         vocabulary_rules.sibling(meaning, hit.rule.kind, out, sentence, book)
-        _time(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
+        when.as_of(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
         vocabulary_rules.twin(meaning, book)
         meaning.area_part = (where.part(frame, parent, out, sentence, meaning.subject, book)
@@ -234,142 +226,6 @@ def _lead(sentence: str, seg_start: int) -> str:
     the list the figure is in ("Hà Nội phấn đấu đạt các chỉ tiêu: …; tỷ lệ … đạt 71,5%")."""
     colon = sentence.rfind(":", 0, seg_start)
     return sentence[:colon] if LEAD_CHARS < colon <= LIST_FRAME_CHARS else sentence[:min(seg_start, LEAD_CHARS)]
-
-
-def _time(meaning: Meaning, k, frame, frames, done, moments, parent, sentence, scope: Scope, book) -> None:
-    """As of when: own clause, the figure it continues, the sentence, earlier sentences, publication.
-    A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date."""
-    opened = sentence.rfind("(", 0, frame.start)
-    if opened >= 0 and ")" not in sentence[opened:frame.start] and parent is not None and done[parent].as_of_end \
-            and SAME_PERIOD_ASIDE.fullmatch(sentence, opened + 1, frame.start):
-        # "giảm 8,64% so với cùng kỳ (cùng kỳ tăng 5,1%)": the same period a year before
-        year = int(done[parent].as_of_end[:4]) - 1
-        then = times.shifted(times.Moment(0, 0, done[parent].as_of_start, done[parent].as_of_end, ""), year)
-        _set_time(meaning, then, "stated", "same_period_aside")
-        return
-    if frame.in_paren:
-        # "cao hơn so với năm 2022 (99,51%)", "thấp hơn quý I (8,65%)": a bracket right after a period
-        # holds that period's figure
-        prior = [m for m in moments if frame.clause_start <= m.start and m.end <= frame.start - 1
-                 and BRACKET_AFTER.fullmatch(sentence, m.end, frame.start)
-                 and not (meaning.value_kind == "change"
-                          and COMPARED_TO.search(sentence, max(0, m.start - 12), m.start))]
-        if prior:
-            _set_time(meaning, _resolve(prior[-1], moments, scope), "stated", "baseline_bracket")
-            return
-    if meaning.value_kind != "change":
-        # "đạt 99,5%, tăng so với năm 2021 với tỷ lệ 98,7%": the level of the period compared with
-        baseline = [m for m in moments if frame.clause_start <= m.start and m.end <= frame.start
-                    and BASELINE_LEVEL.fullmatch(sentence, m.end, frame.start)
-                    and COMPARED_TO.search(sentence, max(0, m.start - 12), m.start)]
-        if baseline:
-            _set_time(meaning, _resolve(baseline[-1], moments, scope), "stated", "baseline_level")
-            return
-    enclosed = _paren_spans(sentence)
-    # the figure's brackets, and one right after it: "từ 44,5% (năm 2016) lên 50% (năm 2018)"
-    after = [span for span in enclosed if span[0] >= frame.end and not sentence[frame.end:span[0]].strip()
-             and not COMPARISON_BRACKET.match(sentence, span[0])  # "29% (so với 24,1% năm 2020)": a baseline
-             and not any(span[0] < f.start < span[1] for f in frames)]  # "42% (cuối năm 2023 là 17%)": the 17%'s
-    mine = [span for span in enclosed if span[0] <= frame.start < span[1]] + after
-    usable = [m for m in moments if not m.excluded and all(
-        not (s <= m.start < e) or (s, e) in mine for s, e in enclosed)]  # a bracket's time stays inside it
-    pre = frame.pre(sentence)
-    owned_by_previous = 0
-    if k and frame.seg_start == frames[k - 1].end:
-        # "… 2,49% của quý I và 8,09% của quý 2", "từ 47% năm 2020 xuống 34,63% năm 2024": a time
-        # right after the previous figure is that figure's
-        split = max(pre.rfind(" và "), pre.rfind(","))
-        owned_by_previous = frame.seg_start + split + 1 if split >= 0 else 0
-        for m in usable:
-            if frame.seg_start <= m.start < frame.start and PREVIOUS_OWNS.fullmatch(sentence[frame.seg_start:m.start]):
-                owned_by_previous = max(owned_by_previous, m.end)
-    own_before = [m for m in usable if max(frame.seg_start, owned_by_previous) <= m.start < frame.start]
-    own_after = [m for m in usable if frame.end <= m.start < max(frame.trail_end, after[0][1] if after else 0)]
-    now_words = [m.end() for m in times.time_cues(book).published.finditer(sentence, 0, frame.start)]
-    if (lead := LEADING_NOW.match(sentence)) and lead.end() <= frame.start:
-        now_words.insert(0, lead.end())  # "Hiện toàn huyện còn 6,71% hộ nghèo": now
-    own_now = [e for e in now_words if e > frame.seg_start]
-    if own_before or own_after:
-        chosen = own_before[-1] if own_before else own_after[0]
-        if not (own_now and own_before and own_now[-1] > chosen.end):
-            _set_time(meaning, _resolve(chosen, usable, scope), "stated", "same_period" if chosen.same_period else "clause")
-            frame.notes["time"] = chosen
-            return
-    if own_now:
-        _set_published(meaning, scope, "clause_now")
-        return
-    def bracketed(f) -> bool:
-        return any(s <= f.start < e for s, e in enclosed)
-
-    if parent is not None and bracketed(frames[parent]) and not bracketed(frame):
-        # "cả nước đạt 42% (cuối năm 2023 là 17%); bộ, ngành đạt 61%": not the bracket's time
-        parent = next((j for j in range(parent, -1, -1) if not bracketed(frames[j])), None)
-    from_parent = parent is not None and frames[parent].cue.endswith("từ")
-    if parent is not None and not from_parent:
-        # "năm 2013 … bằng 19,9% cả nước; năm 2016 đạt 22.809 triệu USD, bằng 13%": a period the figure's own
-        # clause names after the figure it continues is its own
-        between = [m for m in usable if max(frames[parent].end, frame.clause_start) <= m.start and m.end <= frame.start
-                   and not m.same_period and not COMPARED_TO.search(sentence, max(0, m.start - 12), m.start)]
-        if between and not (now_words and now_words[-1] > between[-1].end):
-            _set_time(meaning, between[-1], "stated", "clause")
-            return
-    if parent is not None and not from_parent and done[parent].time_basis in ("stated", "inherited"):
-        meaning.as_of_start, meaning.as_of_end = done[parent].as_of_start, done[parent].as_of_end
-        meaning.time_basis, meaning.why["time"] = "inherited", "continues"
-        return
-    from_times = {id(f.notes.get("time")) for f in frames[:k] if f.cue.endswith("từ") and f.notes.get("time")}
-    earlier = [m for m in usable if m.end <= frame.start and id(m) not in from_times]
-    if earlier and not (now_words and now_words[-1] > earlier[-1].end):
-        in_clause = earlier[-1].start >= frame.clause_start
-        _set_time(meaning, _resolve(earlier[-1], usable, scope), "stated" if in_clause else "inherited",
-                  "same_period" if earlier[-1].same_period else "clause" if in_clause else "sentence")
-        return
-    if now_words:
-        _set_published(meaning, scope, "sentence_now")
-        return
-    if scope.para_time is not None:
-        _set_time(meaning, scope.para_time, "inherited", "earlier_sentence")
-    elif scope.published:
-        _set_published(meaning, scope, "publication")
-    else:
-        meaning.why["time"] = "none"
-
-
-def _paren_spans(sentence: str) -> list[tuple[int, int]]:
-    """(start, end) of each bracketed stretch of the sentence."""
-    spans, opened = [], []
-    for i, c in enumerate(sentence):
-        if c == "(":
-            opened.append(i)
-        elif c == ")" and opened:
-            spans.append((opened.pop(), i + 1))
-    return spans
-
-
-def _resolve(moment: times.Moment, usable: list, scope: Scope) -> times.Moment:
-    """'cùng kỳ năm 2022' is the period being reported, in 2022."""
-    if not moment.same_period:
-        return moment
-    reported = [m for m in usable if not m.same_period and m.start < moment.start]
-    period = reported[-1] if reported else scope.para_time
-    if period is None:
-        return moment
-    return times.shifted(period, int(moment.as_of_end[:4]))
-
-
-def _set_time(meaning: Meaning, moment: times.Moment, basis: str, why: str) -> None:
-    meaning.as_of_start, meaning.as_of_end = moment.as_of_start, moment.as_of_end
-    meaning.time_basis, meaning.why["time"] = basis, why
-
-
-def _set_published(meaning: Meaning, scope: Scope, why: str) -> None:
-    """Dated by the publication: empty when the article has no date (nothing else may stand in)."""
-    moment = times.published_moment(scope.published)
-    if moment is None:
-        meaning.why["time"] = why + ":no_date"
-        return
-    meaning.as_of_start, meaning.as_of_end = moment
-    meaning.time_basis, meaning.why["time"] = "published", why
 
 
 def _in_plan(meaning: Meaning, scope: Scope) -> bool:
