@@ -853,3 +853,10 @@ def test_the_same_period_in_an_aside_is_a_year_before_and_a_later_clauses_year_i
     g = figures("Năm 2013 kim ngạch xuất khẩu đạt 26.283 triệu USD, bằng 19,9% cả nước; năm 2016 đạt 22.809 triệu USD, "
                 "bằng 13% và xếp thứ 2 cả nước.", "2017-10-27")
     assert (g["19,9%"].as_of_end, g["13%"].as_of_end) == ("2013-12-31", "2016-12-31")
+
+
+def test_words_that_name_no_measure_and_what_is_not_yet_met():
+    f = figures("Còn lại 2/9 tiêu chí chưa đạt là y tế và môi trường. Chỉ số 3 - Tỷ lệ hộ nghèo sử dụng nước hợp vệ sinh: "
+                "100%.", "2020-12-04", title="Huyện Mê Linh đạt 7/9 tiêu chí huyện nông thôn mới")
+    assert f["2/9"].subject == "tiêu chí chưa đạt"
+    assert f["100%"].subject == "hộ nghèo sử dụng nước hợp vệ sinh"

@@ -224,7 +224,13 @@ def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str
     # "hộ dân sử dụng điện thường xuyên", "trẻ em trong độ tuổi đi mẫu giáo được đến lớp"
     tail = derived(book, _modifiers).match(sentence, end)
     words = tail.group(0).split()[:10] if tail else []
-    return f"{noun} {' '.join(words)}".strip(" ,") if words else noun
+    subject = f"{noun} {' '.join(words)}".strip(" ,") if words else noun
+    if subject.endswith(" chưa") and (unmet := NOT_YET_MET.match(sentence, (tail.end() if tail else end))):
+        subject += unmet.group(0)  # "2/9 tiêu chí chưa đạt": what is not met, not "chưa"
+    return subject
+
+
+NOT_YET_MET = re.compile(r" (?:đạt|hoàn thành|đạt chuẩn)(?![^\W\d_])")
 
 
 def _modifiers(book: RuleBook) -> re.Pattern:
