@@ -860,3 +860,13 @@ def test_words_that_name_no_measure_and_what_is_not_yet_met():
                 "100%.", "2020-12-04", title="Huyện Mê Linh đạt 7/9 tiêu chí huyện nông thôn mới")
     assert f["2/9"].subject == "tiêu chí chưa đạt"
     assert f["100%"].subject == "hộ nghèo sử dụng nước hợp vệ sinh"
+
+
+def test_a_growth_rate_indicators_bare_figure_is_a_change():
+    f = figures("Hà Nam: 10,39%\nTổng sản phẩm trong tỉnh (GRDP) 6 tháng đầu năm 2024 tăng 10,35% so với cùng kỳ.",
+                "2024-07-09", title="Những địa phương nào ghi nhận GRDP tăng trưởng 2 con số trong nửa đầu năm 2024?")
+    assert (f["10,39%"].indicator, f["10,39%"].value_kind) == ("grdp_growth", "change")
+    g = figures("Chỉ số giá tiêu dùng bình quân 9 tháng ở mức 3,2%.", "2024-10-10")
+    assert (g["3,2%"].indicator, g["3,2%"].value_kind) == ("cpi", "change")
+    h = figures("Khu vực dịch vụ chiếm 49,7% trong GRDP của tỉnh.", "2024-10-10")
+    assert h["49,7%"].value_kind == "level"  # a share is a level whatever it is of

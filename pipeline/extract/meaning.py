@@ -177,6 +177,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         when.as_of(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
         vocabulary_rules.twin(meaning, book)
+        vocabulary_rules.growth_rate(meaning, book, book.value_kind_rules[-1].id)
         meaning.area_part = (where.part(frame, parent, out, sentence, meaning.subject, book)
                              or where.age_group(meaning, frame, sentence, book))
         if (meaning.area_part in book.areas.get("regions", ()) or COUNTED_PROVINCES.match(meaning.area_part)) \

@@ -293,5 +293,12 @@ def twin(meaning, book) -> None:
         meaning.why["indicator"] += f"->{indicator.twin}"
 
 
+def growth_rate(meaning, book: RuleBook, default_rule: str) -> None:
+    """A figure of a growth-rate indicator (GRDP, CPI) that no rule marked as a level is a change."""
+    indicator = book_indicator(book, meaning.indicator)
+    if indicator is not None and indicator.growth_rate and meaning.why.get("value_kind") == default_rule:
+        meaning.value_kind, meaning.why["value_kind"] = "change", "vk.growth_rate"
+
+
 def book_indicator(book: RuleBook, ident: str):
     return vocabulary(book).by_id.get(ident) if ident else None

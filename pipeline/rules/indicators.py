@@ -14,7 +14,7 @@ from pipeline.rules.tomlfile import is_phrases, key_line, load_toml, table_lines
 from pipeline.settings import RULES_DIR
 
 INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires", "unless", "value_kinds", "examples", "description",
-                  "national", "subject_only", "twin", "components"}
+                  "national", "subject_only", "twin", "components", "growth_rate"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class Indicator:
     subject_only: bool = False  # only a figure whose subject names it ("20/27 chỉ tiêu"), never its clause
     twin: str = ""  # the same measure at the other level: GRDP of a province, GDP of the country
     components: tuple[str, ...] = ()  # phrases naming a part of its total ("khu vực dịch vụ"): not about it
+    growth_rate: bool = False  # its percentages are rates of change: a figure nothing marks as a level is a change
 
 
 def _flag(entry: dict, key: str, fail) -> bool:
@@ -106,7 +107,7 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
             value_kinds=phrases("value_kinds", allowed=VALUE_KINDS), examples=tuple(examples),
             description=str(entry.get("description", "")), national=_flag(entry, "national", fail),
             subject_only=_flag(entry, "subject_only", fail), twin=str(entry.get("twin", "")),
-            components=phrases("components"),
+            components=phrases("components"), growth_rate=_flag(entry, "growth_rate", fail),
         ))
     result = _with_label_terms(result)
     ids = {ind.id for ind in result}
