@@ -140,7 +140,8 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     # the lead: the first paragraph, at most its first LEAD_CHARS (a page with no paragraph breaks has no
     # lead beyond its opening; a district named at the end of it is no district the article is about)
     lead_end = min(text.find("\n") if "\n" in text else len(text), LEAD_CHARS)
-    if home and book.gazetteer.national_reporter.search(text, 0, lead_end) and not any(
+    if home and (book.gazetteer.national_reporter.search(text, 0, lead_end)
+                 or book.gazetteer.national_reporter.search(title)) and not any(
             p.counts and p.level != "national" for p in found["title"] + body):
         scope.home_area = places.NATIONAL  # "Theo báo cáo của Bộ Tài chính, …" naming no place: national figures
     headline = [p for p in found["title"] if p.counts and p.level in places.PROVINCE_LEVEL]

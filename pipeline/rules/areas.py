@@ -230,7 +230,8 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
                      hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs), head_parts=head_parts,
                      parts_unless=tuple(parts.get("unless", ())),
                      national_source=re.compile("|".join(re.escape(p) for p in areas.get("national_sources", ())) or "(?!)"),
-                     national_reporter=re.compile("|".join(re.escape(p) for p in areas.get("national_reporters", ())) or "(?!)"),
+                     national_reporter=re.compile("|".join(re.escape(p) for p in areas.get("national_reporters", ())) or "(?!)",
+                                                  re.IGNORECASE),  # "Bảo hiểm Xã hội Việt Nam"
                      national_body=re.compile("|".join(rf"(?<![^\W\d_]){re.escape(p)}(?![^\W\d_])" for p in sorted(
                          [*areas.get("national_bodies", ()), *areas.get("national_blocks", {})], key=len, reverse=True))
                          or "(?!)", re.IGNORECASE),
