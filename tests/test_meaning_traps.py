@@ -870,3 +870,10 @@ def test_a_growth_rate_indicators_bare_figure_is_a_change():
     assert (g["3,2%"].indicator, g["3,2%"].value_kind) == ("cpi", "change")
     h = figures("Khu vực dịch vụ chiếm 49,7% trong GRDP của tỉnh.", "2024-10-10")
     assert h["49,7%"].value_kind == "level"  # a share is a level whatever it is of
+
+
+def test_acronyms_listed_after_a_term_modify_it():
+    f = figures("Nợ BHXH, BHYT, BHTN đến cuối tháng 10/2022 hơn 77 tỷ đồng, chiếm 2,2% tổng số phải thu.", "2022-11-10")
+    assert f["2,2%"].indicator == "social_insurance_arrears"
+    g = figures("Toàn tỉnh có số người tham gia BHXH, BHYT, BHTN bắt buộc đạt 90,6%.", "2022-11-10")
+    assert g["90,6%"].indicator == "social_insurance_coverage"

@@ -56,6 +56,9 @@ def _allowed(ind, kind: str, value_kind: str, lowered_clause: str) -> bool:
 HEAD_END = re.compile(r"\s(?:của|tại|ở|thuộc|đối với|so với|trên tổng|trong tổng|theo)\s", re.IGNORECASE)
 
 
+COORDINATION = re.compile(r"\s*(?:,|và|,\s*và)\s*")
+
+
 def best_term(text: str, kind: str, value_kind: str, lowered_clause: str, vocab: Vocabulary, subject_tier: bool = False):
     """(indicator, term) for the most specific allowed term in `text`: a term inside a longer match
     never wins, and of the rest the one that ends last (Vietnamese modifiers follow their head:
@@ -72,6 +75,15 @@ def best_term(text: str, kind: str, value_kind: str, lowered_clause: str, vocab:
             found.append((start, start + len(term), allowed[0], text[start:start + len(term)]))
     maximal = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0])
                                            for o in found)]
+    # an acronym coordinated after another term ("Nợ BHXH, BHYT, BHTN", "tham gia BHXH, BHTN") is a modifier
+    # of the first: the debt of all three, not unemployment-insurance coverage
+    maximal.sort(key=lambda f: f[0])
+    coordinated = set()
+    for i, f in enumerate(maximal):
+        if " " not in f[3] and any(COORDINATION.fullmatch(text, o[1], f[0]) for o in maximal[:i] if o[1] <= f[0]):
+            coordinated.add(i)
+    if coordinated and len(coordinated) < len(maximal):
+        maximal = [f for i, f in enumerate(maximal) if i not in coordinated]
     # of two terms that overlap, the one that starts first is the head ("kim ngạch xuất nhập khẩu hàng
     # hóa": the turnover, not "nhập khẩu hàng hóa")
     maximal = [f for f in maximal if not any(o[0] < f[0] < o[1] < f[1] and o[1] - o[0] >= f[1] - f[0]
