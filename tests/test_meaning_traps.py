@@ -877,3 +877,9 @@ def test_acronyms_listed_after_a_term_modify_it():
     assert f["2,2%"].indicator == "social_insurance_arrears"
     g = figures("Toàn tỉnh có số người tham gia BHXH, BHYT, BHTN bắt buộc đạt 90,6%.", "2022-11-10")
     assert g["90,6%"].indicator == "social_insurance_coverage"
+
+
+def test_a_bare_coverage_word_takes_the_count_the_sentence_gave():
+    f = figures("Trong đó, số người tham gia BHYT là 2.970.132 người, đạt tỷ lệ bao phủ 94,0% dân số, hoàn thành kế hoạch.",
+                "2025-01-10")
+    assert "người tham gia BHYT" in f["94,0%"].subject and f["94,0%"].indicator == "health_insurance_coverage"

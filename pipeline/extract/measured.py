@@ -24,6 +24,7 @@ COPULA_AFTER = re.compile(r"\s+là\s+(?!(?:do|vì|nhờ|một|những|các|bao|h
 COUNT_BEFORE_PAREN = re.compile(r"(?<![\d.,/])\d[\d.]*\s+((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*\(\s*$")  # "550 xã ("
 PLAN_GIVEN = re.compile(r"(?:dự toán|kế hoạch|chỉ tiêu|KH)\s.*(?<![^\W\d_])(?:giao|thông qua|đề ra|phê duyệt)$", re.IGNORECASE)
 PLAN_AT_START = re.compile(r"\s*(?:dự toán|kế hoạch|chỉ tiêu|KH|mục tiêu)(?![^\W\d_])")  # "84,2% dự toán được giao"
+LEADING_QUALIFIERS = re.compile(r"^(?:(?:có|khoảng|gần|hơn|trên|đạt|với|toàn tỉnh có|toàn thành phố có)\s+)+", re.IGNORECASE)
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 
 
@@ -53,6 +54,14 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         return None
     if own and PLAN_GIVEN.match(own):
         own = ""  # "đạt 53% dự toán Thủ tướng Chính phủ giao và 50% dự toán HĐND tỉnh": the plan, not the measured thing
+    if own and own.lower() in derived(book, _bare_rates):
+        # "Số người tham gia BHYT là 2.970.132 người, đạt tỷ lệ bao phủ 94,0% dân số": the rate word alone
+        # names no measured thing; the count the sentence gave before it does
+        parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
+        inherited = LEADING_QUALIFIERS.sub("", inherited or "")
+        if inherited and not junk(inherited):
+            meaning.subject, meaning.why["subject"] = f"{inherited} ({own})", "earlier_segment"
+            return parent
     if own and not lex.plan_words.match(own):
         total = _breakdown_total(k, frame, frames, done, sentence, scope, book)
         if total:  # "tỷ lệ có việc làm sau tốt nghiệp đạt 80,9% (trình độ cao đẳng 96,1%, …)"
@@ -165,6 +174,10 @@ def with_locative(meaning, sentence: str, before: int, book: RuleBook) -> None:
 
 
 ON_AREA = re.compile(r"\s+trên địa bàn(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã))?(?![^\W\d_])", re.IGNORECASE)
+
+
+def _bare_rates(book: RuleBook) -> frozenset:
+    return frozenset(w.lower() for w in book.cues.words("subject.bare_rates"))
 
 
 def _keeps_locative(book: RuleBook) -> tuple[str, ...]:
