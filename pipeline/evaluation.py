@@ -205,6 +205,35 @@ def norm_area(area: object) -> str:
     return news_spelling(" ".join(text.replace("-", " - ").replace("–", " - ").split()))
 
 
+def area_right(pred: dict, gold: dict) -> bool | None:
+    """Whether the area is right; None where the guide does not score it: no area annotated, or a region
+    or group of provinces ("vùng Đông Nam Bộ", "12 tỉnh Tây Nam Bộ"), which is written as named and
+    compared only where both sides name a province, district or "cả nước" (ANNOTATION_GUIDE.md)."""
+    if not gold.get("area") or _is_region(str(gold["area"])):
+        return None
+    return norm_area(pred.get("area")) == norm_area(gold.get("area"))
+
+
+def part_right(pred: dict, gold: dict) -> bool:
+    """Whether the sub-area is right; a region annotated as the area may be given as the part of the
+    country it is ("cả nước" / "Đông Nam Bộ")."""
+    if same_part(pred.get("area_part"), gold.get("area_part")):
+        return True
+    return bool(gold.get("area")) and _is_region(str(gold["area"])) and not gold.get("area_part") \
+        and same_part(pred.get("area_part"), gold["area"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_region(area: str) -> bool:
+    from pipeline.rules.book import load_rulebook
+
+    gazetteer = load_rulebook().gazetteer
+    name = norm_area(area)
+    if name == "cả nước" or name in {norm_area(p) for p in gazetteer.provinces}:
+        return False
+    return not re.match(r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn) ", area.strip().lower())
+
+
 def same_part(pred: object, gold: object) -> bool:
     """Sub-areas compare by meaning: the same phrase, or two phrases the parts table of the default
     rules (rules/areas.toml [parts]) gives one canonical name ("mầm non" / "cấp mầm non", "THCS" /
@@ -264,10 +293,10 @@ def score_meaning(predicted: list[dict], gold: list[dict]) -> dict:
         tally("value_kind", pred.get("value_kind") == g.get("value_kind"), pred, g, "value_kind")
         tally("modality", pred.get("modality") == g.get("modality"), pred, g, "modality")
         tally("as_of", as_of_agrees(pred, g), pred, g, "as_of")
-        tally("area_part", same_part(pred.get("area_part"), g.get("area_part")), pred, g, "area_part")
+        tally("area_part", part_right(pred, g), pred, g, "area_part")
         tally("area_part_exact", norm_area(pred.get("area_part")) == norm_area(g.get("area_part")), pred, g, "")
-        if g.get("area"):
-            tally("area", norm_area(pred.get("area")) == norm_area(g.get("area")), pred, g, "area")
+        if (area_ok := area_right(pred, g)) is not None:
+            tally("area", area_ok, pred, g, "area")
         if g.get("subject"):
             s = subject_scores(pred.get("subject"), g.get("subject"))
             tally("subject", s["contains"], pred, g, "subject")
@@ -292,8 +321,7 @@ def score_meaning(predicted: list[dict], gold: list[dict]) -> dict:
 def _all_right(pred: dict, g: dict) -> bool:
     """Right indicator, level, area and sub-area, time and modality: a true timeline statement."""
     return (pred.get("indicator") == g.get("indicator") and pred.get("value_kind") == "level"
-            and (not g.get("area") or norm_area(pred.get("area")) == norm_area(g.get("area")))
-            and same_part(pred.get("area_part"), g.get("area_part"))
+            and area_right(pred, g) is not False and part_right(pred, g)
             and as_of_agrees(pred, g) and pred.get("modality") == g.get("modality"))
 
 

@@ -18,13 +18,13 @@ import pandas as pd
 from pipeline.evaluation import (
     ExtractFn,
     _run,
+    area_right,
     as_of_agrees,
     load_gold,
     load_passages,
     matches,
-    norm_area,
+    part_right,
     passage_doc,
-    same_part,
 )
 from pipeline.kinds import FIGURE_KINDS
 from pipeline.records import FACT_COLUMNS
@@ -42,9 +42,8 @@ def _true_of(obs: pd.Series, g: dict | None) -> bool:
     """Whether annotated figure `g` is what the observation says."""
     if g is None or g.get("value_kind") != "level" or g.get("indicator") != obs["indicator"]:
         return False
-    if g.get("area") and norm_area(g["area"]) != norm_area(obs["area"]):
-        return False
-    if not same_part(obs.get("area_part"), g.get("area_part")):
+    said = {"area": obs["area"], "area_part": obs.get("area_part")}
+    if area_right(said, g) is False or not part_right(said, g):
         return False
     return as_of_agrees({"as_of_end": obs["time_end"]}, g) and g.get("modality") == obs["modality"]
 

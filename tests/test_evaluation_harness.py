@@ -188,3 +188,17 @@ def test_hard_cases_offsets_and_shape():
             assert f["kind"] in KINDS
     r = evaluate_hard_cases(lambda doc: [dict(f) for c in cases if c["id"] == doc["id"] for f in c["facts"]], HARD)
     assert r["overall"]["fn"] == 0 and r["overall"]["fp"] == 0
+
+
+def test_a_region_annotated_as_the_area_is_not_scored_as_an_area_and_may_be_given_as_the_part():
+    from pipeline.evaluation import area_right, part_right
+
+    region = {"area": "vùng Đông Nam Bộ", "area_part": ""}
+    assert area_right({"area": "cả nước"}, region) is None  # the guide compares provinces, districts, "cả nước" only
+    assert part_right({"area_part": "Đông Nam Bộ"}, region) and part_right({"area_part": ""}, region)
+    assert not part_right({"area_part": "khu vực nông thôn"}, region)
+    province = {"area": "Tỉnh Bà Rịa – Vũng Tàu", "area_part": ""}
+    assert area_right({"area": "Bà Rịa - Vũng Tàu"}, province) is True
+    assert area_right({"area": "cả nước"}, province) is False
+    assert area_right({"area": "huyện Ba Vì"}, {"area": "huyện Ba Vì"}) is True
+    assert area_right({"area": "x"}, {"area": ""}) is None
