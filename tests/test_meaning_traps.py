@@ -883,3 +883,12 @@ def test_a_bare_coverage_word_takes_the_count_the_sentence_gave():
     f = figures("Trong đó, số người tham gia BHYT là 2.970.132 người, đạt tỷ lệ bao phủ 94,0% dân số, hoàn thành kế hoạch.",
                 "2025-01-10")
     assert "người tham gia BHYT" in f["94,0%"].subject and f["94,0%"].indicator == "health_insurance_coverage"
+
+
+def test_counted_bodies_and_a_vaccination_cohort_are_parts_but_not_the_measures_own_population():
+    f = figures("Có 4/13 sở, ngành đã thực hiện tiếp nhận hồ sơ trực tuyến đạt tỷ lệ trên 80%; 17/20 địa phương có chỉ số "
+                "hài lòng đạt trên 90%.", "2025-05-01", "baonghean.vn")
+    assert (f["4/13"].area_part, f["17/20"].area_part) == ("sở, ngành", "địa phương")
+    g = figures("Việt Nam đã tiêm vắc xin mũi 3 cho nhóm trẻ từ 12 - dưới 18 tuổi, tỷ lệ đạt 63,8%. Tỷ lệ trẻ em dưới 1 tuổi "
+                "được tiêm đầy đủ các loại vắc xin đạt 92,55%.", "2022-11-06")
+    assert g["63,8%"].area_part == "trẻ từ 12 - dưới 18 tuổi" and g["92,55%"].area_part == ""

@@ -178,7 +178,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
         vocabulary_rules.twin(meaning, book)
         vocabulary_rules.growth_rate(meaning, book, book.value_kind_rules[-1].id)
-        meaning.area_part = (where.part(frame, parent, out, sentence, meaning.subject, book)
+        meaning.area_part = (where.counted_part(meaning, book) or where.part(frame, parent, out, sentence, meaning.subject, book)
                              or where.age_group(meaning, frame, sentence, book))
         if (meaning.area_part in book.areas.get("regions", ()) or COUNTED_PROVINCES.match(meaning.area_part)) \
                 and meaning.area_basis != "stated":  # a region, or "16 tỉnh có 100% số xã …": parts of the country

@@ -159,14 +159,26 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
 
 
 
+def counted_part(meaning, book) -> str:
+    """"4/13 sở, ngành đạt tỷ lệ trên 80%", "17/20 địa phương có …": the units a fraction counts are a part
+    of the area when they are bodies or localities of it."""
+    if meaning.why.get("subject") != "counted_noun" or not meaning.noun:
+        return ""
+    return book.gazetteer.head_parts.get(meaning.noun.strip().lower(), "")
+
+
 def age_group(meaning, frame, sentence: str, book: RuleBook) -> str:
     """An age group the figure covers (rules/cues.toml [age_group]), in its clause or its subject,
     when the sentence breaks its figures down by age."""
     if "tuổi" not in sentence or meaning.indicator in book.cues.words("age_group.not_for"):
         return ""
     pattern = derived(book, _age_pattern)
-    if len({m.group(0).lower() for m in pattern.finditer(sentence)}) < 2:
-        return ""  # one age group in the sentence is the population measured ("trẻ dưới 1 tuổi"), not a breakdown
+    groups = {m.group(0).lower() for m in pattern.finditer(sentence)}
+    if len(groups) < 2 and not (meaning.indicator in book.cues.words("age_group.single_for")
+                                and any(" từ " in f" {g}" for g in groups)):
+        # one age group in the sentence is the population measured ("trẻ dưới 1 tuổi"), not a breakdown; a
+        # cohort ("trẻ từ 12 - dưới 18 tuổi") of a measure of everyone is a part
+        return ""
     for text in (sentence[frame.seg_start:frame.trail_end], meaning.subject, sentence[frame.clause_start:frame.start]):
         found = list(pattern.finditer(text))
         if found:
