@@ -34,6 +34,7 @@ CONTEXT = {
     "provinces_counted": "a count of provinces: national",
     "sibling": "the list item before it", "headline_topic": "what the headline is about",
     "looks_back": "the figure of the sentence before (it opens on it)",
+    "listed_units": "a list of bodies or places: the measure of the figure before it",
     "national_body": "a central body (ministry, 'khối bộ, ngành'): national",
     "same_period_aside": "'(cùng kỳ tăng …)': the same period a year before",
     "baseline_level": "the period it is compared with ('so với năm 2021 với tỷ lệ …')",

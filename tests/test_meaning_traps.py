@@ -892,3 +892,12 @@ def test_counted_bodies_and_a_vaccination_cohort_are_parts_but_not_the_measures_
     g = figures("Việt Nam đã tiêm vắc xin mũi 3 cho nhóm trẻ từ 12 - dưới 18 tuổi, tỷ lệ đạt 63,8%. Tỷ lệ trẻ em dưới 1 tuổi "
                 "được tiêm đầy đủ các loại vắc xin đạt 92,55%.", "2022-11-06")
     assert g["63,8%"].area_part == "trẻ từ 12 - dưới 18 tuổi" and g["92,55%"].area_part == ""
+
+
+def test_a_list_of_bodies_goes_on_with_the_measure_before_it():
+    text = ("Đến nay, toàn tỉnh có 107/225 trường mầm non công lập được công nhận đạt chuẩn quốc gia, chiếm tỷ lệ 47,6%. "
+            "Các đơn vị thực hiện đạt và vượt chỉ tiêu là: Phòng GDĐT huyện Xuân Lộc đạt 88,9%; Phòng GDĐT huyện Nhơn "
+            "Trạch đạt 76,5%.")
+    f = figures(text, "2017-11-30", "dongnai.gov.vn")
+    assert f["88,9%"].indicator == f["76,5%"].indicator == "schools_national_standard_rate"
+    assert (f["88,9%"].area, f["76,5%"].area) == ("huyện Xuân Lộc", "huyện Nhơn Trạch")

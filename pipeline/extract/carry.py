@@ -36,6 +36,7 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
     """What later sentences of the paragraph inherit from this one."""
     if meanings:
         scope.last_figure = next((m for m in meanings if m.indicator), meanings[0])
+        scope.last_figure_para = scope.para_index
         scope.last_subject = next((m.subject for m in reversed(meanings) if m.subject), "")
     if districts := {p.area for p in found if p.counts and p.level == "district"}:
         scope.last_district = districts.pop() if len(districts) == 1 else ""

@@ -54,6 +54,7 @@ class Scope:
     reference_year: int | None = None  # an undated article's year, inferred ("cùng kỳ năm 2024" → 2025)
     para_plan: bool = False  # para_time was set by a sentence setting out a plan ("phấn đấu", "mục tiêu")
     last_figure: "Meaning | None" = None  # the last figure of the sentence before (a breakdown continues it)
+    last_figure_para: int = -1  # the paragraph it is in
     moments: list = field(default_factory=list)  # every usable date or period of the article, in order
 
     def article_time(self) -> times.Moment | None:
@@ -172,6 +173,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         vocabulary_rules.share_of_group(meaning, trail, book)
         vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
         vocabulary_rules.looks_back(meaning, hit.rule.kind, sentence, scope, book)
+        vocabulary_rules.listed_units(meaning, hit.rule.kind, scope, book, unplaced)
         vocabulary_rules.heading_topic(meaning, sentence, scope, book, unplaced)
         vocabulary_rules.sibling(meaning, hit.rule.kind, out, sentence, book)
         when.as_of(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)

@@ -221,6 +221,29 @@ def looks_back(meaning, kind: str, sentence: str, scope, book: RuleBook) -> None
             meaning.subject, meaning.why["subject"] = last.subject, "looks_back"
 
 
+def listed_units(meaning, kind: str, scope, book: RuleBook, unplaced: str) -> None:
+    """A sentence listing bodies or places with their figures ("Các đơn vị thực hiện đạt và vượt chỉ tiêu là:
+    Phòng GDĐT huyện Xuân Lộc đạt 88,9%; …"), naming no measure of its own, goes on with the measure of the
+    figure before it in the paragraph."""
+    last = scope.last_figure
+    if meaning.indicator or meaning.why.get("indicator") in SETTLED or last is None or not last.indicator:
+        return
+    if scope.last_figure_para != scope.para_index or last.value_kind != meaning.value_kind:
+        return
+    vocab = vocabulary(book)
+    # a term only a subject can name ("chỉ tiêu" of "đạt và vượt chỉ tiêu", "huyện") is no measure of the sentence
+    own_measure = any(not ind.subject_only for _, term in vocab.matches(unplaced) for ind in vocab.by_term[term])
+    subject = meaning.subject.strip()
+    only_a_unit = (not subject or junk_subject(book)(subject) or places.is_part(subject, book)
+                   or bool(derived(book, _unit_name).fullmatch(subject)) or bool(book.gazetteer.national_body.fullmatch(subject)))
+    if only_a_unit and not own_measure and _inheritable(last.indicator, kind, meaning.value_kind, unplaced.lower(), book):
+        meaning.indicator, meaning.why["indicator"] = last.indicator, "listed_units"
+        if last.subject and last.subject.lower() not in meaning.subject.lower():
+            unit = meaning.subject.strip()
+            meaning.subject = f"{last.subject} ({unit})" if unit else last.subject
+            meaning.why["subject"] = "listed_units"
+
+
 BREAKDOWN_ITEM = re.compile(r"(?:ngành|thị trường|nhóm|lĩnh vực|khu vực|mặt hàng|sản phẩm|khối|loại)\b", re.IGNORECASE)
 
 
