@@ -230,13 +230,15 @@ def listed_units(meaning, kind: str, scope, book: RuleBook, unplaced: str) -> No
         return
     if scope.last_figure_para != scope.para_index or last.value_kind != meaning.value_kind:
         return
-    vocab = vocabulary(book)
-    # a term only a subject can name ("chỉ tiêu" of "đạt và vượt chỉ tiêu", "huyện") is no measure of the sentence
-    own_measure = any(not ind.subject_only for _, term in vocab.matches(unplaced) for ind in vocab.by_term[term])
     subject = meaning.subject.strip()
     only_a_unit = (not subject or junk_subject(book)(subject) or places.is_part(subject, book)
                    or bool(derived(book, _unit_name).fullmatch(subject)) or bool(book.gazetteer.national_body.fullmatch(subject)))
-    if only_a_unit and not own_measure and _inheritable(last.indicator, kind, meaning.value_kind, unplaced.lower(), book):
+    if not only_a_unit:
+        return
+    vocab = vocabulary(book)
+    # a term only a subject can name ("chỉ tiêu" of "đạt và vượt chỉ tiêu", "huyện") is no measure of the sentence
+    own_measure = any(not ind.subject_only for _, term in vocab.matches(unplaced) for ind in vocab.by_term[term])
+    if not own_measure and _inheritable(last.indicator, kind, meaning.value_kind, unplaced.lower(), book):
         meaning.indicator, meaning.why["indicator"] = last.indicator, "listed_units"
         if last.subject and last.subject.lower() not in meaning.subject.lower():
             unit = meaning.subject.strip()

@@ -38,7 +38,9 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         place = _qualified(own_before[-1] if own_before else own_after[0], usable, sentence)
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
         return
-    body = next(reversed(list(book.gazetteer.national_body.finditer(sentence, frame.clause_start, frame.start))), None)
+    before = sentence[frame.clause_start:frame.start].lower()
+    body = next(reversed(list(book.gazetteer.national_body.finditer(sentence, frame.clause_start, frame.start))), None) \
+        if any(a in before for a in book.gazetteer.national_body_anchors) else None  # no body's first word: no regex
     if body and frame.start - body.end() <= BODY_REACH and not GIVEN_BY.match(sentence, body.end()) \
             and not REPORTS.search(sentence, body.end(), frame.start) and not REPORTED_BY.search(sentence, 0, body.start()) \
             and not FIGURE.search(sentence, body.end(), frame.start):

@@ -90,6 +90,7 @@ class Gazetteer:
     national_reporter: re.Pattern = re.compile("(?!)")  # "Theo báo cáo của Bộ Tài chính" in a lead naming no place
     national_body: re.Pattern = re.compile("(?!)")  # "Bộ Công Thương dẫn đầu với tỷ lệ 83,48%": a national figure
     national_blocks: dict = field(default_factory=dict)  # "khối bộ, ngành" → its area_part "bộ, ngành"
+    national_body_anchors: tuple = ()  # the first words of those names ("bộ", "khối"): no regex where none occurs
     _home_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def canonical(self, surface: str) -> str:
@@ -235,4 +236,6 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
                      national_body=re.compile("|".join(rf"(?<![^\W\d_]){re.escape(p)}(?![^\W\d_])" for p in sorted(
                          [*areas.get("national_bodies", ()), *areas.get("national_blocks", {})], key=len, reverse=True))
                          or "(?!)", re.IGNORECASE),
-                     national_blocks={k.lower(): v for k, v in areas.get("national_blocks", {}).items()})
+                     national_blocks={k.lower(): v for k, v in areas.get("national_blocks", {}).items()},
+                     national_body_anchors=tuple(sorted({p.split()[0].lower() for p in [
+                         *areas.get("national_bodies", ()), *areas.get("national_blocks", {})] if p.split()})))
