@@ -48,6 +48,8 @@ def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseCont
     lowered = sentence.lower()
     anchors = [m.start() for m in NUMBER_START.finditer(sentence)]
     for rule in book.rules:
+        if rule.digit_first and not anchors:
+            continue  # a sentence without a number: no digit-first rule can match
         if rule.needs and not any(n in lowered for n in rule.needs):
             continue
         if rule.digit_first:
