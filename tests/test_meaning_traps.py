@@ -901,3 +901,9 @@ def test_a_list_of_bodies_goes_on_with_the_measure_before_it():
     f = figures(text, "2017-11-30", "dongnai.gov.vn")
     assert f["88,9%"].indicator == f["76,5%"].indicator == "schools_national_standard_rate"
     assert (f["88,9%"].area, f["76,5%"].area) == ("huyện Xuân Lộc", "huyện Nhơn Trạch")
+
+
+def test_an_as_of_bracket_dates_the_sentence_and_an_exam_year_compared_with_is_a_baseline():
+    f = figures("Toàn tỉnh có 8.073 thí sinh được công nhận tốt nghiệp THPT 2020 (tính đến ngày 27/8), đạt tỷ lệ 98,8%, "
+                "tăng 4,85% so với kỳ thi năm 2019.", "2020-08-31")
+    assert f["98,8%"].as_of_end == f["4,85%"].as_of_end == "2020-08-27"

@@ -76,7 +76,8 @@ def _build(book: RuleBook) -> TimeCues:
     w = book.cues.words
     wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
     return TimeCues(
-        baseline=re.compile(rf"{wb}(?:{_alternation(w('time.baseline_before'))})(?:\s+(?:mức|mức của|của|với|kỳ|cùng kỳ|thời điểm|cùng thời điểm|trung bình|bình quân))*\s*$",
+        baseline=re.compile(rf"{wb}(?:{_alternation(w('time.baseline_before'))})(?:\s+(?:mức|mức của|của|với|kỳ thi|kỳ|cùng kỳ|thời điểm|cùng thời điểm|trung bình|bình quân|"
+                            rf"năm học|niên vụ|vụ|đợt|thời kỳ|giai đoạn))*\s*$",
                             re.IGNORECASE),
         by_end=re.compile(rf"{wb}(?:{_alternation(w('time.by_end_before'))})\s*(?:cuối|hết|giữa)?\s*$", re.IGNORECASE),
         document=re.compile(rf"{wb}(?:{_alternation(w('time.document_before'))}){we}"),

@@ -15,6 +15,7 @@ PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 SAME_PERIOD_ASIDE = re.compile(r"\s*cùng kỳ(?:\s+năm\s+(?:trước|ngoái))?\s+(?:tăng|giảm|đạt|là)\s*(?:khoảng\s+|gần\s+|hơn\s+)?",
                                re.IGNORECASE)
 BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ lệ|mức)\s+)?(?:là\s+|đạt\s+)?(?:khoảng\s+|gần\s+|hơn\s+)?")
+AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm)", re.IGNORECASE)
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 
 
@@ -47,7 +48,8 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
         if baseline:
             _set_time(meaning, resolve(baseline[-1], moments, scope), "stated", "baseline_level")
             return
-    enclosed = _paren_spans(sentence)
+    # "(tính đến ngày 27/8)": a bracket that says as of when is the sentence's, not an aside
+    enclosed = [span for span in _paren_spans(sentence) if not AS_OF_BRACKET.match(sentence, span[0])]
     # the figure's brackets, and one right after it: "từ 44,5% (năm 2016) lên 50% (năm 2018)"
     after = [span for span in enclosed if span[0] >= frame.end and not sentence[frame.end:span[0]].strip()
              and not COMPARISON_BRACKET.match(sentence, span[0])  # "29% (so với 24,1% năm 2020)": a baseline
