@@ -37,6 +37,7 @@ CONTEXT = {
     "listed_units": "a list of bodies or places: the measure of the figure before it",
     "national_body": "a central body (ministry, 'khối bộ, ngành'): national",
     "same_period_aside": "'(cùng kỳ tăng …)': the same period a year before",
+    "year_end": "'cuối năm' of the year the paragraph is in",
     "baseline_level": "the period it is compared with ('so với năm 2021 với tỷ lệ …')",
     "baseline_bracket": "the period right before its bracket ('năm 2022 (99,51%)')",
 }

@@ -907,3 +907,9 @@ def test_an_as_of_bracket_dates_the_sentence_and_an_exam_year_compared_with_is_a
     f = figures("Toàn tỉnh có 8.073 thí sinh được công nhận tốt nghiệp THPT 2020 (tính đến ngày 27/8), đạt tỷ lệ 98,8%, "
                 "tăng 4,85% so với kỳ thi năm 2019.", "2020-08-31")
     assert f["98,8%"].as_of_end == f["4,85%"].as_of_end == "2020-08-27"
+
+
+def test_the_end_of_the_year_with_no_year_named_is_the_paragraphs():
+    f = figures("Đối với hộ cận nghèo, đầu năm 2023 có 21.101 hộ, chiếm tỷ lệ 8,02%. Đến cuối năm, giảm còn 17.691, chiếm "
+                "tỷ lệ 6,72%.", "2024-01-20")
+    assert (f["8,02%"].as_of_end, f["6,72%"].as_of_end) == ("2023-01-01", "2023-12-31")

@@ -15,6 +15,8 @@ PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 SAME_PERIOD_ASIDE = re.compile(r"\s*cùng kỳ(?:\s+năm\s+(?:trước|ngoái))?\s+(?:tăng|giảm|đạt|là)\s*(?:khoảng\s+|gần\s+|hơn\s+)?",
                                re.IGNORECASE)
 BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ lệ|mức)\s+)?(?:là\s+|đạt\s+)?(?:khoảng\s+|gần\s+|hơn\s+)?")
+YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết) năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau|\d))(?![^\W\d_])",
+                      re.IGNORECASE)  # "cuối năm" of no year named: the paragraph's
 AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm)", re.IGNORECASE)
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 
@@ -111,7 +113,11 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
     if now_words:
         _set_published(meaning, scope, "sentence_now")
         return
-    if scope.para_time is not None:
+    if scope.para_time is not None and scope.para_time.as_of_end and YEAR_END.search(sentence, 0, frame.start):
+        # "đầu năm 2023 có … 8,02%. Đến cuối năm, giảm còn … 6,72%": the end of the year the paragraph is in
+        year = scope.para_time.as_of_end[:4]
+        _set_time(meaning, times.Moment(0, 0, f"{year}-12-31", f"{year}-12-31", "day"), "stated", "year_end")
+    elif scope.para_time is not None:
         _set_time(meaning, scope.para_time, "inherited", "earlier_sentence")
     elif scope.published:
         _set_published(meaning, scope, "publication")
