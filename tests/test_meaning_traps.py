@@ -913,3 +913,9 @@ def test_the_end_of_the_year_with_no_year_named_is_the_paragraphs():
     f = figures("Đối với hộ cận nghèo, đầu năm 2023 có 21.101 hộ, chiếm tỷ lệ 8,02%. Đến cuối năm, giảm còn 17.691, chiếm "
                 "tỷ lệ 6,72%.", "2024-01-20")
     assert (f["8,02%"].as_of_end, f["6,72%"].as_of_end) == ("2023-01-01", "2023-12-31")
+
+
+def test_hien_before_the_rate_means_now():
+    f = figures("Tám tháng qua, huyện đã triển khai nhiều giải pháp. Báo cáo cho biết, hiện tỉ lệ bao phủ BHYT của huyện "
+                "Sơn Hòa đạt 94% dân số.", "2022-09-24")
+    assert (f["94%"].as_of_end, f["94%"].time_basis) == ("2022-09-24", "published")
