@@ -35,6 +35,7 @@ CONTEXT = {
     "sibling": "the list item before it", "headline_topic": "what the headline is about",
     "looks_back": "the figure of the sentence before (it opens on it)",
     "listed_units": "a list of bodies or places: the measure of the figure before it",
+    "bare_district": "a list item named by its district alone ('Gò Dầu 5/9 xã')",
     "national_body": "a central body (ministry, 'khối bộ, ngành'): national",
     "same_period_aside": "'(cùng kỳ tăng …)': the same period a year before",
     "year_end": "'cuối năm' of the year the paragraph is in",

@@ -919,3 +919,11 @@ def test_hien_before_the_rate_means_now():
     f = figures("Tám tháng qua, huyện đã triển khai nhiều giải pháp. Báo cáo cho biết, hiện tỉ lệ bao phủ BHYT của huyện "
                 "Sơn Hòa đạt 94% dân số.", "2022-09-24")
     assert (f["94%"].as_of_end, f["94%"].time_basis) == ("2022-09-24", "published")
+
+
+def test_a_list_item_named_by_its_district_alone_is_that_districts():
+    f = figures("Các huyện khác có xã đạt chuẩn phổ cập giáo dục tiểu học mức độ 3 với tỷ lệ khá cao, đó là: Gò Dầu 5/9 xã, "
+                "Dương Minh Châu 10/11 xã.", "2017-03-24", "baotayninh.vn")
+    assert (f["5/9"].area, f["10/11"].area) == ("huyện Gò Dầu", "huyện Dương Minh Châu")
+    g = figures("Hà Nội: 98,49%", "2024-07-01", title="Tỷ lệ tốt nghiệp THPT các tỉnh")
+    assert g["98,49%"].area == "Hà Nội"  # a province's name is the province, not a district of it

@@ -224,6 +224,23 @@ def headline_district(headline: str, book: RuleBook, province: str = "") -> str:
 CAPITALISED_RUN = re.compile(r"[A-ZĐÀ-Ỹ][^\s,.:;!?()\"“”]*(?:\s+[A-ZĐÀ-Ỹ][^\s,.:;!?()\"“”]*)+")
 
 
+def bare_district_before(segment: str, book: RuleBook, province: str) -> str:
+    """The district a list item names without its admin word right before its figure ("Gò Dầu 5/9 xã",
+    "Tuyên Hóa: 4,5%"), when the article's province has one district of that name."""
+    m = BARE_ITEM.fullmatch(segment)
+    if not m or not province or province not in book.gazetteer.provinces:
+        return ""
+    name = m.group(1)
+    if book.gazetteer.canonical(name) in book.gazetteer.provinces:
+        return ""
+    found = [f"{admin} {name}" for admin in ("huyện", "thị xã", "thành phố", "quận")
+             if book.gazetteer.districts.get(f"{admin} {name}".lower()) == province]
+    return found[0] if len(found) == 1 else ""
+
+
+BARE_ITEM = re.compile(r"\s*(?:và\s+)?([A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){0,3})\s*(?::|có|với|đạt|là)?\s*")
+
+
 def name_of(area: str) -> str:
     """'Sa Pa' of 'thị xã Sa Pa', 'Nghĩa Đàn' of 'huyện Nghĩa Đàn'."""
     for admin in sorted(LEVEL_OF_ADMIN, key=len, reverse=True):
