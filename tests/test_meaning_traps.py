@@ -927,3 +927,9 @@ def test_a_list_item_named_by_its_district_alone_is_that_districts():
     assert (f["5/9"].area, f["10/11"].area) == ("huyện Gò Dầu", "huyện Dương Minh Châu")
     g = figures("Hà Nội: 98,49%", "2024-07-01", title="Tỷ lệ tốt nghiệp THPT các tỉnh")
     assert g["98,49%"].area == "Hà Nội"  # a province's name is the province, not a district of it
+
+
+def test_the_school_level_of_schools_meeting_the_standard_is_a_part():
+    f = figures("Toàn tỉnh có 107/225 trường mầm non công lập được công nhận đạt chuẩn quốc gia, chiếm tỷ lệ 47,6%.",
+                "2017-11-30", "dongnai.gov.vn")
+    assert f["47,6%"].indicator == "schools_national_standard_rate" and f["47,6%"].area_part == "cấp mầm non"
