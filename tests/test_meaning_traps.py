@@ -933,3 +933,14 @@ def test_the_school_level_of_schools_meeting_the_standard_is_a_part():
     f = figures("Toàn tỉnh có 107/225 trường mầm non công lập được công nhận đạt chuẩn quốc gia, chiếm tỷ lệ 47,6%.",
                 "2017-11-30", "dongnai.gov.vn")
     assert f["47,6%"].indicator == "schools_national_standard_rate" and f["47,6%"].area_part == "cấp mầm non"
+
+
+def test_two_percents_written_out_are_two_figures_of_one_kind():
+    f = figures("Kim ngạch xuất khẩu tăng từ 10% đến 12% so với cùng kỳ; GRDP dự kiến tăng 6,5% - 7%; tăng trưởng 65-70%.",
+                "2024-01-01")
+    assert {k: f[k].value_kind for k in ("10%", "12%", "6,5%", "7%")} == dict.fromkeys(("10%", "12%", "6,5%", "7%"), "change")
+    assert f["65-70%"].value_max == 70.0  # one range when the first number has no sign
+    g = figures("Hộ có mức thu nhập từ 15% đến dưới 25% được hỗ trợ; tỷ lệ giải ngân của 12 tỉnh đạt từ 97,7% đến 139,5% "
+                "kế hoạch.", "2024-01-01")
+    assert (g["15%"].value_kind, g["25%"].value_kind) == ("other", "other")
+    assert (g["97,7%"].value_kind, g["139,5%"].value_kind) == ("share_of_plan", "share_of_plan")

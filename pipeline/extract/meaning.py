@@ -26,7 +26,8 @@ THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 LISTED = re.compile(r"[^,;]{0,40}[,;]\s*(?:và\s+)?")  # the rest of the previous list item, and the separator
 # "… 2,49% của quý I và 8,09% …": the previous figure's own short period or place, then the conjunction
-COORDINATED = re.compile(r"\s*(?:(?:(?:của|trong|vào|ở|tại)\s+[^\W\d_][^,;()%]{0,24}?\s+)?(?:và|hoặc|hay)\s+)?"
+COORDINATED = re.compile(r"\s*(?:(?:(?:của|trong|vào|ở|tại)\s+[^\W\d_][^,;()%]{0,24}?\s+)?(?:và|hoặc|hay)\s+"
+                         r"|[-–]\s*|(?:đến|tới)\s+)?"  # "6,5% - 7%", "từ 8% đến 9%": the range's other end
                          r"(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
 RANK_WORDS = re.compile(r"(?<![^\W\d_])(?:xếp thứ|đứng thứ|xếp hạng|vị trí|thứ hạng|xếp)(?![^\W\d_])", re.IGNORECASE)
 
@@ -137,7 +138,9 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         vk = decide(book.value_kind_rules, Situation(pre, trail, head, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
                                                         signed=sentence[hit.start:hit.start + 1] in SIGNS))
         meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
-        if (vk is book.value_kind_rules[-1] and parent is not None and not frame.in_paren and COORDINATED.fullmatch(pre)
+        if ((vk is book.value_kind_rules[-1] or (vk.id == "vk.range_threshold_upper" and parent is not None
+                                                  and out[parent].why["value_kind"] not in THRESHOLDS))
+                and parent is not None and not frame.in_paren and COORDINATED.fullmatch(pre)
                 and figures[parent].rule.kind == hit.rule.kind):
             # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
