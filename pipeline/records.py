@@ -22,7 +22,7 @@ from pipeline.kinds import FACT_KINDS
 VALUE_KINDS = ("level", "change", "share_of_plan", "contribution", "other")
 MODALITIES = ("target", "actual", "unknown")
 UNITS = ("percent", "percentage_point", "ratio")
-QUALIFIERS = ("approx", "more_than", "less_than", "at_least", "at_most", "range")
+QUALIFIERS = ("approx", "more_than", "less_than", "at_least", "at_most", "range", "range_low", "range_high")
 GRAINS = ("day", "month", "quarter", "half", "year", "multi-year")
 AREA_BASES = ("stated", "inherited", "source")
 TIME_BASES = ("stated", "inherited", "published")
@@ -162,7 +162,8 @@ class Fact:
     value: float | None = _opt("number", VALUE_NOTE)
     value_max: float | None = _opt("number", "upper end of a range, " + VALUE_NOTE)
     unit: str = _str("unit of value and value_max; empty for dates and periods", ("", *UNITS))
-    qualifier: str = _str("approximately, more or less than, at least, at most, a range; or empty", ("", *QUALIFIERS))
+    qualifier: str = _str("approximately, more or less than, at least, at most, a range, or one end of a range "
+                          "written as two percents (range_low, range_high); or empty", ("", *QUALIFIERS))
     numerator: float | None = _opt("number", "a fraction's numerator", unit="count")
     denominator: float | None = _opt("number", "a fraction's denominator", unit="count")
     date_start: str | None = _opt("string", "ISO 8601 date; a year that was not stated is written --MM-DD")

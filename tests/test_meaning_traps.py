@@ -944,3 +944,19 @@ def test_two_percents_written_out_are_two_figures_of_one_kind():
                 "kế hoạch.", "2024-01-01")
     assert (g["15%"].value_kind, g["25%"].value_kind) == ("other", "other")
     assert (g["97,7%"].value_kind, g["139,5%"].value_kind) == ("share_of_plan", "share_of_plan")
+
+
+def test_a_range_written_as_two_percents_is_one_level_in_the_timeline_not_a_conflict():
+    import pandas as pd
+
+    from pipeline.records import FACT_COLUMNS
+    from pipeline.timeline import build_timeline
+
+    text = "Mục tiêu đến năm 2025, tỷ lệ bao phủ bảo hiểm y tế của tỉnh Nghệ An đạt 93% - 95% dân số."
+    article = Article(id="a1", url="https://baonghean.vn/a.html", title="Nghệ An đặt mục tiêu bao phủ BHYT",
+                      published="2024-03-01", source="baonghean.vn", fetched_at=None, text=text)
+    facts = [f for f in extract_facts(article, book()) if f.kind == "percent"]
+    assert [(f.value, f.qualifier) for f in facts] == [(93.0, "range_low"), (95.0, "range_high")]
+    rows = [{c: getattr(f, c, None) for c in FACT_COLUMNS} for f in facts]
+    obs = build_timeline(pd.DataFrame(rows, columns=list(FACT_COLUMNS))).observations
+    assert len(obs) == 1 and not obs["conflict"].any() and obs["value"].iloc[0] == 93.0

@@ -266,7 +266,7 @@ def test_unknown_kinds_and_missing_values_are_skipped_not_fatal():
                             make_fact("x%", kind="percent", value=None, indicator="unemployment_rate")]
     t = timeline_of(facts)
     assert len(t.observations) == 5
-    assert t.skipped == {"not_a_figure": 2, "marked_wrong": 0, "no_value": 1, "other_value_kind": 0}
+    assert t.skipped == {"not_a_figure": 2, "marked_wrong": 0, "no_value": 1, "other_value_kind": 0, "range_upper_end": 0}
 
 
 def test_subject_key():

@@ -205,12 +205,13 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
             pctx = ParseContext(published, ctx.is_future(sentence, cues))
             hits = _candidates(sentence, book, cues, pctx)
             meanings = iter(meaning.interpret(sentence, hits, scope, book, places.within(found[field], s_start, s_end)))
+            ends = _range_ends(sentence, hits)
             for hit in hits:
                 extra = {}
                 if hit.rule.kind in FIGURE_KINDS:
                     extra = next(meanings).fields()
                     if not hit.values.get("qualifier"):
-                        extra["qualifier"] = ctx.qualifier(sentence, hit.start, hit.end, cues)
+                        extra["qualifier"] = ends.get(id(hit)) or ctx.qualifier(sentence, hit.start, hit.end, cues)
                 surface = sentence[hit.start:hit.end]
                 key = (field, hit.rule.kind, surface)
                 seen[key] += 1
@@ -222,6 +223,20 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
                     **{**hit.values, **extra},
                 ))
     return _echo_headline(_date_undated(facts, scope), _headline_end(fields[1][1]))
+
+
+RANGE_JOIN = re.compile(r"\s*(?:-|–|đến|tới)\s*(?:dưới\s*|khoảng\s*)?")
+
+
+def _range_ends(sentence: str, hits: list[Hit]) -> dict[int, str]:
+    """"93% - 95%", "từ 10% đến 12%": two percents written as one range's ends are two figures (as the
+    annotation guide counts them), marked range_low / range_high so that the timeline shows one level."""
+    ends: dict[int, str] = {}
+    percents = [h for h in hits if h.rule.kind == "percent" and "value_max" not in h.values]
+    for low, high in zip(percents, percents[1:]):
+        if RANGE_JOIN.fullmatch(sentence, low.end, high.start):
+            ends[id(low)], ends[id(high)] = "range_low", "range_high"
+    return ends
 
 
 def _date_undated(facts: list[Fact], scope: meaning.Scope) -> list[Fact]:

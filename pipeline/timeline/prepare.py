@@ -221,6 +221,10 @@ def prepare(facts: pd.DataFrame | pa.Table | FactColumns, decisions: Mapping[str
     unit, value_kind = combine(_unit_and_kind, 2, text("unit"), text("kind"), text("value_kind"))
     usable = ~value_kind.eq("other")
     skipped["other_value_kind"] = int((~usable).sum())
+    # "93% - 95%": the range's upper end is no level of its own beside the lower one (no conflict with it)
+    upper = value_kind.eq("level") & text("qualifier").eq("range_high")
+    skipped["range_upper_end"] = int(upper.sum())
+    usable &= ~upper
     keep = np.flatnonzero(usable)
     rows, doc, unit, value_kind = rows[keep], doc.take(keep), unit.take(keep), value_kind.take(keep)
     value, value_max, numerator, denominator, reviewed = (
