@@ -960,3 +960,9 @@ def test_a_range_written_as_two_percents_is_one_level_in_the_timeline_not_a_conf
     rows = [{c: getattr(f, c, None) for c in FACT_COLUMNS} for f in facts]
     obs = build_timeline(pd.DataFrame(rows, columns=list(FACT_COLUMNS))).observations
     assert len(obs) == 1 and not obs["conflict"].any() and obs["value"].iloc[0] == 93.0
+
+
+def test_an_unchanged_verb_names_no_measure():
+    f = figures("Tỷ lệ thất nghiệp trong độ tuổi lao động quý III năm 2023 là 2,30%, không thay đổi so với quý trước và "
+                "tăng 0,02 điểm phần trăm so với cùng kỳ năm trước.", "2023-10-10")
+    assert "không thay đổi" not in f["0,02 điểm phần trăm"].subject
