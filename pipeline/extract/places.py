@@ -195,12 +195,20 @@ def bare_district(headline: str, places_in_body: list[Place], book: RuleBook | N
     heading = re.match(r"\s*([^\W\d_][^:;,.()\d]{1,30}?)\s*:", headline)
     if book is None or heading is None or len(heading.group(1).split()) > 4:
         return ""
-    name = heading.group(1)
-    if book.gazetteer.canonical(name) in book.gazetteer.provinces:
-        return ""  # "Hà Tĩnh: …" heads a province's news, not the city of Hà Tĩnh's
-    found = [f"{admin} {name}" for admin in ("huyện", "thị xã", "thành phố", "quận")
-             if (prov := book.gazetteer.districts.get(f"{admin} {name}".lower())) and (not province or prov == province)]
+    found = districts_named(heading.group(1), book, province)  # "Hà Tĩnh: …" heads a province's news
     return found[0] if len(found) == 1 else ""
+
+
+DISTRICT_ADMINS = ("huyện", "thị xã", "thành phố", "quận")
+
+
+def districts_named(name: str, book: RuleBook, province: str = "", admins: tuple = DISTRICT_ADMINS) -> list[str]:
+    """The districts called `name` without their admin word ("Gò Dầu" → ["huyện Gò Dầu"]), in
+    `province` when given; none for a province's own name ("Hà Tĩnh" is the province, not its city)."""
+    if book.gazetteer.canonical(name) in book.gazetteer.provinces:
+        return []
+    return [f"{admin} {name}" for admin in admins
+            if (prov := book.gazetteer.districts.get(f"{admin} {name}".lower())) and (not province or prov == province)]
 
 
 def headline_district(headline: str, book: RuleBook, province: str = "") -> str:
@@ -212,12 +220,8 @@ def headline_district(headline: str, book: RuleBook, province: str = "") -> str:
         words = m.group(0).split()
         for i in range(len(words)):
             for j in range(i + 2, min(len(words), i + 4) + 1):
-                name = " ".join(words[i:j])
-                if book.gazetteer.canonical(name) in book.gazetteer.provinces:
-                    continue
-                found |= {f"{admin} {name}" for admin in ("huyện", "thị xã", "quận")
-                          if (prov := book.gazetteer.districts.get(f"{admin} {name}".lower()))
-                          and (not province or prov == province)}
+                # no "thành phố": "Thái Bình" of a headline is the province, not its city
+                found.update(districts_named(" ".join(words[i:j]), book, province, ("huyện", "thị xã", "quận")))
     return found.pop() if len(found) == 1 else ""
 
 
@@ -230,11 +234,7 @@ def bare_district_before(segment: str, book: RuleBook, province: str) -> str:
     m = BARE_ITEM.fullmatch(segment)
     if not m or not province or province not in book.gazetteer.provinces:
         return ""
-    name = m.group(1)
-    if book.gazetteer.canonical(name) in book.gazetteer.provinces:
-        return ""
-    found = [f"{admin} {name}" for admin in ("huyện", "thị xã", "thành phố", "quận")
-             if book.gazetteer.districts.get(f"{admin} {name}".lower()) == province]
+    found = districts_named(m.group(1), book, province)
     return found[0] if len(found) == 1 else ""
 
 

@@ -15,7 +15,7 @@ PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 SAME_PERIOD_ASIDE = re.compile(r"\s*cùng kỳ(?:\s+năm\s+(?:trước|ngoái))?\s+(?:tăng|giảm|đạt|là)\s*(?:khoảng\s+|gần\s+|hơn\s+)?",
                                re.IGNORECASE)
 BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ lệ|mức)\s+)?(?:là\s+|đạt\s+)?(?:khoảng\s+|gần\s+|hơn\s+)?")
-YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết) năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau|\d))(?![^\W\d_])",
+YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết) năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau))(?![^\W\d_])",
                       re.IGNORECASE)  # "cuối năm" of no year named: the paragraph's
 AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm)", re.IGNORECASE)
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
