@@ -966,3 +966,25 @@ def test_an_unchanged_verb_names_no_measure():
     f = figures("Tỷ lệ thất nghiệp trong độ tuổi lao động quý III năm 2023 là 2,30%, không thay đổi so với quý trước và "
                 "tăng 0,02 điểm phần trăm so với cùng kỳ năm trước.", "2023-10-10")
     assert "không thay đổi" not in f["0,02 điểm phần trăm"].subject
+
+
+def test_a_new_count_after_and_names_what_the_next_share_measures():
+    f = figures("Số hộ nghèo toàn tỉnh là 11.925 hộ, chiếm 6,74%, giảm 1,6% so với năm 2018 và số hộ cận nghèo là "
+                "14.176 hộ, chiếm 8,02%, giảm 1,15% so với năm 2018.", "2019-11-26")
+    assert f["6,74%"].indicator == f["1,6%"].indicator == "poor_household_rate"
+    assert f["8,02%"].indicator == f["1,15%"].indicator == "near_poor_household_rate"
+    assert f["8,02%"].subject == "số hộ cận nghèo"
+
+
+def test_a_vaccination_cohort_written_with_den_or_without_tuoi_is_a_part_but_months_of_age_are_not():
+    f = figures("Hiện tỷ lệ tiêm mũi 2 cho trẻ từ 5 đến dưới 12 tuổi mới đạt 53%; tỷ lệ tiêm mũi 3 cho trẻ từ 12-18 là 51%.",
+                "2022-08-30")
+    assert (f["53%"].area_part, f["51%"].area_part) == ("trẻ từ 5 đến dưới 12 tuổi", "trẻ từ 12-18")
+    f = figures("Tỷ lệ tiêm chủng đầy đủ của trẻ em từ 12-23 tháng tuổi đạt 76%.", "2022-08-30")
+    assert f["76%"].area_part == ""
+
+
+def test_poor_households_are_the_part_a_measure_of_something_else_covers():
+    f = figures("Tỷ lệ hộ nghèo sử dụng nước hợp vệ sinh là 94,4%. Tỷ lệ hộ nghèo toàn tỉnh còn 2%.", "2023-03-16")
+    assert (f["94,4%"].indicator, f["94,4%"].area_part) == ("hygienic_water_rate", "hộ nghèo")
+    assert (f["2%"].indicator, f["2%"].area_part) == ("poor_household_rate", "")

@@ -22,6 +22,7 @@ NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?![\d.,])(?!\s?(?:tuổi|sao|điểm)\b
 BYLINE = re.compile(r"^(?:\(?[A-ZĐ]{2,8}\)?|[^\s,;]+(?:\s[^\s,;]+){0,3}\s(?:TV|TTXVN|Online))\s*[-–)]\s*")
 ANAPHORA = re.compile(r"^(?:đây|đó|điều này|con số này|con số đó|mức này|kết quả này)$|\s(?:này|đó|trên)$", re.IGNORECASE)
 FIGURE_LIKE = re.compile(r"(?<![\w])\d[\d.,]*(?![\d.,])(?!\s?(?:tuổi|sao|tháng tuổi|điểm)\b)")
+NEW_SUBJECT = re.compile(r"\s(?:và|còn)\s+(?=(?:tổng\s)?số\s|t[ỷỉ] lệ\s)", re.IGNORECASE)  # "…, giảm 1,6% và số hộ cận nghèo là …"
 ASIDE = re.compile(r"\s*(?:kể cả|bao gồm|không kể|chưa kể|trừ|ngoại trừ|gồm)\b", re.IGNORECASE)
 PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
 # "Nổi bật là …", "tiếp đến là công nghiệp và xây dựng chiếm 33%": framing words, then what is measured
@@ -352,7 +353,11 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
         seg_from = m.end() if m is not None else 0
         earlier = [j for j in range(index) if seg_from <= all_frames[j].start < cursor]
         if earlier:
-            return earlier[-1], ""
+            # a new "số …"/"tỷ lệ …" after the earlier figure names what this one measures
+            new = NEW_SUBJECT.search(sentence, all_frames[earlier[-1]].end, cursor)
+            if new is None:
+                return earlier[-1], ""
+            seg_from = new.end()
         text = sentence[seg_from:cursor]
         number = FIGURE_LIKE.search(text)
         np_text = text[:number.start()] if number else text
@@ -377,6 +382,8 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
                     phrase = counted if phrase.lower() in lex.bare_verbs else f"{phrase} {counted}"
             frame.notes["inherited_raw"] = phrase
             return None, strip_rate_head(phrase, lex)
+        if earlier:
+            return earlier[-1], ""
         cursor = m.start() if m is not None else 0
         if cursor <= 0:
             break

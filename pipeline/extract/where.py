@@ -193,10 +193,27 @@ def age_group(meaning, frame, sentence: str, book: RuleBook) -> str:
     return ""
 
 
+def population(meaning, book: RuleBook) -> str:
+    """A population the subject names that is not the measure's own ("hộ nghèo" of "tỷ lệ hộ nghèo sử
+    dụng nước sạch"), rules/cues.toml [population_part]."""
+    if not meaning.indicator or meaning.indicator in book.cues.words("population_part.not_for"):
+        return ""
+    found = derived(book, _population_pattern).search(meaning.subject or "")
+    return found.group(0) if found else ""
+
+
+def _population_pattern(book: RuleBook) -> re.Pattern:
+    words = "|".join(re.escape(w) for w in sorted(book.cues.words("population_part.words"), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
+
+
 def _age_pattern(book: RuleBook) -> re.Pattern:
     who = "|".join(re.escape(w) for w in sorted(book.cues.words("age_group.who"), key=len, reverse=True))
-    return re.compile(rf"(?<![^\W\d_])(?:(?:{who})\s+)?(?:trong độ tuổi\s+|độ tuổi\s+)?(?:từ|dưới|trên)\s*\d{{1,2}}"
-                      rf"(?:\s*[-–]\s*(?:dưới\s*)?\d{{1,2}})?\s*tuổi(?:\s+trở lên)?(?![^\W\d_])", re.IGNORECASE)
+    # "trẻ từ 5 đến dưới 12 tuổi", and "trẻ từ 12-18" with its "tuổi" left out after a who-word
+    return re.compile(rf"(?<![^\W\d_])(?:(?:(?:{who})\s+)?(?:trong độ tuổi\s+|độ tuổi\s+)?(?:từ|dưới|trên)\s*\d{{1,2}}"
+                      rf"(?:\s*(?:[-–]|đến)\s*(?:dưới\s*)?\d{{1,2}})?\s*tuổi(?:\s+trở lên)?"
+                      rf"|(?:{who})\s+từ\s*\d{{1,2}}\s*(?:[-–]|đến)\s*(?:dưới\s*)?\d{{1,2}}(?![\d,.%]|\s*tháng))(?![^\W\d_])",
+                      re.IGNORECASE)
 
 
 def _part_names(book: RuleBook) -> frozenset:
