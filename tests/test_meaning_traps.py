@@ -988,3 +988,16 @@ def test_poor_households_are_the_part_a_measure_of_something_else_covers():
     f = figures("Tỷ lệ hộ nghèo sử dụng nước hợp vệ sinh là 94,4%. Tỷ lệ hộ nghèo toàn tỉnh còn 2%.", "2023-03-16")
     assert (f["94,4%"].indicator, f["94,4%"].area_part) == ("hygienic_water_rate", "hộ nghèo")
     assert (f["2%"].indicator, f["2%"].area_part) == ("poor_household_rate", "")
+
+
+def test_a_predicate_after_the_counted_nouns_modifiers_says_what_is_counted():
+    f = figures("Hiện nay, toàn tỉnh Khánh Hòa có 39/39 xã thuộc vùng đồng bào dân tộc thiểu số đạt chuẩn xóa mù chữ.",
+                "2023-07-01")
+    assert f["39/39"].indicator == "universal_education"
+    assert f["39/39"].subject.endswith("đạt chuẩn xóa mù chữ")
+
+
+def test_a_block_of_bodies_is_a_part_and_goes_on_with_the_measure_before_it():
+    f = figures("Tỷ lệ giải quyết hồ sơ TTHC đúng hạn của khối cơ quan chuyên môn cấp tỉnh đạt 99,37%; "
+                "khối cơ quan ngành dọc đạt 99,99%.", "2024-12-01")
+    assert (f["99,99%"].indicator, f["99,99%"].area_part) == ("on_time_processing_rate", "khối cơ quan ngành dọc")

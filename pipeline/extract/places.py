@@ -279,7 +279,8 @@ def is_part(phrase: str, book: RuleBook) -> bool:
     lowered = phrase.strip().lower()
     if not lowered:
         return False
-    if lowered in book.gazetteer.head_parts:
+    if lowered in book.gazetteer.head_parts or (BLOCK.match(lowered) and not lowered.startswith(
+            tuple(book.gazetteer.national_blocks))):  # a national block is the central bodies' own figure
         return True
     compiled = derived(book, _part_patterns)
     rest = compiled.parts.sub(" ", lowered)
@@ -293,6 +294,8 @@ def part_of(text: str, book: RuleBook, head: str = "", counted: bool = True) -> 
     whole = book.gazetteer.head_parts.get(head.strip().lower())
     if whole:
         return whole
+    if BLOCK.match(head.strip()):
+        return head.strip()
     compiled = derived(book, _part_patterns)
     lowered = compiled.unless.sub(lambda m: " " * len(m.group(0)), text.lower())
     lowered = DESCRIBES_PLACE.sub(lambda m: " " * len(m.group(0)), lowered)
@@ -319,6 +322,9 @@ def part_start(text: str, book: RuleBook) -> int:
     return m.start() if m else -1
 
 
+# "khối cơ quan ngành dọc đạt 99,99%", "khối THPT": a block of bodies or schools is a part as written
+# (not "khối lượng" volume, "khối ngoại" foreign investors)
+BLOCK = re.compile(r"khối\s+(?!lượng|ngoại|nội\b|u\b|tài sản)[^\W\d_]", re.IGNORECASE)
 # "là tỉnh miền núi", "huyện vùng cao Võ Nhai": the place itself is described, not a part of it
 DESCRIBES_PLACE = re.compile(r"(?<!các )(?<!những )(?<!\d )(?<![^\W\d_])(?:tỉnh|huyện|thị xã|xã)\s(?:miền núi|vùng cao)"
                              r"(?![^\W\d_])")
