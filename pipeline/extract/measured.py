@@ -238,7 +238,8 @@ def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str
     tail = derived(book, _modifiers).match(sentence, end)
     words = tail.group(0).split()[:10] if tail else []
     subject = f"{noun} {' '.join(words)}".strip(" ,") if words else noun
-    if tail and not m and len(tail.group(0).split()) <= 10 and (later := derived(book, _predicate).match(sentence, tail.end())):
+    if tail and not m and not subject.endswith(" chưa") and \
+            (later := derived(book, _predicate).match(sentence, tail.end())):
         # "39/39 xã thuộc vùng đồng bào dân tộc thiểu số đạt chuẩn xóa mù chữ": the predicate after the modifiers
         subject, tail = f"{subject} {' '.join(later.group(1).split()[:12])}".strip(" ,"), later
     if subject.endswith(" chưa") and (unmet := NOT_YET_MET.match(sentence, (tail.end() if tail else end))):
