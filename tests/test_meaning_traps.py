@@ -1001,3 +1001,11 @@ def test_a_block_of_bodies_is_a_part_and_goes_on_with_the_measure_before_it():
     f = figures("Tỷ lệ giải quyết hồ sơ TTHC đúng hạn của khối cơ quan chuyên môn cấp tỉnh đạt 99,37%; "
                 "khối cơ quan ngành dọc đạt 99,99%.", "2024-12-01")
     assert (f["99,99%"].indicator, f["99,99%"].area_part) == ("on_time_processing_rate", "khối cơ quan ngành dọc")
+
+
+def test_places_listed_then_said_to_lead_in_a_measure_are_of_that_measure():
+    f = figures("Tính từ đầu năm đến đầu tháng 11-2022, Đà Nẵng (67%) cùng các tỉnh Hòa Bình (86,5%), Nam Định (65,9%) "
+                "là 3 tỉnh, thành dẫn đầu ở khối các địa phương về tỷ lệ hồ sơ trực tuyến.", "2022-11-20")
+    assert {f[k].indicator for k in ("67%", "86,5%", "65,9%")} == {"online_applications_rate"}
+    assert f["86,5%"].subject != "cùng các"
+    assert (f["67%"].area, f["86,5%"].area) == ("Đà Nẵng", "Hòa Bình")

@@ -246,6 +246,25 @@ def listed_units(meaning, kind: str, scope, book: RuleBook, unplaced: str) -> No
             meaning.why["subject"] = "listed_units"
 
 
+RANKED_ABOUT = re.compile(r"(?<![^\W\d_])(?:dẫn đầu|đứng đầu|cao nhất|thấp nhất|tốp đầu|top đầu|nhóm đầu)(?![^\W\d_])"
+                          r"[^.;]{0,60}?\svề\s+", re.IGNORECASE)
+
+
+def ranked_about(meaning, kind: str, after: int, sentence: str, book: RuleBook) -> None:
+    """Places listed with their figures and then said to lead in a measure ("Đà Nẵng (67%) cùng các tỉnh
+    Hòa Bình (86,5%), … là 5 tỉnh dẫn đầu về tỷ lệ hồ sơ trực tuyến"): the figures are of that measure."""
+    if meaning.indicator or meaning.why.get("indicator") in SETTLED:
+        return
+    ranked = RANKED_ABOUT.search(sentence, after)
+    if ranked is None:
+        return
+    ind, term = best_term(sentence[ranked.end():], kind, meaning.value_kind, sentence.lower(), vocabulary(book))
+    if ind is not None:
+        meaning.indicator, meaning.why["indicator"] = ind.id, f"ranked_about:{term}"
+        if not meaning.subject or junk_subject(book)(meaning.subject) or names_no_measure(meaning.subject, book):
+            meaning.subject, meaning.why["subject"] = term, "ranked_about"
+
+
 BREAKDOWN_ITEM = re.compile(r"(?:ngành|thị trường|nhóm|lĩnh vực|khu vực|mặt hàng|sản phẩm|khối|loại)\b", re.IGNORECASE)
 
 
