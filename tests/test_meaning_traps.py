@@ -1009,3 +1009,20 @@ def test_places_listed_then_said_to_lead_in_a_measure_are_of_that_measure():
     assert {f[k].indicator for k in ("67%", "86,5%", "65,9%")} == {"online_applications_rate"}
     assert f["86,5%"].subject != "cùng các"
     assert (f["67%"].area, f["86,5%"].area) == ("Đà Nẵng", "Hòa Bình")
+
+
+def test_a_day_and_month_after_tinh_den_is_a_date_and_a_block_is_found_past_its_comma():
+    f = figures("Theo số liệu của Bộ KH&CN, tính đến 26/10, tỷ lệ hồ sơ trực tuyến toàn trình đạt 39,98%, trong đó khối bộ "
+                "đạt 54,46%, và tỷ lệ của khối tỉnh, thành phố là 16,94%.", "2025-10-31")
+    assert "26/10" not in f
+    assert f["39,98%"].as_of_end == "2025-10-26"
+    assert (f["54,46%"].area_part, f["16,94%"].area_part) == ("bộ, ngành", "địa phương")
+
+
+def test_a_breakdown_after_trong_do_is_not_the_totals_part_and_a_satisfaction_index_is_its_own_measure():
+    f = figures("Tỷ lệ thất nghiệp trong độ tuổi lao động năm 2018 là 1,9% trong đó khu vực thành thị 3,2%; khu vực nông "
+                "thôn 1,7%.", "2019-03-01")
+    assert (f["1,9%"].area_part, f["3,2%"].area_part, f["1,7%"].area_part) == ("", "khu vực thành thị", "khu vực nông thôn")
+    f = figures("Lực lượng lao động tham gia BHXH đạt 16,83%; Chỉ số đánh giá mức độ hài lòng của người tham gia BHXH "
+                "đạt mức 85%.", "2021-03-01")
+    assert (f["16,83%"].indicator, f["85%"].indicator) == ("social_insurance_coverage", "public_satisfaction_rate")

@@ -38,7 +38,7 @@ HOLDER = re.compile(r"^(?:là\s+)?(?:một\s+)?(?:(?:trong\s+)?(?:những|các)\
 ASIDE_PAREN = re.compile(r"\((?![A-ZĐ][A-ZĐ0-9&-]{0,9}\))[^()]*\)")  # "(3-5 tuổi)" goes, "(CPI)" stays
 STRIP = " ,.;:-–/()\"“”'‘’«»…!?"
 REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công bố|thống kê|theo số liệu|ghi nhận|nhấn mạnh|"
-                       r"khẳng định|đánh giá|nhận định)\b", re.IGNORECASE)
+                       r"khẳng định|(?<!chỉ số )(?<!mức )đánh giá(?! mức độ)|nhận định)\b", re.IGNORECASE)  # not "Chỉ số đánh giá mức độ hài lòng"
 
 
 ADJUNCT_LEAD = re.compile(r"^(?:tính theo|theo|nếu áp dụng|nếu tính theo|nếu|căn cứ|dựa trên|áp dụng)(?![^\W\d_])[^,;]*,\s*",

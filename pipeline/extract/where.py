@@ -11,13 +11,15 @@ from pipeline.rules.book import RuleBook, derived
 
 WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
                          re.IGNORECASE)
-COMPARED_WITH = re.compile(r"\bso với\b", re.IGNORECASE)
+COMPARED_WITH = re.compile(r"\bso với\b|\btrong đó\b|\briêng\b", re.IGNORECASE)  # not a part of the breakdown after it
 PLACE_THEN_PAREN = re.compile(r"\s*\(\s*")  # "Lào Cai (43,45%)"
 FIGURE = re.compile(r"\d\s*%|\d/\d")  # another figure between a body and this one: the body is that figure's
 BODY_REACH = 60  # a body named further before the figure than this is not what it measures
 REPORTS = re.compile(r"(?<![^\W\d_])(?:cho biết|cho hay|báo cáo|thông tin|công bố|thống kê|nhận định|đánh giá)(?![^\W\d_])",
                      re.IGNORECASE)  # "Bộ Y tế cho biết, …": the body reports the figure
-REPORTED_BY = re.compile(r"(?<![^\W\d_])(?:theo|của|từ)(?:\s+(?:báo cáo|số liệu|thống kê))?(?:\s+của)?\s*$", re.IGNORECASE)
+# "Theo Bộ …", "số liệu của Bộ …" report a figure; "tỷ lệ của khối tỉnh, thành phố" is the block's own
+REPORTED_BY = re.compile(r"(?<![^\W\d_])(?:(?:theo|từ)(?:\s+(?:báo cáo|số liệu|thống kê))?(?:\s+của)?|"
+                         r"(?:báo cáo|số liệu|thống kê|thông tin|công bố)\s+của)\s*$", re.IGNORECASE)
 GIVEN_BY = re.compile(r"\s+(?:giao|đề ra|phê duyệt|ban hành)(?![^\W\d_])", re.IGNORECASE)  # "kế hoạch Bộ Y tế giao"
 LOCATIVE = re.compile(r"\W*(?:tại|ở|đối với|riêng|trên địa bàn)\s", re.IGNORECASE)
 
@@ -43,8 +45,9 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         # "… đó là: Hòa Thành 6/8 xã, Gò Dầu 5/9 xã": a list item named by its district alone
         meaning.area, meaning.area_basis, meaning.why["area"] = district, "stated", "bare_district"
         return
-    before = sentence[frame.clause_start:frame.start].lower()
-    body = next(reversed(list(book.gazetteer.national_body.finditer(sentence, frame.clause_start, frame.start))), None) \
+    reach = min(frame.clause_start, max(0, frame.start - BODY_REACH - 25))  # "khối tỉnh, thành phố là": past its comma
+    before = sentence[reach:frame.start].lower()
+    body = next(reversed(list(book.gazetteer.national_body.finditer(sentence, reach, frame.start))), None) \
         if any(a in before for a in book.gazetteer.national_body_anchors) else None  # no body's first word: no regex
     if body and frame.start - body.end() <= BODY_REACH and not GIVEN_BY.match(sentence, body.end()) \
             and not REPORTS.search(sentence, body.end(), frame.start) and not REPORTED_BY.search(sentence, 0, body.start()) \
