@@ -1026,3 +1026,19 @@ def test_a_breakdown_after_trong_do_is_not_the_totals_part_and_a_satisfaction_in
     f = figures("Lực lượng lao động tham gia BHXH đạt 16,83%; Chỉ số đánh giá mức độ hài lòng của người tham gia BHXH "
                 "đạt mức 85%.", "2021-03-01")
     assert (f["16,83%"].indicator, f["85%"].indicator) == ("social_insurance_coverage", "public_satisfaction_rate")
+
+
+def test_an_approved_lists_period_and_a_strategys_vision_year_are_not_the_time():
+    f = figures("Huyện nghèo theo Quyết định số 353/QĐ-TTg ngày 15/3/2022 của Thủ tướng Chính phủ phê duyệt Danh sách "
+                "huyện nghèo, xã đặc biệt khó khăn vùng bãi ngang, ven biển và hải đảo giai đoạn 2021-2025: Tỷ lệ nghèo "
+                "đa chiều là 47,94%.", "2024-01-10")
+    assert (f["47,94%"].as_of_end, f["47,94%"].modality) == ("2024-01-10", "actual")
+    f = figures("“Chiến lược phát triển Chính phủ điện tử giai đoạn 2021 - 2025, định hướng đến năm 2030” đã đề ra các chỉ "
+                "tiêu: tối thiểu 80% hồ sơ thủ tục hành chính được xử lý hoàn toàn trực tuyến.", "2024-01-10")
+    assert (f["80%"].as_of_end, f["80%"].modality) == ("2025-12-31", "target")
+
+
+def test_a_day_without_its_year_takes_the_year_the_sentence_named():
+    f = figures("Năm 2018, tính đến ngày 31/5, trên địa bàn tỉnh có gần 471.500 người tham gia BHYT, tỷ lệ bao phủ BHYT "
+                "đạt 88,46%.")
+    assert f["88,46%"].as_of_end == "2018-05-31"

@@ -37,6 +37,10 @@ EVENT_BEFORE = re.compile(r"(?<![^\W\d_])(?:sáng|chiều|tối|trưa|đêm|rạ
 OWN_SAME_PERIOD = re.compile(r"(?:^|[,;:(]|(?<![^\W\d_])(?:của|vì|do|khi|trong|và|nhưng|còn|thì|riêng)"
                              r"|(?<![^\W\d_])mức(?: tăng trưởng| tăng| giảm)? [\d.,]+\s*%)\s*cùng kỳ\s*$",
                              re.IGNORECASE)
+# "Quyết định số 353/QĐ-TTg … phê duyệt Danh sách huyện nghèo … giai đoạn 2021-2025": the approved list's scope
+APPROVED_SCOPE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w-]*[^;:.]{0,160}?(?<![^\W\d_])phê duyệt(?![^\W\d_])[^;:.]{0,160}$")
+# "giai đoạn 2021 - 2025, định hướng đến năm 2030": the vision year after a plan's period is no time of its figures
+VISION = re.compile(r"^\W{0,3}(?:và\s+)?(?:định hướng|tầm nhìn)(?:\s+(?:đến|tới))?(?:\s+năm)?\s*$", re.IGNORECASE)
 SAME_PERIOD = re.compile(r"(?<![^\W\d_])cùng kỳ\s*$", re.IGNORECASE)
 
 
@@ -103,8 +107,10 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
         start, end = hit.start, hit.end
         values = hit.values
         as_of_start, as_of_end = values.get("date_start"), values.get("date_end")
-        if as_of_start and as_of_end and as_of_start.startswith("--") and reference_year:
-            as_of_start, as_of_end = f"{reference_year}{as_of_start[1:]}", f"{reference_year}{as_of_end[1:]}"
+        year = next((m.as_of_end[:4] for m in reversed(out) if m.grain == "year" and not m.excluded), None) \
+            or reference_year  # "Năm 2018, tính đến ngày 31/5": the year the sentence named before the day
+        if as_of_start and as_of_end and as_of_start.startswith("--") and year:
+            as_of_start, as_of_end = f"{year}{as_of_start[1:]}", f"{year}{as_of_end[1:]}"
         if not as_of_start or not as_of_end or as_of_start.startswith("--"):
             continue
         before = sentence[max(0, start - 60):start]
@@ -114,6 +120,9 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
             excluded = "baseline"
         elif values.get("grain") == "day" and _document_date(before, cues):
             excluded = "document"
+        elif (values.get("grain") == "multi-year" and APPROVED_SCOPE.search(sentence, max(0, start - 220), start)) or (
+                out and out[-1].grain == "multi-year" and VISION.match(sentence[out[-1].end:start])):
+            excluded, by_end = "standard", False
         elif by_end:
             pass  # "đến năm 2025" after a plan's name is the plan's deadline, when its figures hold
         elif (values.get("grain") == "multi-year" and cues.standard.search(before)) or (
