@@ -1042,3 +1042,18 @@ def test_a_day_without_its_year_takes_the_year_the_sentence_named():
     f = figures("Năm 2018, tính đến ngày 31/5, trên địa bàn tỉnh có gần 471.500 người tham gia BHYT, tỷ lệ bao phủ BHYT "
                 "đạt 88,46%.")
     assert f["88,46%"].as_of_end == "2018-05-31"
+
+
+def test_a_paragraph_that_opens_on_the_province_is_the_provinces_in_a_district_article():
+    title = "Huyện Hương Sơn: kinh tế - xã hội năm 2022"
+    text = ("Huyện Hương Sơn có 20/21 xã đạt chuẩn nông thôn mới.\n\nTại Hà Tĩnh, kinh tế - xã hội năm 2022 nhìn chung "
+            "giữ xu hướng phục hồi. Về kinh tế, tăng trưởng ước đạt 3,98%.")
+    f = figures(text, "2022-12-30", title=title)
+    assert (f["20/21"].area, f["3,98%"].area) == ("huyện Hương Sơn", "Hà Tĩnh")
+
+
+def test_a_source_bracket_opening_the_lead_is_not_where_the_figures_are():
+    f = figures("(CTT-Đồng Nai) – Thông tin từ UBND huyện Trảng Bom, trong 9 tháng đầu năm 2023, giá trị sản xuất công "
+                "nghiệp ước đạt trên 96%, tăng 7,6% so với cùng kỳ.", "2023-10-01",
+                title="Trảng Bom: nhiều kết quả tích cực 9 tháng đầu năm")
+    assert f["7,6%"].area == "huyện Trảng Bom"

@@ -25,6 +25,9 @@ def plan_cues(book: RuleBook) -> tuple[re.Pattern, re.Pattern]:
     return alternation("clause.plan_context"), alternation("clause.plan_done")
 
 
+FRAMED = re.compile(r"^\W*(?:(?:tại|ở|đối với|riêng|với)\s+)?(?:tỉnh\s+|thành phố\s+|TP\.?\s*)?$", re.IGNORECASE)
+
+
 def looks_back(current: times.Moment | None, new: times.Moment, sentence: str) -> bool:
     """"Con số này của năm 2021 là 25,91%": the same measure at an earlier period, a look back."""
     return bool(current is not None and current.as_of_start and new.as_of_end and new.as_of_end < current.as_of_start
@@ -49,6 +52,10 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
         scope.para_area = local.pop()
     if province_level:
         scope.para_area = province_level[-1].area
+        # the province opens the sentence ("Tại Hà Tĩnh, …") or the sentence gives it figures: a paragraph
+        # about it, even in an article about one of its districts
+        scope.para_framed = bool(FRAMED.match(sentence[:province_level[-1].start])) or any(
+            m.area == scope.para_area and m.area_basis == "stated" for m in meanings)
         heading = province_level[0]
         if heading.start <= 2 and len(sentence) <= 80 and sentence[heading.end:].lstrip().startswith(":"):
             scope.section_area = scope.para_area = heading.area  # "Nam Định: 99,53%" heads a section

@@ -45,6 +45,7 @@ class Scope:
     doc_district: str = ""  # the district the headline or lead is about ("huyện Sóc Sơn"): what "toàn huyện" means
     doc_why: str = ""
     para_area: str = ""
+    para_framed: bool = False  # the paragraph is about para_area ("Tại Hà Tĩnh, …", "tỉnh Đắk Lắk có … đạt 98,3%")
     last_district: str = ""  # the one district the last sentence naming districts named
     section_area: str = ""  # the province a section heading line names ("Hà Nội: 98,49%")
     topic_indicator: str = ""  # what the headline is about
@@ -72,7 +73,7 @@ class Scope:
         """A new paragraph keeps the running time (reports carry it on) but not the province, unless
         a section heading ("Nam Định: 99,53%") named it."""
         if index != self.para_index:
-            self.para_index, self.para_area = index, self.section_area
+            self.para_index, self.para_area, self.para_framed = index, self.section_area, False
 
 
 @dataclass
@@ -114,13 +115,15 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     figures = [h for h in hits if h.rule.kind in FIGURE_KINDS]
     if found_places is None:
         found_places = places.place_finder(book).find(sentence)
+    if byline := BYLINE.match(sentence):  # "(CTT-Đồng Nai) – …": the source's name says nothing of where
+        found_places = [p for p in found_places if p.start >= byline.end()]
     moments = times.moments(sentence, hits, book, scope.reference_year)
     if not figures:
         carry.carry(scope, found_places, moments, [], [], sentence, book)
         return []
     cut = [(p.start, p.end) for p in found_places if p.level != "whole" or p.end - p.start > 5] + \
           [(m.start, m.end) for m in moments]
-    if byline := BYLINE.match(sentence):
+    if byline:
         cut.append(byline.span())  # "(Baonghean.vn) - Tỷ lệ giải ngân …": the source, not what is measured
     frames = clauses.frames(sentence, [(h.start, h.end) for h in figures], cut, book)
     plain = clauses.blank(sentence, [(p.start, p.end) for p in found_places if p.level != "whole"])  # "TP.Cần Thơ": no "cần" cue

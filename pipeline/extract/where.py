@@ -78,7 +78,8 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     if wholes and whole(meaning, scope, "inherited", wholes[-1].of, sentence[wholes[-1].start:wholes[-1].end]):
         return
     # a district article: its figures are the district's, even where a paragraph names the province it is in
-    para = scope.para_area if not (scope.doc_district and scope.para_area == scope.doc_province) else ""
+    para = scope.para_area if scope.para_framed or not (scope.doc_district and scope.para_area == scope.doc_province) \
+        else ""
     for inherited, why in ((para, "paragraph"), (scope.doc_district, "district_of_article"),
                            (scope.doc_area, scope.doc_why or "article")):
         if inherited:
