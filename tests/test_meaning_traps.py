@@ -1057,3 +1057,10 @@ def test_a_source_bracket_opening_the_lead_is_not_where_the_figures_are():
                 "nghiệp ước đạt trên 96%, tăng 7,6% so với cùng kỳ.", "2023-10-01",
                 title="Trảng Bom: nhiều kết quả tích cực 9 tháng đầu năm")
     assert f["7,6%"].area == "huyện Trảng Bom"
+
+
+def test_a_predicate_segment_is_not_the_subject_the_noun_before_it_is():
+    f = figures("Tính đến hết năm 2020, chỉ tiêu bao phủ bảo hiểm y tế (BHYT) tiếp tục có bước tăng trưởng ấn tượng với "
+                "khoảng 88 triệu người tham gia, chiếm 90,85% dân số.", "2021-01-10")
+    assert "tiếp tục" not in f["90,85%"].subject
+    assert f["90,85%"].indicator == "health_insurance_coverage"

@@ -84,7 +84,7 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
                              rf"nhưng|rất|cao|mạnh|nhẹ|khá|nhanh|chậm|thấp|đáng kể|vượt bậc|tiếp tục|USD|đồng|cao nhất|thấp nhất|"
                              rf"tiếp theo|sau đó|đứng đầu|dẫn đầu|nhất|hoặc|hay|và)(?:\s+|$))+$",
                              re.IGNORECASE),
-        verb_at_start=re.compile(rf"^(?:(?:{aspect})\s+)*(?:đạt|tăng|giảm|vượt|bằng|chiếm|hoàn thành|thực hiện|góp phần|giúp)(?![^\W\d_])",
+        verb_at_start=re.compile(rf"^(?:(?:{aspect})\s+)*(?:đạt|tăng|giảm|vượt|bằng|chiếm|hoàn thành|thực hiện|góp phần|giúp|có bước)(?![^\W\d_])",
                                  re.IGNORECASE),
         plan_words=re.compile(rf"^(?:{_words(w('clause.plan_words'))})$", re.IGNORECASE),
         connective_at_start=re.compile(rf"^\s*(?:{_words(w('clause.connectives'))}){we}[\s,]*", re.IGNORECASE),
