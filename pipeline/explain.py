@@ -21,7 +21,7 @@ CONTEXT = {
     "matcher": "a spaCy Matcher pattern (rules/subjects.jsonl)", "clause": "the figure's own clause",
     "sentence": "the sentence", "earlier_sentence": "an earlier sentence of the article",
     "publication": "the publication date (no time is stated)", "clause_now": "'hiện nay'/'đến nay' in its clause",
-    "sentence_now": "'hiện nay'/'đến nay' in the sentence", "continues": "the figure this clause continues",
+    "sentence_now": "'hiện nay'/'đến nay' in the sentence", "paragraph_now": "the paragraph has come to now ('Đến nay, …')", "continues": "the figure this clause continues",
     "paragraph": "the paragraph", "headline": "the headline", "region": "a region of the country: national",
     "article_time": "the period the article speaks of most", "lead": "the lead",
     "article": "the province the article names most",

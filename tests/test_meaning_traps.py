@@ -1064,3 +1064,10 @@ def test_a_predicate_segment_is_not_the_subject_the_noun_before_it_is():
                 "khoảng 88 triệu người tham gia, chiếm 90,85% dân số.", "2021-01-10")
     assert "tiếp tục" not in f["90,85%"].subject
     assert f["90,85%"].indicator == "health_insurance_coverage"
+
+
+def test_figures_of_a_paragraph_come_to_now_stay_undated_in_an_undated_article():
+    f = figures("Đến nay, diện mạo nông thôn 2 xã ngày càng đổi mới. Tỷ lệ cơ giới hóa trong sản xuất nông nghiệp đạt "
+                "100%. Trên 95% lao động có việc làm thường xuyên.\n\nNăm 2021, tỷ lệ hộ nghèo còn 2%.")
+    assert f["100%"].as_of_end is None and f["95%"].as_of_end is None
+    assert "paragraph_now" in f["100%"].why

@@ -70,11 +70,11 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
     # "Tính từ đầu năm nay đến hết ngày 13/3, …": the period runs to its end, which dates what follows
     leading.sort(key=lambda m: not UNTIL.search(sentence, 0, m.start))
     if leading and SINCE.search(sentence, 0, leading[0].start) and UNTIL_NOW.match(sentence, leading[0].end):
-        scope.para_time = None  # "Từ đầu năm 2020 đến nay, …": what follows is as of the publication
+        scope.para_time, scope.para_now = None, True  # "Từ đầu năm 2020 đến nay, …": as of the publication
     elif leading and looks_back(scope.para_time, leading[0], sentence):
         pass  # "Con số này của năm 2021 là 25,91%": a look back; what follows is still of the later period
     elif leading:
-        scope.para_time = leading[0]
+        scope.para_time, scope.para_now = leading[0], False
         moved = [m for m in meanings if m.time_basis == "stated" and m.why.get("time") == "clause" and m.modality == "actual"
                  and m.as_of_end > (leading[0].as_of_end or "9999")
                  and not times.is_future(m.as_of_start, m.as_of_end, scope.published)]
@@ -85,13 +85,13 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
         scope.para_plan = bool(cues and cues.search(head) and not done.search(head))
     elif book is not None and (now := times.time_cues(book).published.search(sentence, 0, 30)) and \
             not sentence[:now.start()].strip(" -–(\"“"):
-        scope.para_time = None  # "Đến nay, 99,92% hộ dân …": what follows is as of the publication
+        scope.para_time, scope.para_now = None, True  # "Đến nay, 99,92% hộ dân …": as of the publication
     elif meanings:
         brackets = [(m.start(), m.end()) for m in BRACKET.finditer(sentence)]
         stated = [m for m, hit in zip(meanings, figures) if m.time_basis == "stated"
                   and m.why.get("time") not in ("same_period", "baseline_bracket")
                   and not any(s <= hit.start < e for s, e in brackets)]  # "(năm 2022 tăng 9,21%)": an aside
         if stated:
-            scope.para_time = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, "")
+            scope.para_time, scope.para_now = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, ""), False
         elif any(m.why.get("time") in ("clause_now", "sentence_now") for m in meanings):
-            scope.para_time = None  # "Nâng tổng số hiện có lên 272/706 trường …": the paragraph has come to now
+            scope.para_time, scope.para_now = None, True  # "Nâng tổng số hiện có lên 272/706 trường …": come to now

@@ -119,8 +119,8 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
         _set_time(meaning, times.Moment(0, 0, f"{year}-12-31", f"{year}-12-31", "day"), "stated", "year_end")
     elif scope.para_time is not None:
         _set_time(meaning, scope.para_time, "inherited", "earlier_sentence")
-    elif scope.published:
-        _set_published(meaning, scope, "publication")
+    elif scope.published or scope.para_now:
+        _set_published(meaning, scope, "paragraph_now" if scope.para_now else "publication")
     else:
         meaning.why["time"] = "none"
 
