@@ -1071,3 +1071,9 @@ def test_figures_of_a_paragraph_come_to_now_stay_undated_in_an_undated_article()
                 "100%. Trên 95% lao động có việc làm thường xuyên.\n\nNăm 2021, tỷ lệ hộ nghèo còn 2%.")
     assert f["100%"].as_of_end is None and f["95%"].as_of_end is None
     assert "paragraph_now" in f["100%"].why
+
+
+def test_a_count_of_criteria_met_measures_no_indicator():
+    f = figures("Huyện Đắk Tô được đánh giá đạt 6/9 tiêu chí về xây dựng huyện nông thôn mới; toàn huyện có 7/9 xã đạt "
+                "chuẩn nông thôn mới.", "2024-01-10")
+    assert (f["6/9"].indicator, f["7/9"].indicator) == ("", "communes_new_rural_standard")

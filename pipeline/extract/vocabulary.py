@@ -101,6 +101,13 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
     clause before it."""
     vocab = vocabulary(book)
     lowered = requires_text.lower()
+    if kind == "fraction" and noun.lower() in book.cues.words("clause.criteria_nouns"):
+        # "đạt 6/9 tiêu chí huyện nông thôn mới": a count of criteria met measures no indicator, unless a term
+        # starts with the criteria ("17/21 tiêu chí đạt và vượt kế hoạch": the year's targets)
+        whole, whole_term = best_term(subject, kind, value_kind, lowered, vocab, subject_tier=True)
+        if whole is not None and whole_term.lower().startswith(noun.lower() + " "):
+            return whole.id, f"subject:{whole_term}"
+        return "", "criteria"
     if noun and subject.lower().startswith(noun.lower() + " "):
         # "98% hộ nghèo được tiếp cận nguồn nước hợp vệ sinh": the predicate after the counted noun names
         # what is measured of it; the noun ("hộ nghèo") is only whose it is (not "18/30 quận, huyện …",
@@ -126,7 +133,7 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
     return "", "none"
 
 
-SETTLED = ("threshold", "component", "share_of_group")  # a figure found to be of no indicator: nothing inherits one
+SETTLED = ("threshold", "component", "share_of_group", "criteria")  # a figure found to be of no indicator: nothing inherits one
 GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
 
 
