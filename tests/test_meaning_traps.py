@@ -1077,3 +1077,10 @@ def test_a_count_of_criteria_met_measures_no_indicator():
     f = figures("Huyện Đắk Tô được đánh giá đạt 6/9 tiêu chí về xây dựng huyện nông thôn mới; toàn huyện có 7/9 xã đạt "
                 "chuẩn nông thôn mới.", "2024-01-10")
     assert (f["6/9"].indicator, f["7/9"].indicator) == ("", "communes_new_rural_standard")
+
+
+def test_a_bar_a_class_is_defined_by_is_a_threshold_and_a_bracketed_change_lends_no_verb():
+    f = figures("Thôn đặc biệt khó khăn là thôn có tổng tỷ lệ hộ nghèo và cận nghèo từ 65% trở lên.", "2017-01-10")
+    assert f["65%"].value_kind == "other"
+    f = figures("Huyện Bắc Hà có tỷ lệ hộ nghèo 28,13% (giảm 5,67%), Mường Khương 25,69% (giảm 7,5%).", "2025-01-10")
+    assert (f["28,13%"].value_kind, f["25,69%"].value_kind, f["7,5%"].value_kind) == ("level", "level", "change")

@@ -109,6 +109,10 @@ LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening wor
 LIST_FRAME_CHARS = 200  # … or before the colon of the list it opens, when that is this near the start
 
 
+def _bracketed(sentence: str, at: int) -> bool:
+    return sentence.rfind("(", 0, at) > sentence.rfind(")", 0, at)
+
+
 def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
               found_places: list | None = None) -> list[Meaning]:
     """A Meaning for each fraction and percentage hit of `sentence`, in order; updates `scope`.
@@ -149,7 +153,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             # "cao hơn mức tăng 2,49% của quý I và 8,09% của quý 2": a coordinated figure is of the same kind
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
         elif (vk is book.value_kind_rules[-1] and k and pre.strip() and not frame.cue and not frame.in_paren
-              and not frames[k - 1].in_paren
+              and not frames[k - 1].in_paren and not _bracketed(sentence, figures[k - 1].start)  # "28,13% (giảm 5,67%)"
               and out[k - 1].value_kind == "change"
               and (frames[k - 1].cue or out[k - 1].why["value_kind"] == "vk.listed")
               and figures[k - 1].rule.kind == hit.rule.kind
