@@ -1084,3 +1084,19 @@ def test_a_bar_a_class_is_defined_by_is_a_threshold_and_a_bracketed_change_lends
     assert f["65%"].value_kind == "other"
     f = figures("Huyện Bắc Hà có tỷ lệ hộ nghèo 28,13% (giảm 5,67%), Mường Khương 25,69% (giảm 7,5%).", "2025-01-10")
     assert (f["28,13%"].value_kind, f["25,69%"].value_kind, f["7,5%"].value_kind) == ("level", "level", "change")
+
+
+def test_hyphenated_district_names_and_bare_districts_as_subject_or_list_item():
+    title = "Kết quả rà soát hộ nghèo năm 2022 tỉnh Ninh Thuận"
+    f = figures("Các địa phương giảm đạt kế hoạch giao như: Thành phố Phan Rang-Tháp Chàm đạt 100% (giảm 0,28%), "
+                "Thuận Bắc đạt 103%.", "2023-01-10", title=title)
+    assert (f["100%"].area, f["103%"].area) == ("thành phố Phan Rang-Tháp Chàm", "huyện Thuận Bắc")
+    f = figures("Trong đó, Si Ma Cai là địa phương có tỷ lệ hộ nghèo cao nhất, chiếm 33,05%.", "2025-01-10",
+                title="Lào Cai còn hơn 20.400 hộ nghèo")
+    assert f["33,05%"].area == "huyện Si Ma Cai"
+
+
+def test_an_unplaced_cpi_on_a_provincial_paper_is_the_provinces():
+    f = figures("Chỉ số giá tiêu dùng (CPI) 6 tháng đầu năm tăng 3,4% so với cùng kỳ.", "2019-07-05", "baoangiang.com.vn",
+                title="Tổng mức bán lẻ hàng hóa tăng 10,9%")
+    assert f["3,4%"].area == "An Giang"

@@ -11,7 +11,7 @@ from pipeline.rules.areas import NATIONAL, Gazetteer
 from pipeline.rules.book import RuleBook, derived
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-NAME = rf"[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?(?:\s[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?){{0,3}}"  # "Cư M'gar"
+NAME = rf"[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?(?:(?:\s|-(?=[{UPPER}]))[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?){{0,3}}"  # "Cư M'gar", "Phan Rang-Tháp Chàm"
 # "đứng thứ 3 cả nước", and a rank written as a count of all provinces ("xếp 9/63 tỉnh, thành phố")
 RANK_BEFORE = re.compile(r"(?:đứng|xếp|vị trí|hạng)\s+(?:thứ\s+|hạng\s+)?(?:\S+\s+(?:trong\s+|của\s+|toàn\s+|so với\s+)?)?$",
                          re.IGNORECASE)
@@ -225,7 +225,7 @@ def headline_district(headline: str, book: RuleBook, province: str = "") -> str:
     return found.pop() if len(found) == 1 else ""
 
 
-CAPITALISED_RUN = re.compile(r"[A-ZĐÀ-Ỹ][^\s,.:;!?()\"“”]*(?:\s+[A-ZĐÀ-Ỹ][^\s,.:;!?()\"“”]*)+")
+CAPITALISED_RUN = re.compile(rf"[{UPPER}][^\s,.:;!?()\"“”]*(?:\s+[{UPPER}][^\s,.:;!?()\"“”]*)+")
 
 
 def bare_district_before(segment: str, book: RuleBook, province: str) -> str:
@@ -238,7 +238,18 @@ def bare_district_before(segment: str, book: RuleBook, province: str) -> str:
     return found[0] if len(found) == 1 else ""
 
 
-BARE_ITEM = re.compile(r"\s*(?:và\s+)?([A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){0,3})\s*(?::|có|với|đạt|là)?\s*")
+BARE_ITEM = re.compile(rf"\s*[,;]?\s*(?:và\s+)?([{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*){{0,3}})\s*(?::|có|với|đạt|là)?\s*")
+# "Trong đó, Si Ma Cai là địa phương có tỷ lệ hộ nghèo cao nhất, chiếm 33,05%": the district the clause is about
+BARE_SUBJECT = re.compile(rf"\W*(?:(?i:trong đó|riêng|còn),?\s*)?([{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*){{0,3}})\s+(?:là|có)\s")
+
+
+def bare_district_subject(clause: str, book: RuleBook, province: str) -> str:
+    """The district a clause opens on without its admin word, as its subject ("Si Ma Cai là địa phương có …")."""
+    m = BARE_SUBJECT.match(clause)
+    if not m or not province or province not in book.gazetteer.provinces:
+        return ""
+    found = districts_named(m.group(1), book, province)
+    return found[0] if len(found) == 1 else ""
 
 
 def name_of(area: str) -> str:

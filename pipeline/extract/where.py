@@ -40,8 +40,10 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         place = _qualified(own_before[-1] if own_before else own_after[0], usable, sentence)
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
         return
-    if district := places.bare_district_before(sentence[frame.seg_start:frame.start], book,
-                                               scope.doc_province or scope.home_area):
+    province = scope.doc_province or scope.home_area
+    if district := (places.bare_district_before(sentence[frame.seg_start:frame.start], book, province) or (
+            not FIGURE.search(sentence, 0, frame.start)
+            and places.bare_district_subject(sentence[:frame.start], book, province))):
         # "… đó là: Hòa Thành 6/8 xã, Gò Dầu 5/9 xã": a list item named by its district alone
         meaning.area, meaning.area_basis, meaning.why["area"] = district, "stated", "bare_district"
         return
