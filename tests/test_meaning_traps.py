@@ -1100,3 +1100,11 @@ def test_an_unplaced_cpi_on_a_provincial_paper_is_the_provinces():
     f = figures("Chỉ số giá tiêu dùng (CPI) 6 tháng đầu năm tăng 3,4% so với cùng kỳ.", "2019-07-05", "baoangiang.com.vn",
                 title="Tổng mức bán lẻ hàng hóa tăng 10,9%")
     assert f["3,4%"].area == "An Giang"
+
+
+def test_two_quarters_so_far_and_a_time_of_the_next_coordinated_clause():
+    f = figures("Hai quý đầu năm tổng sản phẩm trên địa bàn (GRDP) ước tăng 11,2% so với cùng kỳ.", "2025-07-05")
+    assert (f["11,2%"].as_of_start, f["11,2%"].as_of_end) == ("2025-01-01", "2025-06-30")
+    f = figures("Về giải ngân, tính đến hết quý I/2023, giải ngân là 85.476 triệu đồng, đạt 12,8% và ước đến hết năm 2023 "
+                "giải ngân là 634.626 triệu đồng, đạt 95%.", "2023-05-18")
+    assert f["12,8%"].as_of_end == "2023-03-31"

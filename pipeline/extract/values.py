@@ -221,6 +221,13 @@ def p_months_to_date(m: re.Match, ctx: ParseContext) -> dict | None:
     return _range_fields(year, 1, 1, n, 0, "month")
 
 
+def p_quarters_to_date(m: re.Match, ctx: ParseContext) -> dict | None:
+    """"hai quý đầu năm": the first half; "ba quý đầu năm": the first nine months."""
+    n = {"2": 2, "hai": 2, "3": 3, "ba": 3}[m.group("n").lower()]
+    year = int(m.group("y")) if m.group("y") else (ctx.published.year if ctx.published else None)
+    return _range_fields(year, 1, 1, 3 * n, 0, "half" if n == 2 else "month")
+
+
 def p_months_fit(m: re.Match, ctx: ParseContext) -> dict | None:
     """"… trong 6 tháng" with no year: the months so far only when the count fits the publication date
     (a report of the first six months comes out in June or July); otherwise a duration ("trong 6 tháng")."""
@@ -296,7 +303,7 @@ PARSERS: dict[str, Callable[[re.Match, ParseContext], dict | None]] = {
     "fraction_words": p_fraction_words, "fraction_half": p_fraction_half, "dmy": p_dmy, "dm": p_dm,
     "day_range": p_day_range, "year_edge": p_year_edge, "year_range": p_year_range, "year": p_year,
     "school_year": p_school_year,
-    "relative_year": p_relative_year, "half": p_half, "months_to_date": p_months_to_date, "months_fit": p_months_fit, "first_month": p_first_month,
+    "relative_year": p_relative_year, "half": p_half, "months_to_date": p_months_to_date, "quarters_to_date": p_quarters_to_date, "months_fit": p_months_fit, "first_month": p_first_month,
     "quarter": p_quarter, "month": p_month, "none": p_none, "date_range": p_date_range,
     "month_words": p_month_words, "month_relative": p_month_relative, "relative_month": p_relative_month,
 }

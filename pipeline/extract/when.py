@@ -18,6 +18,7 @@ BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ l
 YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết) năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau))(?![^\W\d_])",
                       re.IGNORECASE)  # "cuối năm" of no year named: the paragraph's
 AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm)", re.IGNORECASE)
+NEXT_CLAUSE = re.compile(r"\s(?:và|còn|nhưng|trong khi)\s", re.IGNORECASE)  # a time after these is the next clause's
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 
 
@@ -70,7 +71,8 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
             if frame.seg_start <= m.start < frame.start and PREVIOUS_OWNS.fullmatch(sentence[frame.seg_start:m.start]):
                 owned_by_previous = max(owned_by_previous, m.end)
     own_before = [m for m in usable if max(frame.seg_start, owned_by_previous) <= m.start < frame.start]
-    own_after = [m for m in usable if frame.end <= m.start < max(frame.trail_end, after[0][1] if after else 0)]
+    own_after = [m for m in usable if frame.end <= m.start < max(frame.trail_end, after[0][1] if after else 0)
+                 and not NEXT_CLAUSE.search(sentence, frame.end, m.start)]  # "đạt 12,8% và ước đến hết năm 2023 …"
     now_words = [m.end() for m in times.time_cues(book).published.finditer(sentence, 0, frame.start)]
     if (lead := LEADING_NOW.match(sentence)) and lead.end() <= frame.start:
         now_words.insert(0, lead.end())  # "Hiện toàn huyện còn 6,71% hộ nghèo": now
