@@ -1108,3 +1108,11 @@ def test_two_quarters_so_far_and_a_time_of_the_next_coordinated_clause():
     f = figures("Về giải ngân, tính đến hết quý I/2023, giải ngân là 85.476 triệu đồng, đạt 12,8% và ước đến hết năm 2023 "
                 "giải ngân là 634.626 triệu đồng, đạt 95%.", "2023-05-18")
     assert f["12,8%"].as_of_end == "2023-03-31"
+
+
+def test_the_plans_value_after_a_result_and_a_list_of_main_targets_are_targets():
+    f = figures("GRDP đã tăng 8,89% so với năm 2021 (vượt kế hoạch đề ra là từ 7,0% đến 7,5%).", "2022-12-30")
+    assert (f["8,89%"].modality, f["7,0%"].modality, f["7,5%"].modality) == ("actual", "target", "target")
+    f = figures("Năm 2024, UBND thị xã Chơn Thành đề ra các chỉ tiêu chủ yếu: Giá trị sản xuất tăng trưởng 13-14%; tỷ lệ "
+                "bao phủ BHYT đạt 95%.", "2024-01-10")
+    assert (f["13-14%"].modality, f["95%"].modality) == ("target", "target")
