@@ -1116,3 +1116,12 @@ def test_the_plans_value_after_a_result_and_a_list_of_main_targets_are_targets()
     f = figures("Năm 2024, UBND thị xã Chơn Thành đề ra các chỉ tiêu chủ yếu: Giá trị sản xuất tăng trưởng 13-14%; tỷ lệ "
                 "bao phủ BHYT đạt 95%.", "2024-01-10")
     assert (f["13-14%"].modality, f["95%"].modality) == ("target", "target")
+
+
+def test_look_alikes_of_trade_retail_and_jobs():
+    f = figures("Thu nội địa ước đạt 17.313 tỷ đồng, tăng 38%; thu từ xuất, nhập khẩu ước đạt 2.205 tỷ đồng, tăng 16% so "
+                "với cùng kỳ; doanh thu bán lẻ hàng hóa và dịch vụ tiêu dùng tăng 40%.", "2025-07-01")
+    assert (f["16%"].indicator, f["40%"].indicator) == ("", "retail_sales")
+    f = figures("Trung tâm Dịch vụ việc làm đã tư vấn, giới thiệu việc làm cho 18.612 lượt lao động (đạt 248,2% kế hoạch năm).",
+                "2018-08-01")
+    assert f["248,2%"].indicator == ""

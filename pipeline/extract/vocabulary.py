@@ -146,7 +146,9 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book, own: str
     starts with any indicator's component ("thu nội địa … đạt 50,51%") makes it no figure of the total."""
     indicator = book_indicator(book, meaning.indicator)
     subject = meaning.subject.lower()
-    if indicator is not None and any(c.lower() in subject for c in indicator.components):
+    if indicator is not None and any(c.lower() in subject and not any(  # not inside a longer term of the whole
+            c.lower() in t.lower() and t.lower() in subject for t in indicator.terms if len(t) > len(c))
+            for c in indicator.components):
         meaning.indicator, meaning.why["indicator"] = "", "component"
         return
     inferred = meaning.why.get("indicator", "").partition(":")[0] in ("sentence", "continues", "headline_topic", "clause")
