@@ -29,7 +29,7 @@ CONTEXT = {
     "national_indicator": "a national indicator (GDP, CPI)", "no_province_named": "no province named anywhere: national",
     "none": "nothing says", "indicator_term": "the indicator's words in its sentence",
     "previous_sentence": "what the sentence before measured",
-    "threshold": "a threshold or limit measures no indicator", "criteria": "a count of criteria met measures no indicator",
+    "threshold": "a threshold or limit measures no indicator", "criteria": "a count of criteria met measures no indicator", "complement": "a share of those not yet covered",
     "count_paren": "the count before the bracket and what follows it", "whole_of_named": "'toàn tỉnh' → the province the sentence names",
     "provinces_counted": "a count of provinces: national",
     "sibling": "the list item before it", "headline_topic": "what the headline is about",

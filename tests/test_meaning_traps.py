@@ -1125,3 +1125,9 @@ def test_look_alikes_of_trade_retail_and_jobs():
     f = figures("Trung tâm Dịch vụ việc làm đã tư vấn, giới thiệu việc làm cho 18.612 lượt lao động (đạt 248,2% kế hoạch năm).",
                 "2018-08-01")
     assert f["248,2%"].indicator == ""
+
+
+def test_the_share_not_yet_covered_is_no_value_of_the_coverage_rate():
+    f = figures("Tỷ lệ bao phủ BHYT đạt 92%. Tuy nhiên, đến nay vẫn còn 43.200 người, tương đương gần 8% dân số chưa tham "
+                "gia BHYT.", "2021-07-01")
+    assert (f["92%"].indicator, f["8%"].indicator) == ("health_insurance_coverage", "")

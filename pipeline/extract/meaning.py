@@ -182,6 +182,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
         vocabulary_rules.share_of_group(meaning, trail, book)
+        vocabulary_rules.complement(meaning, trail, book)
         vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
         vocabulary_rules.looks_back(meaning, hit.rule.kind, sentence, scope, book)
         vocabulary_rules.listed_units(meaning, hit.rule.kind, scope, book, unplaced)

@@ -133,7 +133,7 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
     return "", "none"
 
 
-SETTLED = ("threshold", "component", "share_of_group", "criteria")  # a figure found to be of no indicator: nothing inherits one
+SETTLED = ("threshold", "component", "share_of_group", "criteria", "complement")  # a figure found to be of no indicator: nothing inherits one
 GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
 
 
@@ -178,6 +178,17 @@ def share_of_group(meaning, trail: str, book: RuleBook) -> None:
     """"chiếm 98,2% tổng số hộ nghèo": the share of the poor that are of some kind is no poverty rate."""
     if meaning.indicator and derived(book, _group_denominators).match(trail):
         meaning.indicator, meaning.why["indicator"] = "", "share_of_group"
+
+
+def complement(meaning, trail: str, book: RuleBook) -> None:
+    """"gần 8% dân số chưa tham gia BHYT": the share not yet covered is no value of the coverage rate."""
+    if meaning.indicator and derived(book, _negated).search(f"{meaning.subject} {trail[:60]}"):
+        meaning.indicator, meaning.why["indicator"] = "", "complement"
+
+
+def _negated(book: RuleBook) -> re.Pattern:
+    words = "|".join(re.escape(w) for w in book.cues.words("clause.negated_predicates"))
+    return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
 
 
 def _group_denominators(book: RuleBook) -> re.Pattern:
