@@ -20,7 +20,7 @@ def test_explains_a_sentence_with_rule_lines_and_context():
     assert result.exit_code == 0, result.output
     out = result.output
     assert "95%" in out and "94%" in out and "1,2%" in out
-    assert "mod.target_cue" in out and "meaning.toml:" in out  # the rule and where it is
+    assert "mod.plan_value" in out and "meaning.toml:" in out  # the rule and where it is
     assert "health_insurance_coverage" in out
     assert "Hà Nội [source]" in out  # the site's home area, marked as such
     assert "the figure this clause continues: 94%" in out  # the change continues the actual
