@@ -43,7 +43,7 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
         return False
     if rule.signed is not None and s.signed != rule.signed:
         return False
-    if rule.chain and s.chain != rule.chain:
+    if rule.chain and (s.chain == rule.chain[1:] if rule.chain.startswith("!") else s.chain != rule.chain):
         return False
     checks = (("before", s.pre, True), ("before_re", s.clause + s.pre, True), ("before_any", s.pre, True),
               ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
