@@ -1131,3 +1131,9 @@ def test_the_share_not_yet_covered_is_no_value_of_the_coverage_rate():
     f = figures("Tỷ lệ bao phủ BHYT đạt 92%. Tuy nhiên, đến nay vẫn còn 43.200 người, tương đương gần 8% dân số chưa tham "
                 "gia BHYT.", "2021-07-01")
     assert (f["92%"].indicator, f["8%"].indicator) == ("health_insurance_coverage", "")
+
+
+def test_an_acronyms_bracket_and_a_list_of_owners_after_cua_do_not_cut_the_subject():
+    f = figures("Tỷ lệ giải quyết hồ sơ thủ tục hành chính (TTHC) đúng hạn của khối cơ quan chuyên môn cấp tỉnh, UBND cấp "
+                "huyện, UBND cấp xã cũng đạt 99,37%.", "2024-12-01")
+    assert f["99,37%"].subject.startswith("giải quyết hồ sơ thủ tục hành chính (TTHC) đúng hạn")

@@ -30,6 +30,7 @@ FRAMING = re.compile(r"(?:nổi bật|đáng chú ý|đặc biệt|điểm sáng
                      r"kế đến|sau đó|thứ hai|thứ ba|cuối cùng)(?: đó)?", re.IGNORECASE)
 RANKED = re.compile(r"(?<![^\W\d_])nhất$", re.IGNORECASE)  # "tăng cao nhất là nhóm giao thông với 1,27%"
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
+ACRONYM_BEFORE = re.compile(r"\(\s*[A-ZĐ][A-ZĐ0-9&-]{1,9}\s*\)\s*$")
 LIST_GLUE_MAX = 12  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
 SPACE = re.compile(r"\s+")
 # "là địa phương có chỉ số sản xuất công nghiệp (IIP) … tăng 23,9%": what the place has is measured
@@ -214,13 +215,19 @@ def _glue_once(sentence: str, seg_start: int, np_end: int, floor: int, lex: Clau
         return seg_start
     before = BOUNDARY_BEFORE.search(sentence, 0, comma - 1)
     start = max(floor, before.end() if before else 0)
+    if (acronym := ACRONYM_BEFORE.search(sentence, 0, start)) and acronym.start() > floor:
+        # "giải quyết hồ sơ thủ tục hành chính (TTHC) đúng hạn của …": an acronym's bracket cuts nothing
+        outer = BOUNDARY_BEFORE.search(sentence, 0, acronym.start())
+        start = max(floor, outer.end() if outer else 0)
     fragment = sentence[start:comma - 1]
     if not fragment.strip() or any(c.isdigit() for c in fragment):
         return seg_start
     if _cue(fragment, lex) or REPORTING.search(fragment):
         return seg_start
     cleaned = clean_phrase(fragment, lex)
-    if not cleaned or len(cleaned.split()) > LIST_GLUE_MAX or len(cleaned.split()) + len(own) > 18:
+    # "… đúng hạn của khối cơ quan cấp tỉnh, UBND cấp huyện, UBND cấp xã đạt": whose it is, listed after "của"
+    most = LIST_GLUE_MAX * 2 if " của " in f" {cleaned} " else LIST_GLUE_MAX
+    if not cleaned or len(cleaned.split()) > most or len(cleaned.split()) + len(own) > most + 6:
         return seg_start
     return start + fragment.find(cleaned.split()[0])
 
