@@ -1137,3 +1137,12 @@ def test_an_acronyms_bracket_and_a_list_of_owners_after_cua_do_not_cut_the_subje
     f = figures("Tỷ lệ giải quyết hồ sơ thủ tục hành chính (TTHC) đúng hạn của khối cơ quan chuyên môn cấp tỉnh, UBND cấp "
                 "huyện, UBND cấp xã cũng đạt 99,37%.", "2024-12-01")
     assert f["99,37%"].subject.startswith("giải quyết hồ sơ thủ tục hành chính (TTHC) đúng hạn")
+
+
+def test_a_region_ranked_among_is_no_part_and_a_new_place_drops_the_part_before():
+    f = figures("GRDP 6 tháng đầu năm 2023 tăng 7,76% (đứng vị trí thứ 11/63 tỉnh, thành phố, thứ 3/14 các tỉnh Bắc Trung "
+                "Bộ và Duyên hải Trung Bộ).", "2023-07-10", "baobinhthuan.com.vn", title="Kinh tế Bình Thuận 6 tháng")
+    assert (f["3/14"].area, f["3/14"].area_part) == ("Bình Thuận", "")
+    f = figures("Quý IV/2023, vùng Đông Nam Bộ có tỉ lệ thất nghiệp 2,67% (giảm 0,41% so với quý trước); TP HCM là 2,91% "
+                "(giảm 0,78% so với quý trước).", "2024-01-10")
+    assert (f["2,91%"].area, f["2,91%"].area_part) == ("TP Hồ Chí Minh", "")

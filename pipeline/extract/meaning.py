@@ -195,6 +195,9 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         vocabulary_rules.growth_rate(meaning, book, book.value_kind_rules[-1].id)
         meaning.area_part = (where.counted_part(meaning, book) or where.part(frame, parent, out, sentence, meaning.subject, book)
                              or where.age_group(meaning, frame, sentence, book) or where.population(meaning, book))
+        if parent is not None and meaning.why.get("area") == "clause" and meaning.area != out[parent].area \
+                and meaning.area_part == out[parent].area_part:
+            meaning.area_part = ""  # "vùng Đông Nam Bộ … 2,67%; TP HCM là 2,91%": a new place, not the part before
         if (meaning.area_part in book.areas.get("regions", ()) or COUNTED_PROVINCES.match(meaning.area_part)) \
                 and meaning.area_basis != "stated":  # a region, or "16 tỉnh có 100% số xã …": parts of the country
             meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", \

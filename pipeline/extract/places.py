@@ -313,6 +313,8 @@ def part_of(text: str, book: RuleBook, head: str = "", counted: bool = True) -> 
     lowered = re.sub(r"\s+", " ", lowered)
     found = []
     for m in compiled.parts.finditer(lowered):
+        if RANKED_AMONG.search(lowered, max(0, m.start() - 60), m.start()):
+            continue  # "thứ 3/14 các tỉnh Bắc Trung Bộ": the group it is ranked in, not a part it covers
         canonical = compiled.canonical[m.group(0)]
         found.append((m.start(), canonical))
     counted = COUNTED_UNITS.search(lowered) if counted else None
@@ -333,6 +335,7 @@ def part_start(text: str, book: RuleBook) -> int:
     return m.start() if m else -1
 
 
+RANKED_AMONG = re.compile(r"(?<![^\W\d_])(?:thứ|hạng|vị trí)\s+(?:thứ\s+)?(?:\d{1,2}(?:/\d{1,2})?\s+)?(?:[^\W\d_]+[\s,]+){0,4}$")
 # "khối cơ quan ngành dọc đạt 99,99%", "khối THPT": a block of bodies or schools is a part as written
 # (not "khối lượng" volume, "khối ngoại" foreign investors)
 BLOCK = re.compile(r"khối\s+(?!lượng|ngoại|nội\b|u\b|tài sản)[^\W\d_]", re.IGNORECASE)
