@@ -45,3 +45,37 @@ def unwrap_lines(text: str) -> str:
     becomes a space: the next line starts in lower case and the line before does not end a sentence.
     Same length, so offsets into the text stay valid."""
     return _WRAPPED.sub(lambda m: " " if text[m.end()].islower() else "\n", text)
+
+
+# Vietnamese writes the tone of "oa", "oe", "uy" at the end of a syllable on either vowel ("hóa"/"hoá",
+# "khỏe"/"khoẻ", "thủy"/"thuỷ"); both spellings are in use, so every phrase of the rules matches both.
+_TONED = {"a": "àáảãạ", "e": "èéẻẽẹ", "o": "òóỏõọ", "u": "ùúủũụ", "y": "ỳýỷỹỵ"}
+_GLIDES = (("o", "a"), ("o", "e"), ("u", "y"))
+
+
+def _tone_swaps() -> tuple[dict[str, str], dict[str, str]]:
+    old_to_new, new_to_old = {}, {}
+    for first, second in _GLIDES:
+        for i in range(5):
+            old, new = _TONED[first][i] + second, first + _TONED[second][i]
+            for case in (str.lower, str.capitalize, str.upper):
+                old_to_new[case(old)], new_to_old[case(new)] = case(new), case(old)
+    return old_to_new, new_to_old
+
+
+_OLD_TO_NEW, _NEW_TO_OLD = _tone_swaps()
+_SYLLABLE_END = re.compile(r"(?<![qQ])(?:" + "|".join(sorted({*_OLD_TO_NEW, *_NEW_TO_OLD}, key=len, reverse=True))
+                           + r")(?![^\W\d_])")
+
+
+def old_style_tones(text: str) -> str:
+    """The tone placement Vietnamese news mostly uses: 'Hoà Bình' → 'Hòa Bình', 'thuỷ' → 'thủy'."""
+    return _SYLLABLE_END.sub(lambda m: _NEW_TO_OLD.get(m.group(0), m.group(0)), text)
+
+
+def tone_variants(phrase: str) -> tuple[str, ...]:
+    """The phrase with the tone of each syllable-final "oa", "oe", "uy" on either vowel ("hoá", "hóa")."""
+    if not _SYLLABLE_END.search(phrase):
+        return (phrase,)
+    to_new = _SYLLABLE_END.sub(lambda m: _OLD_TO_NEW.get(m.group(0), m.group(0)), phrase)
+    return tuple(dict.fromkeys((phrase, to_new, old_style_tones(phrase))))

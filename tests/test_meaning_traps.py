@@ -1146,3 +1146,10 @@ def test_a_region_ranked_among_is_no_part_and_a_new_place_drops_the_part_before(
     f = figures("Quý IV/2023, vùng Đông Nam Bộ có tỉ lệ thất nghiệp 2,67% (giảm 0,41% so với quý trước); TP HCM là 2,91% "
                 "(giảm 0,78% so với quý trước).", "2024-01-10")
     assert (f["2,91%"].area, f["2,91%"].area_part) == ("TP Hồ Chí Minh", "")
+
+
+def test_rules_match_either_tone_placement():
+    f = figures("Tỷ lệ hồ sơ được số hoá đạt 98%; tỷ lệ xã đạt chuẩn xoá mù chữ là 100%.", "2024-12-01")
+    g = figures("Tỷ lệ hồ sơ được số hóa đạt 98%; tỷ lệ xã đạt chuẩn xóa mù chữ là 100%.", "2024-12-01")
+    assert (f["98%"].indicator, f["100%"].indicator) == (g["98%"].indicator, g["100%"].indicator)
+    assert f["100%"].indicator == "universal_education"

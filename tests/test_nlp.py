@@ -59,3 +59,12 @@ def test_a_stop_inside_a_word_ends_no_sentence():
     text = ("(Baonghean.vn) - Tỷ lệ giải ngân 5 tháng của Nghệ An đạt 33,57%, cao hơn bình quân chung của cả nước. "
             "Câu thứ hai có 5%.")
     assert [text[s:e] for s, e in split_sentences(text)][0].startswith("(Baonghean.vn) - Tỷ lệ giải ngân")
+
+
+def test_tone_variants_swap_only_syllable_final_glides():
+    from pipeline.normalize import old_style_tones, tone_variants
+
+    assert set(tone_variants("số hoá")) == {"số hoá", "số hóa"}
+    assert tone_variants("hoàn thành") == ("hoàn thành",)  # "oà" before a consonant has one spelling
+    assert tone_variants("quý I") == ("quý I",)  # "qu" is one consonant
+    assert old_style_tones("Hoà Bình, thuỷ sản, khoẻ") == "Hòa Bình, thủy sản, khỏe"

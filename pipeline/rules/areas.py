@@ -12,11 +12,9 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from pipeline.errors import RuleError
+from pipeline.normalize import old_style_tones, tone_variants
 
 NATIONAL = "cả nước"
-# old and new tone placement both occur in real text ("Hoà Bình" / "Hòa Bình", "Thanh Hoá")
-_TONE_VARIANTS = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ", "òe": "oè", "óe": "oé",
-                  "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ", "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,23 +32,14 @@ def ascii_fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
 
 
-def _swap(text: str, a: str, b: str) -> str:
-    """`a` replaced by `b`, except after "q" ("Quỳnh": "qu" is one consonant, the tone stays on y)."""
-    return re.sub(rf"(?<![qQ]){re.escape(a)}", b, text)
-
-
 def news_spelling(name: str) -> str:
     """The tone placement Vietnamese news uses for place names: 'Hoà Bình' → 'Hòa Bình'."""
-    for old, new in _TONE_VARIANTS.items():
-        name = _swap(name, new, old)
-    return name
+    return old_style_tones(name)
 
 
 def spellings(name: str) -> set[str]:
     """A name in both tone placements and with the dash spaced or not ('Bà Rịa-Vũng Tàu')."""
-    out = {name}
-    for old, new in _TONE_VARIANTS.items():
-        out |= {_swap(n, old, new) for n in out} | {_swap(n, new, old) for n in out}
+    out = set(tone_variants(name))
     out |= {n.replace(" - ", "-") for n in out} | {n.replace(" - ", " – ") for n in out}
     return out
 
@@ -222,14 +211,14 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
             continue
         if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
             raise RuleError(f"[parts] {canonical!r} must be a list of phrases", path=path)
-        part_pairs += [(p, canonical) for p in phrases]
+        part_pairs += [(form, canonical) for p in phrases for form in tone_variants(p)]
     head_parts = {p[1:].lower(): c for p, c in part_pairs if p.startswith("^")}
     part_pairs = [(p, c) for p, c in part_pairs if not p.startswith("^")]
     part_pairs.sort(key=lambda pair: -len(pair[0]))
     return Gazetteer(names=names, provinces=frozenset(provinces), slugs=by_slug, districts=districts,
                      district_slugs={k: tuple(v) for k, v in district_slugs.items() if k not in by_slug},
                      hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs), head_parts=head_parts,
-                     parts_unless=tuple(parts.get("unless", ())),
+                     parts_unless=tuple(form for p in parts.get("unless", ()) for form in tone_variants(p)),
                      national_source=re.compile("|".join(re.escape(p) for p in areas.get("national_sources", ())) or "(?!)"),
                      national_reporter=re.compile("|".join(re.escape(p) for p in areas.get("national_reporters", ())) or "(?!)",
                                                   re.IGNORECASE),  # "Bảo hiểm Xã hội Việt Nam"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import RuleError
+from pipeline.normalize import tone_variants
 from pipeline.rules.tomlfile import is_phrases, key_line, load_toml, table_line
 
 
@@ -35,5 +36,7 @@ def load_cues(path: Path) -> Cues:
             if not is_phrases(value):
                 line = key_line(text, table_line(text, section), name)
                 raise RuleError(f"{section}.{name} must be a list of phrases", path=str(path), line=line)
-            lists[f"{section}.{name}"] = tuple(sorted(value, key=len, reverse=True))
+            # both tone placements of each phrase ("số hóa" / "số hoá")
+            spelled = dict.fromkeys(form for phrase in value for form in tone_variants(phrase))
+            lists[f"{section}.{name}"] = tuple(sorted(spelled, key=len, reverse=True))
     return Cues(lists, max_words)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import RuleError
+from pipeline.normalize import tone_variants
 from pipeline.kinds import FIGURE_KINDS
 from pipeline.records import VALUE_KINDS
 from pipeline.rules.tomlfile import is_phrases, key_line, load_toml, table_lines
@@ -93,7 +94,7 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
                 fail(f"'{key}' must be a {'non-empty ' if required else ''}list of strings, got {value!r}", key)
             if allowed and not set(value) <= set(allowed):
                 fail(f"'{key}' may only contain {list(allowed)}, got {value!r}", key)
-            return tuple(value)
+            return tuple(dict.fromkeys(form for phrase in value for form in tone_variants(phrase)))
 
         terms = phrases("terms", required=True)
         if not isinstance(entry.get("label"), str):
