@@ -1153,3 +1153,11 @@ def test_rules_match_either_tone_placement():
     g = figures("Tỷ lệ hồ sơ được số hóa đạt 98%; tỷ lệ xã đạt chuẩn xóa mù chữ là 100%.", "2024-12-01")
     assert (f["98%"].indicator, f["100%"].indicator) == (g["98%"].indicator, g["100%"].indicator)
     assert f["100%"].indicator == "universal_education"
+
+
+def test_reviewed_lexicon_terms_and_look_alikes():
+    f = figures("Tổng thu du lịch đạt 36.112 tỷ đồng, tăng 77,2% so với cùng kỳ; vận tải hành khách ước đạt 1.917 triệu "
+                "lượt khách, giảm 9,67% so với cùng kỳ.", "2023-04-07")
+    assert (f["77,2%"].indicator, f["9,67%"].indicator) == ("tourism_revenue", "")
+    f = figures("Có 139.053 con trâu, bò được tiêm vắc xin phòng bệnh lở mồm long móng, đạt tỷ lệ 63%.", "2023-04-07")
+    assert f["63%"].indicator == ""
