@@ -1161,3 +1161,12 @@ def test_reviewed_lexicon_terms_and_look_alikes():
     assert (f["77,2%"].indicator, f["9,67%"].indicator) == ("tourism_revenue", "")
     f = figures("Có 139.053 con trâu, bò được tiêm vắc xin phòng bệnh lở mồm long móng, đạt tỷ lệ 63%.", "2023-04-07")
     assert f["63%"].indicator == ""
+
+
+def test_a_plan_value_named_only_as_chi_tieu_is_the_plan_of_the_measure_before_it():
+    f = figures("Đến cuối năm 2023, toàn tỉnh có hơn 1,6 triệu người tham gia BHYT, đạt hơn 93% dân số (vượt chỉ tiêu của "
+                "trung ương là 92,25% dân số).", "2024-05-16", "la34.com.vn")
+    assert (f["93%"].indicator, f["92,25%"].indicator) == ("health_insurance_coverage",) * 2
+    assert (f["93%"].area, f["92,25%"].modality) == ("Long An", "target")
+    f = figures("Kim ngạch xuất khẩu tháng 1/20223 ước đạt 3.276 triệu USD.", "2023-02-01")
+    assert "1/20223" not in f

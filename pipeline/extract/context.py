@@ -60,12 +60,17 @@ def _build_cue_set(book: RuleBook) -> CueSet:
 PREVIOUS_DATE = re.compile(r"\d{1,2}/\d{1,2}\s*(?:và|hoặc|,|-)\s*$")
 
 
+MONTH_BEFORE = re.compile(r"(?<![^\W\d_])tháng\s*$", re.IGNORECASE)
+
+
 def classify_slash(sentence: str, start: int, end: int, cues: CueSet, could_be_date: bool = True) -> str | None:
     """'date' or 'fraction' for a/b without a year, from the words around it; None when the
     context does not say (then no fact: precision first). A reading the numbers rule out
     (20/27 is no day) is not offered."""
     before = sentence[max(0, start - 60):start]
     after = sentence[end:end + 30]
+    if MONTH_BEFORE.search(before):
+        return "date" if could_be_date else None  # "tháng 1/20223" (a typed year): a month, never a share
     if could_be_date and (cues.date_before.search(before) or cues.date_after.match(after)
                           or cues.date_before_far.search(before) or PREVIOUS_DATE.search(before)):
         return "date"

@@ -188,6 +188,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         vocabulary_rules.listed_units(meaning, hit.rule.kind, scope, book, unplaced)
         vocabulary_rules.heading_topic(meaning, sentence, scope, book, unplaced)
         vocabulary_rules.sibling(meaning, hit.rule.kind, out, sentence, book)
+        vocabulary_rules.plan_of_previous(meaning, hit.rule.kind, out, book)
         vocabulary_rules.ranked_about(meaning, hit.rule.kind, frame.end, sentence, book)
         when.as_of(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)

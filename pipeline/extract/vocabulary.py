@@ -306,6 +306,19 @@ def sibling(meaning, kind: str, earlier: list, sentence: str, book: RuleBook) ->
             meaning.subject, meaning.why["subject"] = before.subject, "sibling"
 
 
+def plan_of_previous(meaning, kind: str, earlier: list, book: RuleBook) -> None:
+    """"đạt hơn 93% dân số (vượt chỉ tiêu của trung ương là 92,25% dân số)": a percentage the subject names only as
+    a plan ("chỉ tiêu", counted targets' word) is the plan of the measure the figure before it gave."""
+    if kind != "percent" or not earlier:
+        return
+    indicator = book_indicator(book, meaning.indicator)
+    if indicator is None or not indicator.subject_only or indicator.kinds:
+        return
+    before = next((m for m in reversed(earlier) if m.indicator), None)
+    if before is not None and before.indicator != meaning.indicator:
+        meaning.indicator, meaning.why["indicator"] = before.indicator, "plan_of_previous"
+
+
 def names_no_measure(subject: str, book: RuleBook) -> bool:
     """Whether a subject names only a place, a part of one or nothing ("Hà Nội", "khu vực thành thị",
     ""): such a figure is measured as something else says."""
