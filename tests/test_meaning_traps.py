@@ -1170,3 +1170,9 @@ def test_a_plan_value_named_only_as_chi_tieu_is_the_plan_of_the_measure_before_i
     assert (f["93%"].area, f["92,25%"].modality) == ("Long An", "target")
     f = figures("Kim ngạch xuất khẩu tháng 1/20223 ước đạt 3.276 triệu USD.", "2023-02-01")
     assert "1/20223" not in f
+
+
+def test_being_in_the_countrys_top_group_does_not_make_the_figure_national():
+    f = figures("Thái Bình tự hào nằm trong tốp đầu cả nước về đích sớm khi 100% số xã đạt chuẩn NTM, 7/7 huyện đạt chuẩn "
+                "NTM.", "2022-01-07")
+    assert (f["100%"].area, f["7/7"].area) == ("Thái Bình", "Thái Bình")
