@@ -1176,3 +1176,10 @@ def test_being_in_the_countrys_top_group_does_not_make_the_figure_national():
     f = figures("Thái Bình tự hào nằm trong tốp đầu cả nước về đích sớm khi 100% số xã đạt chuẩn NTM, 7/7 huyện đạt chuẩn "
                 "NTM.", "2022-01-07")
     assert (f["100%"].area, f["7/7"].area) == ("Thái Bình", "Thái Bình")
+
+
+def test_a_rate_referred_back_to_is_where_the_figure_before_was():
+    f = figures("Tỷ lệ hồ sơ trực tuyến toàn trình của cả nước năm 2023 đạt 40%. Đến cuối năm 2024, tỷ lệ này chỉ đạt "
+                "45,8%, trong khi mục tiêu đề ra là 50%.", "2025-01-10", "baohanam.com.vn",
+                title="Hà Nam đẩy mạnh dịch vụ công trực tuyến")
+    assert f["45,8%"].area == "cả nước"

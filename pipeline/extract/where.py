@@ -79,6 +79,12 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     wholes = [p for p in usable if p.level == "whole"]
     if wholes and whole(meaning, scope, "inherited", wholes[-1].of, sentence[wholes[-1].start:wholes[-1].end]):
         return
+    last = scope.last_figure
+    if (meaning.why.get("subject") == "anaphora" or meaning.why.get("indicator") == "looks_back") and last is not None \
+            and last.area and last.area_basis != "source":
+        # "Đến cuối năm 2024, tỷ lệ này chỉ đạt 45,8%": where the figure it refers back to is
+        meaning.area, meaning.area_basis, meaning.why["area"] = last.area, "inherited", "looks_back"
+        return
     # a district article: its figures are the district's, even where a paragraph names the province it is in
     para = scope.para_area if scope.para_framed or not (scope.doc_district and scope.para_area == scope.doc_province) \
         else ""
