@@ -1183,3 +1183,9 @@ def test_a_rate_referred_back_to_is_where_the_figure_before_was():
                 "45,8%, trong khi mục tiêu đề ra là 50%.", "2025-01-10", "baohanam.com.vn",
                 title="Hà Nam đẩy mạnh dịch vụ công trực tuyến")
     assert f["45,8%"].area == "cả nước"
+
+
+def test_reviewed_sub_area_phrases_and_organisations_that_are_not_parts():
+    f = figures("Vốn khu vực ngoài nhà nước đạt 19 nghìn tỷ đồng, chiếm gần 48%; Hội Liên hiệp Phụ nữ tỉnh có 95% hội viên "
+                "tham gia.", "2024-01-10")
+    assert (f["48%"].area_part, f["95%"].area_part) == ("khu vực ngoài nhà nước", "")

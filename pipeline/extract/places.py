@@ -340,7 +340,7 @@ RANKED_AMONG = re.compile(r"(?<![^\W\d_])(?:thứ|hạng|vị trí)\s+(?:thứ\s
 # (not "khối lượng" volume, "khối ngoại" foreign investors)
 BLOCK = re.compile(r"khối\s+(?!lượng|ngoại|nội\b|u\b|tài sản)[^\W\d_]", re.IGNORECASE)
 # "là tỉnh miền núi", "huyện vùng cao Võ Nhai": the place itself is described, not a part of it
-DESCRIBES_PLACE = re.compile(r"(?<!các )(?<!những )(?<!\d )(?<![^\W\d_])(?:tỉnh|huyện|thị xã|xã)\s(?:miền núi|vùng cao)"
+DESCRIBES_PLACE = re.compile(r"(?<!các )(?<!những )(?<!\d )(?<![^\W\d_])(?:tỉnh|huyện|thị xã|xã)\s(?:miền núi|vùng cao|biên giới|vùng sâu)"
                              r"(?![^\W\d_])")
 # a year before "tỉnh" ("năm 2020 tỉnh có …") counts nothing
 COUNTED_UNITS = re.compile(r"(?<![\w/])(?!(?:19|20)\d\d\b)(\d+)\s+((?:quận|huyện|xã|tỉnh) (?:nghèo|miền núi|biên giới|vùng cao|"
