@@ -1189,3 +1189,10 @@ def test_reviewed_sub_area_phrases_and_organisations_that_are_not_parts():
     f = figures("Vốn khu vực ngoài nhà nước đạt 19 nghìn tỷ đồng, chiếm gần 48%; Hội Liên hiệp Phụ nữ tỉnh có 95% hội viên "
                 "tham gia.", "2024-01-10")
     assert (f["48%"].area_part, f["95%"].area_part) == ("khu vực ngoài nhà nước", "")
+
+
+def test_reviewed_value_kind_cues():
+    f = figures("Giá thịt lợn tăng 5,2% làm CPI chung tăng 0,06 điểm phần trăm; doanh thu tăng 12% so với cùng kì.", "2024-03-05")
+    assert (f["0,06 điểm phần trăm"].value_kind, f["12%"].value_kind) == ("contribution", "change")
+    f = figures("GRDP năm 2023 ước tăng 5,6% (thấp hơn mục tiêu 1,6 - 2,4 điểm phần trăm).", "2023-12-20")
+    assert (f["1,6 - 2,4 điểm phần trăm"].value_kind, f["1,6 - 2,4 điểm phần trăm"].modality) == ("share_of_plan", "actual")
