@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import RuleError
-from pipeline.normalize import tone_variants
 from pipeline.kinds import FIGURE_KINDS
+from pipeline.normalize import tone_variants
 from pipeline.records import VALUE_KINDS
 from pipeline.rules.tomlfile import is_phrases, key_line, load_toml, table_lines
 from pipeline.settings import RULES_DIR
