@@ -26,9 +26,21 @@ class Situation:
     signed: bool = False  # written with its sign ("+24,6% YoY", "-3,2%"): a change
 
 
-def holds(rule: MeaningRule, s: Situation) -> bool:
-    """Whether every condition of `rule` holds for the figure described by `s`."""
-    p = rule.patterns
+# what each condition reads: (the Situation's text, whether the phrase must be found)
+READS = {"before": ("pre", True), "before_re": ("clause_pre", True), "before_any": ("pre", True),
+         "not_before_any": ("pre", False), "after": ("trail", True), "not_after": ("trail", False),
+         "head": ("head", True), "head_start": ("head", True), "not_head_start": ("head", False),
+         "clause_any": ("clause_and_pre", True), "not_clause_any": ("clause_and_pre", False),
+         "lead_any": ("lead", True), "not_lead_any": ("lead", False)}
+
+
+def _texts(s: Situation) -> dict[str, str]:
+    return {"pre": s.pre, "trail": s.trail, "head": s.head, "lead": s.lead, "clause_pre": s.clause + s.pre,
+            "clause_and_pre": s.clause + " " + s.pre}
+
+
+def holds(rule: MeaningRule, s: Situation, texts: dict[str, str] | None = None) -> bool:
+    """Whether every condition of `rule` holds for the figure described by `s` (`texts`: _texts(s), once per figure)."""
     if rule.unit and s.unit != rule.unit:
         return False
     if rule.figures and s.kind not in rule.figures:
@@ -45,20 +57,15 @@ def holds(rule: MeaningRule, s: Situation) -> bool:
         return False
     if rule.chain and (s.chain == rule.chain[1:] if rule.chain.startswith("!") else s.chain != rule.chain):
         return False
-    checks = (("before", s.pre, True), ("before_re", s.clause + s.pre, True), ("before_any", s.pre, True),
-              ("not_before_any", s.pre, False), ("after", s.trail, True), ("not_after", s.trail, False),
-              ("head", s.head, True), ("head_start", s.head, True),
-              ("not_head_start", s.head, False), ("clause_any", s.clause + " " + s.pre, True), ("not_clause_any", s.clause + " " + s.pre, False),
-              ("lead_any", s.lead, True), ("not_lead_any", s.lead, False))
-    for key, text, wanted in checks:
-        regex = p.get(key)
-        if regex is None:
-            continue
-        if (regex.search(text) is not None) != wanted:
+    texts = texts if texts is not None else _texts(s)
+    for key, regex in rule.patterns.items():
+        field, wanted = READS[key]
+        if (regex.search(texts[field]) is not None) != wanted:
             return False
     return True
 
 
 def decide(rules: tuple[MeaningRule, ...], s: Situation) -> MeaningRule:
     """The first rule that holds (the last rule has no conditions, so one always does)."""
-    return next(rule for rule in rules if holds(rule, s))
+    texts = _texts(s)
+    return next(rule for rule in rules if holds(rule, s, texts))

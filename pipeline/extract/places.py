@@ -308,7 +308,10 @@ def part_of(text: str, book: RuleBook, head: str = "", counted: bool = True) -> 
     if BLOCK.match(head.strip()):
         return head.strip()
     compiled = derived(book, _part_patterns)
-    lowered = compiled.unless.sub(lambda m: " " * len(m.group(0)), text.lower())
+    lowered = text.lower()
+    if not compiled.parts.search(lowered) and not COUNTED_UNITS.search(lowered):
+        return ""  # most texts name no part: no need to blank what only looks like one
+    lowered = compiled.unless.sub(lambda m: " " * len(m.group(0)), lowered)
     lowered = DESCRIBES_PLACE.sub(lambda m: " " * len(m.group(0)), lowered)
     lowered = re.sub(r"\s+", " ", lowered)
     found = []
