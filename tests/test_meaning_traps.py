@@ -1196,3 +1196,9 @@ def test_reviewed_value_kind_cues():
     assert (f["0,06 điểm phần trăm"].value_kind, f["12%"].value_kind) == ("contribution", "change")
     f = figures("GRDP năm 2023 ước tăng 5,6% (thấp hơn mục tiêu 1,6 - 2,4 điểm phần trăm).", "2023-12-20")
     assert (f["1,6 - 2,4 điểm phần trăm"].value_kind, f["1,6 - 2,4 điểm phần trăm"].modality) == ("share_of_plan", "actual")
+
+
+def test_a_figure_naming_nothing_takes_the_subject_of_an_earlier_figure_of_its_measure():
+    f = figures("Tỉnh Đắk Lắk có 19.834 thí sinh đỗ tốt nghiệp, đạt tỉ lệ hơn 98,3%. Trong đó, khối THPT đạt hơn 99% "
+                "(năm 2023 là 97,88%); khối Giáo dục thường xuyên đạt 91,9%.", "2024-07-20")
+    assert f["97,88%"].subject == f["91,9%"].subject == f["99%"].subject != ""

@@ -237,6 +237,11 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     if out and not out[0].subject and scope.last_subject:
         # a sentence that names nothing its first figure measures goes on about the sentence before
         out[0].subject, out[0].why["subject"] = scope.last_subject, "previous_sentence"
+    for k, meaning in enumerate(out):
+        if not meaning.subject and meaning.indicator and (same := next(
+                (m for m in reversed(out[:k]) if m.subject and m.indicator == meaning.indicator), None)):
+            # "khối THPT đạt hơn 99% (năm 2023 là 97,88%)": nothing names what is measured but a figure before does
+            meaning.subject, meaning.why["subject"] = same.subject, "sibling"
     carry.carry(scope, found_places, moments, figures, out, sentence, book)
     return out
 
