@@ -1202,3 +1202,10 @@ def test_a_figure_naming_nothing_takes_the_subject_of_an_earlier_figure_of_its_m
     f = figures("Tỉnh Đắk Lắk có 19.834 thí sinh đỗ tốt nghiệp, đạt tỉ lệ hơn 98,3%. Trong đó, khối THPT đạt hơn 99% "
                 "(năm 2023 là 97,88%); khối Giáo dục thường xuyên đạt 91,9%.", "2024-07-20")
     assert f["97,88%"].subject == f["91,9%"].subject == f["99%"].subject != ""
+
+
+def test_reviewed_look_alike_pairs():
+    f = figures("Toàn tỉnh có 40 xã đạt chuẩn NTM nâng cao, chiếm 35,4%; tỷ lệ hồ sơ tiếp nhận qua dịch vụ công trực tuyến "
+                "đạt 62%; tỷ lệ chậm đóng BHXH chiếm 2,1% số phải thu.", "2024-12-01")
+    assert (f["35,4%"].indicator, f["62%"].indicator, f["2,1%"].indicator) == (
+        "communes_advanced_new_rural", "online_applications_rate", "social_insurance_arrears")
