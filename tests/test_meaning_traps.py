@@ -1209,3 +1209,9 @@ def test_reviewed_look_alike_pairs():
                 "đạt 62%; tỷ lệ chậm đóng BHXH chiếm 2,1% số phải thu.", "2024-12-01")
     assert (f["35,4%"].indicator, f["62%"].indicator, f["2,1%"].indicator) == (
         "communes_advanced_new_rural", "online_applications_rate", "social_insurance_arrears")
+
+
+def test_a_qualifier_left_by_the_count_is_not_part_of_an_inherited_subject():
+    f = figures("Tính đến cuối năm 2019, tỉnh Kon Tum còn gần 18.870 hộ nghèo, chiếm tỷ lệ trên 13,6% tổng số hộ dân.",
+                "2020-01-10")
+    assert f["13,6%"].subject == "hộ nghèo"

@@ -98,6 +98,7 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         meaning.subject = done[parent].subject
         meaning.why["subject"] = f"continues:{sentence[frames[parent].start:frames[parent].end]}"
         return parent
+    inherited = LEADING_QUALIFIERS.sub("", inherited or "")  # "còn gần 18.870 hộ nghèo": not "gần hộ nghèo"
     if inherited and not junk(inherited):
         meaning.subject, meaning.why["subject"] = inherited, "earlier_segment"
         return parent
