@@ -1215,3 +1215,9 @@ def test_a_qualifier_left_by_the_count_is_not_part_of_an_inherited_subject():
     f = figures("Tính đến cuối năm 2019, tỉnh Kon Tum còn gần 18.870 hộ nghèo, chiếm tỷ lệ trên 13,6% tổng số hộ dân.",
                 "2020-01-10")
     assert f["13,6%"].subject == "hộ nghèo"
+
+
+def test_reviewed_terms_for_less_common_indicators():
+    f = figures("Tỷ lệ thanh toán không dùng tiền mặt (TTKDTM) đạt 45%; công suất sử dụng phòng đạt 62%, lượt khách tăng "
+                "15%.", "2024-12-01")
+    assert (f["45%"].indicator, f["62%"].indicator) == ("cashless_payment_rate", "")
