@@ -231,25 +231,25 @@ CAPITALISED_RUN = re.compile(rf"[{UPPER}][^\s,.:;!?()\"“”]*(?:\s+[{UPPER}][^
 def bare_district_before(segment: str, book: RuleBook, province: str) -> str:
     """The district a list item names without its admin word right before its figure ("Gò Dầu 5/9 xã",
     "Tuyên Hóa: 4,5%"), when the article's province has one district of that name."""
-    m = BARE_ITEM.fullmatch(segment)
-    if not m or not province or province not in book.gazetteer.provinces:
-        return ""
-    found = districts_named(m.group(1), book, province)
-    return found[0] if len(found) == 1 else ""
-
-
-BARE_ITEM = re.compile(rf"\s*[,;]?\s*(?:và\s+)?([{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*){{0,3}})\s*(?::|có|với|đạt|là)?\s*")
-# "Trong đó, Si Ma Cai là địa phương có tỷ lệ hộ nghèo cao nhất, chiếm 33,05%": the district the clause is about
-BARE_SUBJECT = re.compile(rf"\W*(?:(?i:trong đó|riêng|còn),?\s*)?([{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*){{0,3}})\s+(?:là|có)\s")
+    return _one_district(BARE_ITEM.fullmatch(segment), book, province)
 
 
 def bare_district_subject(clause: str, book: RuleBook, province: str) -> str:
     """The district a clause opens on without its admin word, as its subject ("Si Ma Cai là địa phương có …")."""
-    m = BARE_SUBJECT.match(clause)
+    return _one_district(BARE_SUBJECT.match(clause), book, province)
+
+
+def _one_district(m: re.Match | None, book: RuleBook, province: str) -> str:
     if not m or not province or province not in book.gazetteer.provinces:
         return ""
     found = districts_named(m.group(1), book, province)
     return found[0] if len(found) == 1 else ""
+
+
+BARE_NAME = rf"([{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*){{0,3}})"  # a name of up to four capitalised words
+BARE_ITEM = re.compile(rf"\s*[,;]?\s*(?:và\s+)?{BARE_NAME}\s*(?::|có|với|đạt|là)?\s*")
+# "Trong đó, Si Ma Cai là địa phương có tỷ lệ hộ nghèo cao nhất, chiếm 33,05%": the district the clause is about
+BARE_SUBJECT = re.compile(rf"\W*(?:(?i:trong đó|riêng|còn),?\s*)?{BARE_NAME}\s+(?:là|có)\s")
 
 
 def name_of(area: str) -> str:

@@ -107,9 +107,9 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
         start, end = hit.start, hit.end
         values = hit.values
         as_of_start, as_of_end = values.get("date_start"), values.get("date_end")
-        year = next((m.as_of_end[:4] for m in reversed(out) if m.grain == "year" and not m.excluded), None) \
-            or reference_year  # "Năm 2018, tính đến ngày 31/5": the year the sentence named before the day
-        if as_of_start and as_of_end and as_of_start.startswith("--") and year:
+        if as_of_start and as_of_end and as_of_start.startswith("--") and (year := next(
+                (m.as_of_end[:4] for m in reversed(out) if m.grain == "year" and not m.excluded), None) or reference_year):
+            # "Năm 2018, tính đến ngày 31/5": the year the sentence named before the day
             as_of_start, as_of_end = f"{year}{as_of_start[1:]}", f"{year}{as_of_end[1:]}"
         if not as_of_start or not as_of_end or as_of_start.startswith("--"):
             continue
