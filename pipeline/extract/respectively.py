@@ -36,7 +36,7 @@ def distribute(sentence: str, figures: list, meanings: list, found_places: list,
                 m = meanings[k]
                 m.area, m.area_basis, m.why["area"] = place.area, "stated", "respectively"
             continue
-        items = [i for i in ITEM_SEPARATOR.split(sentence[begin:keyword.start()].strip(" ,")) if i.strip()]
+        items = [i for i in ITEM_SEPARATOR.split(sentence[begin:keyword.start()].strip(" ,(")) if i.strip()]
         if len(items) < len(group):
             continue
         items = items[-len(group):]
@@ -64,6 +64,9 @@ def _list_start(sentence: str, figures: list, keyword_start: int) -> int:
         if h.end <= keyword_start:
             begin = max(begin, h.end)
     breaks = [m.end() for m in CLAUSE_BREAK.finditer(sentence, begin, keyword_start)]
+    if breaks and sentence[breaks[-1] - 1] == "(" and not sentence[breaks[-1]:keyword_start].strip():
+        # "cả tỷ lệ hộ nghèo và cận nghèo (lần lượt là 14,23% và 7,69%)": the list is before the bracket
+        breaks.pop()
     return breaks[-1] if breaks else begin
 
 
