@@ -105,7 +105,7 @@ BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name op
 RATE_HEAD = re.compile(r"(?:tỷ lệ|tỉ lệ)\s", re.IGNORECASE)
 FULL_RATE_WORDS = 6  # syllables: "lao động có việc làm sau đào tạo" names its rate in full; "bao phủ" does not
 COUNTED_PROVINCES = re.compile(r"\d+ tỉnh(?:, thành(?: phố)?)?$")
-LEAD_CHARS = 70  # a goal that frames a whole sentence is set in its opening words
+LEAD_CHARS = 110  # a goal that frames a whole sentence is set in its opening words (a resolution's name may come first)
 LIST_FRAME_CHARS = 200  # … or before the colon of the list it opens, when that is this near the start
 
 
