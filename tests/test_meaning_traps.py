@@ -1221,3 +1221,25 @@ def test_reviewed_terms_for_less_common_indicators():
     f = figures("Tỷ lệ thanh toán không dùng tiền mặt (TTKDTM) đạt 45%; công suất sử dụng phòng đạt 62%, lượt khách tăng "
                 "15%.", "2024-12-01")
     assert (f["45%"].indicator, f["62%"].indicator) == ("cashless_payment_rate", "")
+
+
+def test_respectively_inside_a_bracket_reads_the_list_before_it():
+    f = figures("Vùng Trung du và miền núi phía Bắc hiện đứng đầu về cả tỷ lệ hộ nghèo và cận nghèo (lần lượt là 14,23% "
+                "và 7,69%).", "2023-08-01")
+    assert (f["14,23%"].indicator, f["7,69%"].indicator) == ("poor_household_rate", "near_poor_household_rate")
+    assert f["7,69%"].subject == "cận nghèo"
+
+
+def test_the_city_named_after_its_province_is_the_city_and_the_provinces_average_is_the_province():
+    f = figures("Đến nay, tỷ lệ thu gom rác thải sinh hoạt đô thị bình quân của tỉnh đạt 78%; trong đó, thành phố Bến Tre "
+                "có tỷ lệ thu gom cao nhất đạt 91%, tiếp theo là huyện Châu Thành đạt 75%.", "2023-05-01",
+                title="Bến Tre nâng cao tỷ lệ thu gom rác thải")
+    assert (f["78%"].area, f["91%"].area, f["75%"].area) == ("Bến Tre", "thành phố Bến Tre", "huyện Châu Thành")
+    f = figures("Tỷ lệ hộ nghèo của TP Cần Thơ còn 0,5%.", "2023-05-01")
+    assert f["0,5%"].area == "Cần Thơ"  # a centrally-run city is the province itself
+
+
+def test_a_count_indicator_has_no_percent_level():
+    f = figures("Năm 2023, tỉnh đã giải quyết việc làm cho 30.000 lao động, đạt 105% kế hoạch, trong đó 70% là lao động "
+                "nông thôn.", "2024-01-05")
+    assert (f["105%"].indicator, f["70%"].indicator) == ("jobs_created", "")

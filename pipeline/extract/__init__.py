@@ -175,8 +175,13 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     if not scope.doc_district and district_of_home and scope.doc_area in ("", district_of_home):
         scope.doc_district = home
     provinces = [p for p in found["title"] + body if p.counts and p.level == "province"]
+    # "thành phố Bến Tre" names the province's city, and so the province
+    cities = Counter(book.gazetteer.districts.get(p.area.lower(), "") for p in found["title"] + body
+                     if p.counts and p.level == "district" and p.area.startswith("thành phố "))
+    cities.pop("", None)
     scope.doc_province = places.dominant_province(provinces) or (
-        scope.doc_area if scope.doc_area != places.NATIONAL else "") or district_of_home
+        scope.doc_area if scope.doc_area != places.NATIONAL else "") or district_of_home or (
+        cities.most_common(1)[0][0] if len(cities) == 1 else "")
     return scope
 
 

@@ -27,6 +27,11 @@ SHARE_OF_NATION = re.compile(r"(?:chiếm|bằng|đạt)\s+(?:tỷ lệ\s+|kho�
                              r"[^,;.%]{0,45}$", re.IGNORECASE)
 RANK_COUNT = re.compile(r"(?:thứ|hạng|vị trí)\s+(?:\d{1,2}/\d{2}\s+(?:[^\W\d_]+[\s,]+){0,4})?$", re.IGNORECASE)
 # "đạt 121% so với dự toán tỉnh giao": the province assigns the plan; it is not where the figure applies
+# "tỷ lệ thu gom … bình quân của tỉnh đạt 78%": the average of the whole is the whole's figure (not so after
+# a comparison: "cao hơn bình quân của tỉnh")
+AVERAGE_OF_WHOLE = re.compile(r"(?<![^\W\d_])(?:bình quân|trung bình)(?:\s+chung)?\s*$", re.IGNORECASE)
+AVERAGE_COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|hơn|vượt|bằng|với)\s+(?:mức\s+)?(?:bình quân|trung bình)(?:\s+chung)?\s*$",
+                              re.IGNORECASE)
 ASSIGNS = re.compile(r"\s+(?:giao|đã giao|đề ra|đặt ra)(?![^\W\d_])", re.IGNORECASE)
 # "tại hai huyện Trạm Tấu và Mù Cang Chải": several districts are a part of the province, not its area
 SEVERAL_BEFORE = re.compile(r"(?<![^\W\d_])(?:các|những|hai|ba|bốn|năm|\d{1,3})\s+$", re.IGNORECASE)
@@ -100,7 +105,9 @@ class PlaceFinder:
             if start < last_end:
                 continue
             before = text[max(0, start - 30):start]
-            counts = not (self.not_before.search(before) or RANK_BEFORE.search(before)
+            average = level in ("whole", "whole_district") and AVERAGE_OF_WHOLE.search(before) \
+                and not AVERAGE_COMPARED.search(before)
+            counts = not ((self.not_before.search(before) and not average) or RANK_BEFORE.search(before)
                           or (level in ("whole", "whole_district") and ASSIGNS.match(text, end))
                           or (level == "national" and COMPARED.search(text, max(0, start - 50), start))
                           or (level == "national" and (self.of_organisation.search(before) or CURRENCY.match(text, end)
@@ -121,6 +128,8 @@ class PlaceFinder:
             return "", "none"
         name = self._known_prefix(admin_l, name.replace("’", "'"))
         canonical = self.gazetteer.names.get(name) or self.lower_names.get(name.lower())
+        if canonical and admin_l in ("tp", "tp.", "thành phố") and f"thành phố {name}".lower() in self.gazetteer.districts:
+            return f"thành phố {name}", "district"  # "thành phố Bến Tre": the province's city, not the province
         if canonical and admin_l in ("tỉnh", "thành phố", "tp", "tp."):
             return canonical, "national" if canonical == NATIONAL else "province"
         if admin_l == "tỉnh" or (name.isupper() and len(name) > 1):
