@@ -41,7 +41,7 @@ OWN_SAME_PERIOD = re.compile(r"(?:^|[,;:(]|(?<![^\W\d_])(?:của|vì|do|khi|tron
 APPROVED_SCOPE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w-]*[^;:.]{0,160}?(?<![^\W\d_])phê duyệt(?![^\W\d_])[^;:.]{0,160}$")
 # "giai đoạn 2021 - 2025, định hướng đến năm 2030": the vision year after a plan's period is no time of its figures
 VISION = re.compile(r"^\W{0,3}(?:và\s+)?(?:định hướng|tầm nhìn)(?:\s+(?:đến|tới))?(?:\s+năm)?\s*$", re.IGNORECASE)
-SAME_PERIOD = re.compile(r"(?<![^\W\d_])cùng kỳ\s*$", re.IGNORECASE)
+SAME_PERIOD = re.compile(r"(?<![^\W\d_])(?:cùng kỳ|cùng thời điểm)\s*$", re.IGNORECASE)
 
 
 def shifted(period: Moment, year: int) -> Moment:
@@ -88,7 +88,8 @@ def _build(book: RuleBook) -> TimeCues:
         standard=re.compile(rf"{wb}(?:{_alternation(w('time.standard_before'))}){we}[^,;.()]{{0,45}}$", re.IGNORECASE),
         standard_year=re.compile(rf"{wb}(?:{_alternation(w('time.standard_year_before'))}){we}[^,;.()]{{0,45}}$",
                                  re.IGNORECASE),
-        published=re.compile(rf"{wb}(?:{_alternation(w('time.published'))}){we}", re.IGNORECASE),
+        published=re.compile("".join(rf"(?<!{re.escape(p)} )" for p in w('time.published_not_after'))
+                             + rf"{wb}(?:{_alternation(w('time.published'))}){we}", re.IGNORECASE),
     )
 
 
@@ -121,7 +122,7 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
         elif values.get("grain") == "day" and _document_date(before, cues):
             excluded = "document"
         elif (values.get("grain") == "multi-year" and APPROVED_SCOPE.search(sentence, max(0, start - 220), start)) or (
-                out and out[-1].grain == "multi-year" and VISION.match(sentence[out[-1].end:start])):
+                out and out[-1].grain in ("multi-year", "year") and VISION.match(sentence[out[-1].end:start])):
             excluded, by_end = "standard", False
         elif by_end:
             pass  # "đến năm 2025" after a plan's name is the plan's deadline, when its figures hold
@@ -130,7 +131,7 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
             excluded = "standard"  # not "Kết quả thực hiện nhiệm vụ … năm 2017": the year reported on
         if by_end:
             as_of_start = as_of_end
-        same = not excluded and bool(SAME_PERIOD.search(sentence[max(0, start - 10):start]))
+        same = not excluded and bool(SAME_PERIOD.search(sentence[max(0, start - 16):start]))
         event = values.get("grain") == "day" and bool(EVENT_BEFORE.search(sentence[max(0, start - 12):start]))
         out.append(Moment(start, end, as_of_start, as_of_end, values.get("grain", ""), excluded, same, event))
     return out

@@ -174,7 +174,8 @@ def p_date_range(m: re.Match, ctx: ParseContext) -> dict | None:
 
 def p_year_edge(m: re.Match, ctx: ParseContext) -> dict | None:
     year = int(m.group("y"))
-    day = dt.date(year, 12, 31) if m.group("edge").lower() == "cuối" else dt.date(year, 1, 1)
+    edge = m.group("edge").lower()
+    day = dt.date(year, 12, 31) if edge == "cuối" else dt.date(year, 6, 30) if edge == "giữa" else dt.date(year, 1, 1)
     return {"date_start": _iso(day), "date_end": _iso(day), "grain": "day"}
 
 
@@ -198,10 +199,32 @@ def p_year(m: re.Match, ctx: ParseContext) -> dict | None:
     return {"date_start": f"{year}-01-01", "date_end": f"{year}-12-31", "grain": "year"}
 
 
+def p_month_edge(m: re.Match, ctx: ParseContext) -> dict | None:
+    """"đầu tháng 10/2024": the 1st; "giữa tháng 11": the 15th."""
+    month = int(m.group("m"))
+    year = _year_or_context(m, ctx, month_hint=month)
+    if year is None:
+        return None
+    day = 1 if m.group("edge").lower() == "đầu" else 15
+    return _day_fields(year, month, day)
+
+
+def p_school_year_past(m: re.Match, ctx: ParseContext) -> dict | None:
+    """"năm học vừa qua": the school year ended by publication (one ending this August from May on)."""
+    if ctx.published is None:
+        return None
+    y2 = ctx.published.year if ctx.published.month >= 5 else ctx.published.year - 1
+    return {"date_start": f"{y2 - 1}-09-01", "date_end": f"{y2}-08-31", "grain": "year"}
+
+
 def p_relative_year(m: re.Match, ctx: ParseContext) -> dict | None:
     if ctx.published is None:
         return None
-    shift = RELATIVE_YEARS[m.group("rel").lower()]
+    rel = m.group("rel").lower()
+    if rel in ("qua", "vừa qua"):  # a year-end review: this year from November on, else the year before
+        year = ctx.published.year if ctx.published.month >= 11 else ctx.published.year - 1
+        return {"date_start": f"{year}-01-01", "date_end": f"{year}-12-31", "grain": "year"}
+    shift = RELATIVE_YEARS[rel]
     year = ctx.published.year + shift
     return {"date_start": f"{year}-01-01", "date_end": f"{year}-12-31", "grain": "year"}
 
@@ -302,7 +325,7 @@ PARSERS: dict[str, Callable[[re.Match, ParseContext], dict | None]] = {
     "percent": p_percent, "percent_words": p_percent_words, "fraction": p_fraction,
     "fraction_words": p_fraction_words, "fraction_half": p_fraction_half, "dmy": p_dmy, "dm": p_dm,
     "day_range": p_day_range, "year_edge": p_year_edge, "year_range": p_year_range, "year": p_year,
-    "school_year": p_school_year,
+    "school_year": p_school_year, "school_year_past": p_school_year_past, "month_edge": p_month_edge,
     "relative_year": p_relative_year, "half": p_half, "months_to_date": p_months_to_date, "quarters_to_date": p_quarters_to_date, "months_fit": p_months_fit, "first_month": p_first_month,
     "quarter": p_quarter, "month": p_month, "none": p_none, "date_range": p_date_range,
     "month_words": p_month_words, "month_relative": p_month_relative, "relative_month": p_relative_month,

@@ -15,7 +15,7 @@ PREVIOUS_OWNS = re.compile(r"[\s()]*(?:(?:của|vào|trong|ở|tại)\s+)?")
 SAME_PERIOD_ASIDE = re.compile(r"\s*cùng kỳ(?:\s+năm\s+(?:trước|ngoái))?\s+(?:tăng|giảm|đạt|là)\s*(?:khoảng\s+|gần\s+|hơn\s+)?",
                                re.IGNORECASE)
 BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ lệ|mức)\s+)?(?:là\s+|đạt\s+)?(?:khoảng\s+|gần\s+|hơn\s+)?")
-YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết) năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau))(?![^\W\d_])",
+YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết|cả) năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau))(?![^\W\d_])",
                       re.IGNORECASE)  # "cuối năm" of no year named: the paragraph's
 AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm)", re.IGNORECASE)
 NEXT_CLAUSE = re.compile(r"\s(?:và|còn|nhưng|trong khi)\s", re.IGNORECASE)  # a time after these is the next clause's
@@ -41,7 +41,15 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
                  and not (meaning.value_kind == "change"
                           and COMPARED_TO.search(sentence, max(0, m.start - 12), m.start))]
         if prior:
-            _set_time(meaning, resolve(prior[-1], moments, scope), "stated", "baseline_bracket")
+            chosen = prior[-1]
+            if chosen.excluded == "baseline" and times.SAME_PERIOD.search(sentence, max(0, chosen.start - 16), chosen.start):
+                # "cao hơn cùng kỳ năm trước (7,5%)": the reported period, a year before
+                chosen = times.Moment(chosen.start, chosen.end, chosen.as_of_start, chosen.as_of_end, chosen.grain,
+                                      "", True)
+                reported = [m for m in moments if not m.excluded and m.start < chosen.start]
+                _set_time(meaning, resolve(chosen, reported, scope), "stated", "baseline_bracket")
+                return
+            _set_time(meaning, resolve(chosen, moments, scope), "stated", "baseline_bracket")
             return
     if meaning.value_kind != "change":
         # "đạt 99,5%, tăng so với năm 2021 với tỷ lệ 98,7%": the level of the period compared with
@@ -97,9 +105,12 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
         # "năm 2013 … bằng 19,9% cả nước; năm 2016 đạt 22.809 triệu USD, bằng 13%": a period the figure's own
         # clause names after the figure it continues is its own
         between = [m for m in usable if max(frames[parent].end, frame.clause_start) <= m.start and m.end <= frame.start
-                   and not m.same_period and not COMPARED_TO.search(sentence, max(0, m.start - 12), m.start)]
+                   and (not m.same_period or m.start >= frame.clause_start)
+                   and not COMPARED_TO.search(sentence, max(0, m.start - 12), m.start)]
         if between and not (now_words and now_words[-1] > between[-1].end):
-            _set_time(meaning, between[-1], "stated", "clause")
+            # "…; cùng kỳ năm trước, tỷ lệ này đạt 58%": the same period a year before opens this clause
+            _set_time(meaning, resolve(between[-1], usable, scope), "stated",
+                      "same_period" if between[-1].same_period else "clause")
             return
     if parent is not None and not from_parent and done[parent].time_basis in ("stated", "inherited"):
         meaning.as_of_start, meaning.as_of_end = done[parent].as_of_start, done[parent].as_of_end
@@ -121,6 +132,10 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
         _set_time(meaning, times.Moment(0, 0, f"{year}-12-31", f"{year}-12-31", "day"), "stated", "year_end")
     elif scope.para_time is not None:
         _set_time(meaning, scope.para_time, "inherited", "earlier_sentence")
+    elif scope.published and YEAR_END.search(sentence, 0, frame.start):
+        # "Dự kiến đến cuối năm, tỷ lệ giải ngân đạt 95%" with no year before it: the publication year's end
+        year = scope.published[1].year
+        _set_time(meaning, times.Moment(0, 0, f"{year}-12-31", f"{year}-12-31", "day"), "stated", "year_end")
     elif scope.published or scope.para_now:
         _set_published(meaning, scope, "paragraph_now" if scope.para_now else "publication")
     else:
@@ -146,7 +161,11 @@ def resolve(moment: times.Moment, usable: list, scope) -> times.Moment:
     period = reported[-1] if reported else scope.para_time
     if period is None:
         return moment
-    return times.shifted(period, int(moment.as_of_end[:4]))
+    year = int(moment.as_of_end[:4])
+    if period.as_of_end and year >= int(period.as_of_end[:4]):
+        # "Năm 2024, … ; cùng kỳ năm trước …" published in 2025: the year before the reported one, not 2024
+        year = int(period.as_of_end[:4]) - 1
+    return times.shifted(period, year)
 
 
 def _set_time(meaning, moment: times.Moment, basis: str, why: str) -> None:
