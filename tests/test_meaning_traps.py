@@ -1243,3 +1243,11 @@ def test_a_count_indicator_has_no_percent_level():
     f = figures("Năm 2023, tỉnh đã giải quyết việc làm cho 30.000 lao động, đạt 105% kế hoạch, trong đó 70% là lao động "
                 "nông thôn.", "2024-01-05")
     assert (f["105%"].indicator, f["70%"].indicator) == ("jobs_created", "")
+
+
+def test_a_part_named_in_the_next_clause_is_not_this_figures():
+    f = figures("Khối lượng rác được thu gom khoảng 400 tấn/ngày, trong đó, khu vực đô thị là khoảng 280 tấn/ngày chiếm 82% "
+                "và tại khu vực nông thôn khoảng 120 tấn/ngày chiếm 18%.", "2023-06-01")
+    assert (f["82%"].area_part, f["18%"].area_part) == ("khu vực thành thị", "khu vực nông thôn")
+    f = figures("Tỷ lệ hộ dùng nước sạch đạt 97% ở khu vực thành thị và 80% ở khu vực nông thôn.", "2023-06-01")
+    assert (f["97%"].area_part, f["80%"].area_part) == ("khu vực thành thị", "khu vực nông thôn")

@@ -11,7 +11,8 @@ from pipeline.rules.book import RuleBook, derived
 
 WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
                          re.IGNORECASE)
-COMPARED_WITH = re.compile(r"\bso với\b|\btrong đó\b|\briêng\b", re.IGNORECASE)  # not a part of the breakdown after it
+# not a part of the breakdown after it, nor of the next clause ("chiếm 82% và tại khu vực nông thôn …")
+COMPARED_WITH = re.compile(r"\bso với\b|\btrong đó\b|\briêng\b|[,;]|\s(?:và|còn|trong khi)\s", re.IGNORECASE)
 PLACE_THEN_PAREN = re.compile(r"\s*\(\s*")  # "Lào Cai (43,45%)"
 FIGURE = re.compile(r"\d\s*%|\d/\d")  # another figure between a body and this one: the body is that figure's
 BODY_REACH = 60  # a body named further before the figure than this is not what it measures
@@ -153,7 +154,10 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
     if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
         start = previous + 1
     trail = COMPARED_WITH.split(frame.trail(sentence)[:30], 1)[0]  # "cao hơn … so với khu vực nông thôn"
-    own = places.part_of(sentence[start:frame.start] + " " + trail, book, head=frame.head)
+    pieces = re.split(r"\s(?:và|còn|trong khi)\s", sentence[start:frame.start])
+    # "97% ở khu vực thành thị và 80% ở khu vực nông thôn": the next figure's words only
+    own_before = pieces[-1] if FIGURE.search(" ".join(pieces[:-1])) else sentence[start:frame.start]
+    own = places.part_of(own_before + " " + trail, book, head=frame.head)
     if own:
         return own
     if subject and (part := places.part_of(subject, book)):
