@@ -156,7 +156,10 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
     trail = COMPARED_WITH.split(frame.trail(sentence)[:30], 1)[0]  # "cao hơn … so với khu vực nông thôn"
     pieces = re.split(r"\s(?:và|còn|trong khi)\s", sentence[start:frame.start])
     # "97% ở khu vực thành thị và 80% ở khu vực nông thôn": the next figure's words only
-    own_before = pieces[-1] if FIGURE.search(" ".join(pieces[:-1])) else sentence[start:frame.start]
+    joint = frame.start - len(pieces[-1])  # where the last "và" ends
+    own_before = pieces[-1] if len(pieces) > 1 and FIGURE.search(
+        sentence, max(frame.clause_start, joint - 40), joint) and "(" not in sentence[joint - 40:joint] \
+        else sentence[start:frame.start]
     own = places.part_of(own_before + " " + trail, book, head=frame.head)
     if own:
         return own
