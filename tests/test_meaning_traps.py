@@ -1251,3 +1251,14 @@ def test_a_part_named_in_the_next_clause_is_not_this_figures():
     assert (f["82%"].area_part, f["18%"].area_part) == ("khu vực thành thị", "khu vực nông thôn")
     f = figures("Tỷ lệ hộ dùng nước sạch đạt 97% ở khu vực thành thị và 80% ở khu vực nông thôn.", "2023-06-01")
     assert (f["97%"].area_part, f["80%"].area_part) == ("khu vực thành thị", "khu vực nông thôn")
+
+
+def test_overdue_files_are_no_on_time_rate_and_an_age_breakdown_names_parts():
+    f = figures("Trong quý I đã giải quyết 329.596 hồ sơ; trong đó, đúng và trước hạn có 323.911 hồ sơ, đạt tỷ lệ 98,28%, "
+                "còn 5.685 hồ sơ quá hạn, tỷ lệ 1,7%.", "2020-04-05")
+    assert (f["98,28%"].indicator, f["1,7%"].indicator) == ("on_time_processing_rate", "")
+    f = figures("Tỷ lệ thất nghiệp của lực lượng lao động trong độ tuổi 15-24 là 20,47%; trong độ tuổi 25-49 là 8,2%; "
+                "từ 50 tuổi trở lên là 5,37%.", "2020-12-05")
+    assert (f["20,47%"].area_part, f["5,37%"].area_part) == ("trong độ tuổi 15-24", "từ 50 tuổi trở lên")
+    f = figures("Tỷ lệ thất nghiệp của lao động từ 15 tuổi trở lên là 2,3%.", "2020-12-05")
+    assert f["2,3%"].area_part == ""  # the measure's own population

@@ -196,10 +196,14 @@ def counted_part(meaning, book) -> str:
 def age_group(meaning, frame, sentence: str, book: RuleBook) -> str:
     """An age group the figure covers (rules/cues.toml [age_group]), in its clause or its subject,
     when the sentence breaks its figures down by age."""
-    if "tuổi" not in sentence or meaning.indicator in book.cues.words("age_group.not_for"):
+    if "tuổi" not in sentence:
         return ""
     pattern = derived(book, _age_pattern)
     groups = {m.group(0).lower() for m in pattern.finditer(sentence)}
+    if meaning.indicator in book.cues.words("age_group.not_for") and len(groups) < 3:
+        # its own population is an age group ("lao động từ 15 tuổi trở lên"); only a breakdown into three or
+        # more ("độ tuổi 15-24 … 25-49 … từ 50 tuổi trở lên") names parts
+        return ""
     if len(groups) < 2 and not (meaning.indicator in book.cues.words("age_group.single_for")
                                 and any(" từ " in f" {g}" for g in groups)):
         # one age group in the sentence is the population measured ("trẻ dưới 1 tuổi"), not a breakdown; a
@@ -231,7 +235,8 @@ def _age_pattern(book: RuleBook) -> re.Pattern:
     # "trẻ từ 5 đến dưới 12 tuổi", and "trẻ từ 12-18" with its "tuổi" left out after a who-word
     return re.compile(rf"(?<![^\W\d_])(?:(?:(?:{who})\s+)?(?:trong độ tuổi\s+|độ tuổi\s+)?(?:từ|dưới|trên)\s*\d{{1,2}}"
                       rf"(?:\s*(?:[-–]|đến)\s*(?:dưới\s*)?\d{{1,2}})?\s*tuổi(?:\s+trở lên)?"
-                      rf"|(?:{who})\s+từ\s*\d{{1,2}}\s*(?:[-–]|đến)\s*(?:dưới\s*)?\d{{1,2}}(?![\d,.%]|\s*tháng))(?![^\W\d_])",
+                      rf"|(?:{who})\s+từ\s*\d{{1,2}}\s*(?:[-–]|đến)\s*(?:dưới\s*)?\d{{1,2}}(?![\d,.%]|\s*tháng)"
+                      rf"|(?:trong\s+)?độ tuổi\s+\d{{1,2}}\s*(?:[-–]|đến)\s*\d{{1,2}}(?![\d,.%]|\s*tháng))(?![^\W\d_])",
                       re.IGNORECASE)
 
 
