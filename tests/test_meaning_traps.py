@@ -1262,3 +1262,14 @@ def test_overdue_files_are_no_on_time_rate_and_an_age_breakdown_names_parts():
     assert (f["20,47%"].area_part, f["5,37%"].area_part) == ("trong độ tuổi 15-24", "từ 50 tuổi trở lên")
     f = figures("Tỷ lệ thất nghiệp của lao động từ 15 tuổi trở lên là 2,3%.", "2020-12-05")
     assert f["2,3%"].area_part == ""  # the measure's own population
+
+
+def test_reviewed_indirect_indicators_and_look_alikes():
+    f = figures("Số dân sử dụng nước sạch theo quy chuẩn đạt 65,3%. Tuy nhiên, con số này vẫn thấp hơn mục tiêu 70% đề ra.",
+                "2024-10-06")
+    assert f["70%"].indicator == "clean_water_rate"
+    f = figures("Có 90% hộ nghèo được tiếp cận thông tin về các chính sách hỗ trợ của Nhà nước; tỷ lệ hộ nghèo có nhà ở "
+                "kiên cố đạt 85%.", "2024-10-06")
+    assert (f["90%"].indicator, f["85%"].indicator) == ("", "")
+    f = figures("Tỷ lệ nợ đọng thuế chiếm 5% tổng thu ngân sách; tỷ lệ người dân có hồ sơ SKĐT đạt 85%.", "2024-10-06")
+    assert f["5%"].indicator != "social_insurance_arrears" and f["85%"].indicator == "electronic_health_records"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
+import pipeline.extract.context_indicator as indicator_context
 import pipeline.extract.places as places
 import pipeline.extract.times as times
-import pipeline.extract.vocabulary as vocabulary_rules
 from pipeline.rules.book import RuleBook, derived
 
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
@@ -31,7 +31,7 @@ FRAMED = re.compile(r"^\W*(?:(?:tại|ở|đối với|riêng|với)\s+)?(?:tỉ
 def looks_back(current: times.Moment | None, new: times.Moment, sentence: str) -> bool:
     """"Con số này của năm 2021 là 25,91%": the same measure at an earlier period, a look back."""
     return bool(current is not None and current.as_of_start and new.as_of_end and new.as_of_end < current.as_of_start
-                and vocabulary_rules.LOOKS_BACK.search(sentence[:new.start]))
+                and indicator_context.LOOKS_BACK.search(sentence[:new.start]))
 
 
 def carry(scope, found, moments, figures, meanings: list, sentence: str = "",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pipeline.extract.carry as carry
 import pipeline.extract.clauses as clauses
+import pipeline.extract.context_indicator as indicator_context
 import pipeline.extract.measured as measured
 import pipeline.extract.places as places
 import pipeline.extract.respectively as respectively
@@ -181,19 +182,19 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         measured.with_locative(meaning, sentence, frame.start, book)
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
-        vocabulary_rules.share_of_group(meaning, trail, book)
-        vocabulary_rules.complement(meaning, trail, book)
-        vocabulary_rules.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
-        vocabulary_rules.looks_back(meaning, hit.rule.kind, sentence, scope, book)
-        vocabulary_rules.listed_units(meaning, hit.rule.kind, scope, book, unplaced)
-        vocabulary_rules.heading_topic(meaning, sentence, scope, book, unplaced)
-        vocabulary_rules.sibling(meaning, hit.rule.kind, out, sentence, book)
-        vocabulary_rules.plan_of_previous(meaning, hit.rule.kind, out, book)
-        vocabulary_rules.ranked_about(meaning, hit.rule.kind, frame.end, sentence, book)
+        indicator_context.share_of_group(meaning, trail, book)
+        indicator_context.complement(meaning, trail, book)
+        indicator_context.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
+        indicator_context.looks_back(meaning, hit.rule.kind, sentence, scope, book)
+        indicator_context.listed_units(meaning, hit.rule.kind, scope, book, unplaced)
+        indicator_context.heading_topic(meaning, sentence, scope, book, unplaced)
+        indicator_context.sibling(meaning, hit.rule.kind, out, sentence, book)
+        indicator_context.plan_of_previous(meaning, hit.rule.kind, out, book)
+        indicator_context.ranked_about(meaning, hit.rule.kind, frame.end, sentence, book)
         when.as_of(meaning, k, frame, frames, out, moments, parent, sentence, scope, book)
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
-        vocabulary_rules.twin(meaning, book)
-        vocabulary_rules.growth_rate(meaning, book, book.value_kind_rules[-1].id)
+        indicator_context.twin(meaning, book)
+        indicator_context.growth_rate(meaning, book, book.value_kind_rules[-1].id)
         meaning.area_part = (where.counted_part(meaning, book) or where.part(frame, parent, out, sentence, meaning.subject, book)
                              or where.age_group(meaning, frame, sentence, book) or where.population(meaning, book))
         if parent is not None and meaning.why.get("area") == "clause" and meaning.area != out[parent].area \
