@@ -24,6 +24,7 @@ from pipeline.rules.book import Rule, RuleBook, derived, load_rulebook
 
 __all__ = ["extract_facts", "load_rulebook", "RuleBook"]
 
+FIGURE_IN_TEXT = re.compile(r"\d\s*%|\d/\d")
 MAX_SENTENCE_CHARS = 5000  # longer "sentences" are split into windows: no quadratic regex work
 
 
@@ -148,9 +149,11 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
         scope.home_area = places.NATIONAL  # "Theo báo cáo của Bộ Tài chính, …" naming no place: national figures
     headline = [p for p in found["title"] if p.counts and p.level in places.PROVINCE_LEVEL]
     in_url = book.gazetteer.province_in_url(article.url) if not title and article.url else ""
+    dateline = places.DATELINE.match(text)
+    filed = [p for p in body if not dateline or p.start >= dateline.end()]  # the dateline alone is not the area
     candidates = (("headline", headline[0].area if headline else in_url),
-                  ("lead", places.dominant_province([p for p in body if p.end <= lead_end])),
-                  ("article", places.dominant_province(body, at_least=2, share=0.6)))
+                  ("lead", places.dominant_province([p for p in filed if p.end <= lead_end])),
+                  ("article", places.dominant_province(filed, at_least=2, share=0.6)))
     for where, area in candidates:
         if area:
             scope.doc_area, scope.doc_why = area, where
@@ -158,8 +161,16 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     # a district article: its headline or lead names one district ("UBND huyện Đạ Tẻh cho biết …")
     headline_text = title or text[:lead_end]
     scope.topic_indicator, scope.topic_term = topic_of(headline_text, book)
+    lead_places = [p for p in body if p.end <= lead_end]
+    if headline:
+        # a headline naming the province ("Nghệ An: …", "Đắk Lắk: Giảm nghèo"): a district the lead names after
+        # its first figure, or beside the province as a whole ("cao nhất tỉnh", "toàn tỉnh"), is one the
+        # province's article mentions, not the one it is about
+        first = FIGURE_IN_TEXT.search(text, 0, lead_end)
+        lead_places = [] if any(p.level == "whole" and p.of == "province" for p in lead_places) else \
+            [p for p in lead_places if first is None or p.end <= first.start()]
     scope.doc_district = (places.dominant_district(found["title"])
-                          or places.dominant_district([p for p in body if p.end <= lead_end])
+                          or places.dominant_district(lead_places)
                           or places.bare_district(headline_text, body, book, home if home in book.gazetteer.provinces else ""))
     if not scope.doc_district and any(p.level == "whole" and p.of == "district" and p.counts for p in body):
         # "toàn huyện", "của huyện" with no district in the headline or lead: the one the body names most;
@@ -206,6 +217,10 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
             scope.new_paragraph(text.count("\n", 0, s_start) if field == "text" else -2)
             sentence = text[s_start:s_end]
             if not nlp.SENTENCE_HINT.search(sentence):
+                if field == "text" and (local := places.within(found[field], s_start, s_end)):
+                    # "Tại huyện Mường Tè, công tác giảm nghèo gặp nhiều khó khăn.": no figure, but the place
+                    # the paragraph goes on about
+                    meaning.interpret(sentence, [], scope, book, local)
                 continue
             pctx = ParseContext(published, ctx.is_future(sentence, cues))
             hits = _candidates(sentence, book, cues, pctx)

@@ -103,6 +103,7 @@ class Meaning:
 
 
 BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name opening the lead
+LOCALITIES = re.compile(r"(?<![^\W\d_])(?:các|những|\d+|khối)\s+địa phương(?![^\W\d_])", re.IGNORECASE)  # localities, not "the" locality
 RATE_HEAD = re.compile(r"(?:tỷ lệ|tỉ lệ)\s", re.IGNORECASE)
 FULL_RATE_WORDS = 6  # syllables: "lao động có việc làm sau đào tạo" names its rate in full; "bao phủ" does not
 COUNTED_PROVINCES = re.compile(r"\d+ tỉnh(?:, thành(?: phố)?)?$")
@@ -121,7 +122,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     figures = [h for h in hits if h.rule.kind in FIGURE_KINDS]
     if found_places is None:
         found_places = places.place_finder(book).find(sentence)
-    if byline := BYLINE.match(sentence):  # "(CTT-Đồng Nai) – …": the source's name says nothing of where
+    if byline := BYLINE.match(sentence) or places.DATELINE.match(sentence):  # "(CTT-Đồng Nai) – …": the source's name says nothing of where
         found_places = [p for p in found_places if p.start >= byline.end()]
     moments = times.moments(sentence, hits, book, scope.reference_year)
     if not figures:
@@ -197,6 +198,9 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         indicator_context.growth_rate(meaning, book, book.value_kind_rules[-1].id)
         meaning.area_part = (where.counted_part(meaning, book) or where.part(frame, parent, out, sentence, meaning.subject, book)
                              or where.age_group(meaning, frame, sentence, book) or where.population(meaning, book))
+        if meaning.area_part == "địa phương" and meaning.area != places.NATIONAL and not LOCALITIES.search(
+                sentence, frame.clause_start, frame.trail_end):
+            meaning.area_part = ""  # "địa phương phấn đấu giảm xuống dưới 8%" in a district's article: the district itself
         if parent is not None and meaning.why.get("area") == "clause" and meaning.area != out[parent].area \
                 and meaning.area_part == out[parent].area_part:
             meaning.area_part = ""  # "vùng Đông Nam Bộ … 2,67%; TP HCM là 2,91%": a new place, not the part before

@@ -17,6 +17,11 @@ RANK_BEFORE = re.compile(r"(?:đứng|xếp|vị trí|hạng)\s+(?:thứ\s+|hạ
                          re.IGNORECASE)
 PLURAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|nhiều|một số|mọi|cấp)|(?<![\d.,/])\d{1,3}|\d+/\d+)\s+$",
                            re.IGNORECASE)
+# "Hà Nội (TTXVN) – …", "Sơn La, ngày 5/10 (VOV) - …", "Hà Nội, 5/10 – …": where the agency filed from, not
+# where its figures apply
+DATELINE = re.compile(rf"^\s*{NAME}\s*(?:(?:,\s*(?:ngày\s*)?\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\s*)?\([^()]{{2,40}}\)"
+                      rf"|,\s*(?:ngày\s*)?\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)\s*[-–—]\s*")
+NEXT_WORD = re.compile(rf" ([{UPPER}][^\W\d_]*)")
 CAPTION = re.compile(r"^.*(?:\(Ảnh|Ảnh:|Nguồn ảnh|Ảnh minh họa|\(Ảnh minh họa).*$", re.MULTILINE)
 PROVINCE_LEVEL = ("province", "national")
 # "tiền gửi Việt Nam đồng": the currency; "chiếm 11,3% giá trị xuất khẩu của cả nước": the nation is the
@@ -84,6 +89,10 @@ class PlaceFinder:
         lowered = text.lower()
         for at, name in self.names.finditer(text, longest_only=True):
             area = self.gazetteer.canonical(name)
+            longer = NEXT_WORD.match(text, at + len(name))
+            if longer and any(f"{admin} {name} {longer.group(1)}".lower() in self.gazetteer.districts
+                              for admin in ("huyện", "thành phố", "thị xã", "quận")):
+                continue  # "Điện Biên Đông", "Điện Biên Phủ": a district whose name starts with the province's
             found.append((at, at + len(name), area, "national" if area == NATIONAL else "province"))
         if any(k in lowered for k in NATIONAL_KEYS):
             for m in self.national.finditer(text):
@@ -174,7 +183,7 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
         gazetteer=gaz,
         names=PhraseIndex(n for n in gaz.names if n[:1].isupper()),
         national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
-        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))(?:\s|(?<=\.))(?P<name>{not_names}{NAME}|\d{{1,2}}(?![\d/.,%]))"),
+        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))(?:\s|(?<=\.))(?P<name>{not_names}{NAME}|\d{{1,2}}(?![\d/.%]|,\d))"),
         whole=re.compile(rf"{wb}(?:(?P<d>{_alternation(areas.get('whole_district', ())) or '(?!)'})|"
                          rf"{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))(?!\s+hội)", re.IGNORECASE),
         not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
@@ -239,8 +248,16 @@ CAPITALISED_RUN = re.compile(rf"[{UPPER}][^\s,.:;!?()\"“”]*(?:\s+[{UPPER}][^
 
 def bare_district_before(segment: str, book: RuleBook, province: str) -> str:
     """The district a list item names without its admin word right before its figure ("Gò Dầu 5/9 xã",
-    "Tuyên Hóa: 4,5%"), when the article's province has one district of that name."""
-    return _one_district(BARE_ITEM.fullmatch(segment), book, province)
+    "Tuyên Hóa: 4,5%", "như Mường Lát 85%", "tỷ lệ hộ nghèo của Quế Phong còn 20%"), when the article's
+    province has one district of that name."""
+    return _one_district(BARE_ITEM.fullmatch(segment), book, province) or \
+        _one_district(BARE_TAIL.search(segment), book, province)
+
+
+def bare_district_bracketed(before: str, book: RuleBook, province: str) -> str:
+    """The district a list names without its admin word right before a bracketed figure ("là Mường Nhé
+    (35,2%), Nậm Pồ (33,1%) và Tủa Chùa (28,4%)")."""
+    return _one_district(BARE_BEFORE_PAREN.search(before), book, province)
 
 
 def bare_district_subject(clause: str, book: RuleBook, province: str) -> str:
@@ -256,9 +273,13 @@ def _one_district(m: re.Match | None, book: RuleBook, province: str) -> str:
 
 
 BARE_NAME = rf"([{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*){{0,3}})"  # a name of up to four capitalised words
-BARE_ITEM = re.compile(rf"\s*[,;]?\s*(?:và\s+)?{BARE_NAME}\s*(?::|có|với|đạt|là)?\s*")
+BARE_VERB = r"(?::|có|với|đạt|là|còn|chiếm|tăng|giảm)"
+BARE_ITEM = re.compile(rf"\s*[,;]?\s*(?:và\s+)?{BARE_NAME}\s*{BARE_VERB}?\s*")
+# "… thấp như Mường Lát 85%", "tỷ lệ hộ nghèo của Quế Phong còn 20%": a bare name after a word that introduces it
+BARE_TAIL = re.compile(rf"(?:^|(?<=[\s,:;(]))(?i:của|tại|ở|như|là|gồm)\s+{BARE_NAME}\s*{BARE_VERB}?\s*$")
+BARE_BEFORE_PAREN = re.compile(rf"(?:^|[,;:]|(?<![^\W\d_])(?i:và|là|như|gồm|của|tại|ở))\s*{BARE_NAME}\s*$")
 # "Trong đó, Si Ma Cai là địa phương có tỷ lệ hộ nghèo cao nhất, chiếm 33,05%": the district the clause is about
-BARE_SUBJECT = re.compile(rf"\W*(?:(?i:trong đó|riêng|còn),?\s*)?{BARE_NAME}\s+(?:là|có)\s")
+BARE_SUBJECT = re.compile(rf"\W*(?:(?i:trong đó|riêng|còn),?\s*)?{BARE_NAME}(?:\s+(?:là|có)\s|\s*:\s)")  # "Bảo Lộc: Tỷ lệ …"
 
 
 def name_of(area: str) -> str:
@@ -347,7 +368,8 @@ def part_start(text: str, book: RuleBook) -> int:
     return m.start() if m else -1
 
 
-RANKED_AMONG = re.compile(r"(?<![^\W\d_])(?:thứ|hạng|vị trí)\s+(?:thứ\s+)?(?:\d{1,2}(?:/\d{1,2})?\s+)?(?:[^\W\d_]+[\s,]+){0,4}$")
+RANKED_AMONG = re.compile(r"(?<![^\W\d_])(?:(?:thứ|hạng|vị trí)\s+(?:thứ\s+)?(?:\d{1,2}(?:/\d{1,2})?\s+)?(?:[^\W\d_]+[\s,]+){0,4}"
+                          r"|(?:dẫn đầu|đứng đầu|(?:cao|thấp|lớn|nhiều|ít) nhất)\s+(?:trong\s+|của\s+|toàn\s+)?(?:các tỉnh\s+)?)$")
 # "khối cơ quan ngành dọc đạt 99,99%", "khối THPT": a block of bodies or schools is a part as written
 # (not "khối lượng" volume, "khối ngoại" foreign investors)
 BLOCK = re.compile(r"khối\s+(?!lượng|ngoại|nội\b|u\b|tài sản)[^\W\d_]", re.IGNORECASE)

@@ -36,12 +36,38 @@ def distribute(sentence: str, figures: list, meanings: list, found_places: list,
                 m = meanings[k]
                 m.area, m.area_basis, m.why["area"] = place.area, "stated", "respectively"
             continue
+        if len(shared := _shared_admin(sentence, begin, keyword.start(), found_places)) == len(group):
+            # "Hai huyện Trạm Tấu và Mù Cang Chải … lần lượt 45% và 40%", "Các xã Hòa Tiến, Hòa Phong …": one
+            # admin word for every name of the list
+            for k, area in zip(group, shared):
+                m = meanings[k]
+                m.area, m.area_basis, m.why["area"] = area, "stated", "respectively"
+            continue
         items = [i for i in ITEM_SEPARATOR.split(sentence[begin:keyword.start()].strip(" ,(")) if i.strip()]
         if len(items) < len(group):
             continue
         items = items[-len(group):]
         if not _by_part(items, group, meanings, book):
             _by_indicator(items, group, figures, meanings, sentence, book)
+
+
+SHARED_NEXT = re.compile(rf"(?:\s*,\s*|\s+(?:và|với)\s+)({places.NAME})")
+
+
+def _shared_admin(sentence: str, begin: int, end: int, found_places: list) -> list[str]:
+    """The units of a list that writes its admin word once, before the first name and after a count or
+    "các" ("hai huyện Trạm Tấu và Mù Cang Chải"): each name with that admin word; [] when there is none."""
+    first = next((p for p in found_places if begin <= p.start < end and p.level in ("district", "commune")
+                  and not p.counts), None)
+    name = places.name_of(first.area) if first else ""
+    if not name:
+        return []
+    label = first.area[:len(first.area) - len(name)]
+    units, at = [first.area], first.end
+    while m := SHARED_NEXT.match(sentence, at, end):
+        units.append(label + m.group(1))
+        at = m.end()
+    return units if len(units) >= 2 and len(set(units)) == len(units) else []
 
 
 def _listed(sentence: str, figures: list, after: int) -> list[int]:

@@ -22,6 +22,9 @@ REPORTS = re.compile(r"(?<![^\W\d_])(?:cho biết|cho hay|báo cáo|thông tin|c
 REPORTED_BY = re.compile(r"(?<![^\W\d_])(?:(?:theo|từ)(?:\s+(?:báo cáo|số liệu|thống kê))?(?:\s+của)?|"
                          r"(?:báo cáo|số liệu|thống kê|thông tin|công bố)\s+của)\s*$", re.IGNORECASE)
 GIVEN_BY = re.compile(r"\s+(?:giao|đề ra|phê duyệt|ban hành)(?![^\W\d_])", re.IGNORECASE)  # "kế hoạch Bộ Y tế giao"
+# "so với cả nước (5,05%)", "bình quân cả nước (8%)", "mức tăng chung của cả nước (5,05%)" (not a rank: "đứng thứ 3 cả nước")
+NATION_COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|cao hơn|thấp hơn|bình quân|trung bình|mức chung|chung)(?![^\W\d_])"
+                             r"[^,;.()%\d]{0,30}$", re.IGNORECASE)
 LOCATIVE = re.compile(r"\W*(?:tại|ở|đối với|riêng|trên địa bàn)\s", re.IGNORECASE)
 
 
@@ -33,6 +36,13 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     own_after = [p for p in usable if frame.end <= p.start < frame.trail_end and p.level != "whole"]
     bracketed = [p for p in usable if p.level != "whole" and PLACE_THEN_PAREN.fullmatch(sentence, p.end, frame.start)] \
         if frame.in_paren and not own_before else []
+    compared = [p for p in found if not p.counts and p.level == "national" and frame.in_paren and not own_before
+                and PLACE_THEN_PAREN.fullmatch(sentence, p.end, frame.start)
+                and NATION_COMPARED.search(sentence, max(0, p.start - 50), p.start)]
+    if compared and not bracketed:
+        # "cao hơn mức tăng chung của cả nước (5,05%)": the bracket holds the nation's figure it is compared with
+        meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "stated", "bracket_after_place"
+        return
     if bracketed:
         # "gồm: Phú Thọ (44,39%), Lào Cai (43,45%), …": the figure in brackets is the place's just before it
         meaning.area, meaning.area_basis, meaning.why["area"] = bracketed[-1].area, "stated", "bracket_after_place"
@@ -42,6 +52,12 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.area, meaning.area_basis, meaning.why["area"] = place.area, "stated", "clause"
         return
     province = scope.doc_province or scope.home_area
+    paren = sentence.rfind("(", 0, frame.start) if frame.in_paren and not own_before else -1
+    if paren >= 0 and not sentence[paren + 1:frame.start].strip() and (
+            district := places.bare_district_bracketed(sentence[max(0, paren - 60):paren], book, province)):
+        # "Các huyện … là Mường Nhé (35,2%), Nậm Pồ (33,1%)": the bare district just before the bracket
+        meaning.area, meaning.area_basis, meaning.why["area"] = district, "stated", "bracket_after_place"
+        return
     if district := (places.bare_district_before(sentence[frame.seg_start:frame.start], book, province) or (
             not FIGURE.search(sentence, 0, frame.start)
             and places.bare_district_subject(sentence[:frame.start], book, province))):
@@ -66,6 +82,13 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.area, meaning.area_basis, meaning.why["area"] = named[-1].area, "stated", "whole_of_named"
         return
     if wholes and whole(meaning, scope, "stated", wholes[-1].of, sentence[wholes[-1].start:wholes[-1].end]):
+        return
+    in_clause = [p for p in usable if frame.clause_start <= p.start and p.end <= frame.start and p.level != "whole"]
+    if parent is not None and in_clause and not FIGURE.search(sentence, in_clause[-1].end, frame.start):
+        # "…, tỷ lệ hộ nghèo còn 12%; tại huyện Krông Bông, tỷ lệ này là 9%": the clause's own place, not the
+        # one of the figure it continues
+        meaning.area, meaning.area_basis, meaning.why["area"] = _qualified(in_clause[-1], usable, sentence).area, \
+            "stated", "clause"
         return
     if parent is not None and done[parent].area and done[parent].area_basis != "source":
         meaning.area, meaning.area_basis, meaning.why["area"] = done[parent].area, "inherited", "continues"
@@ -110,11 +133,13 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
 def _qualified(place, found: list, sentence: str):
     """'huyện Mường Tè (Lai Châu)', 'thị xã Sa Pa (Lào Cai)': the bracketed province only says where
     the district is; the district is the area."""
-    if place.level not in places.PROVINCE_LEVEL:
+    lower = {"province": ("district", "commune"), "national": ("district", "commune"), "district": ("commune",)}
+    if place.level not in lower:
         return place
     for q in found:
-        if q.level in ("district", "commune") and q.end <= place.start and sentence[q.end:place.start].strip() == "(":
-            return q
+        # "xã Tà Xùa, huyện Bắc Yên", "huyện Con Cuông, tỉnh Nghệ An", "Xã Ea Tu (TP Buôn Ma Thuột)"
+        if q.level in lower[place.level] and q.end <= place.start and sentence[q.end:place.start].strip() in ("(", ","):
+            return _qualified(q, found, sentence) if q.level != "commune" else q
     return place
 
 
@@ -163,13 +188,18 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
     own = places.part_of(own_before + " " + trail, book, head=frame.head)
     if own:
         return own
+    if WHOLE_WORDS.search(sentence[frame.seg_start:frame.start]):
+        # "Ở khu vực nông thôn … đạt 60%, trong khi toàn tỉnh đạt 75%", "… thanh niên là 7,8%, trong khi tỷ lệ
+        # chung là 2,3%": the whole, not the part of the subject or the figure before
+        return ""
     if subject and (part := places.part_of(subject, book)):
         return part
     if parent is not None:
         # "…(chiếm tỷ lệ 55,1%); cấp THCS có 4.573 trường … (chiếm tỷ lệ 41,85%)": a clause of its own
         # that names a part is that part's, whatever the figure it continues covered
         if (clause_part := places.part_of(sentence[frame.clause_start:start], book)) and \
-                clause_part in derived(book, _part_names) and frame.clause_start > 0 and \
+                (clause_part in derived(book, _part_names) or places.COUNTED_UNITS.fullmatch(clause_part)) and \
+                frame.clause_start > 0 and \
                 clause_part != done[parent].area_part:
             return clause_part
         return done[parent].area_part
