@@ -1,4 +1,4 @@
-"""Area, sub-area and indicator on texts written by independent Vietnamese reviewers of the rules
+"""Area, sub-area, indicator and value kind on texts written by independent Vietnamese reviewers of the rules
 (tests/eval/review_cases/*.jsonl: headlines, leads, district articles, bare district names, datelines,
 back-references, look-alikes …). Each figure lists the attributes it checks (null: not checked); the
 cases the rules still get wrong are in KNOWN_GAPS and expected to fail, so a fix shows up as a pass."""
@@ -21,7 +21,7 @@ KNOWN_GAPS = {(g["file"], g["case"], g["figure"]) for g in json.loads((ROOT / "k
 
 
 def _cases():
-    for path in sorted(ROOT.glob("*.jsonl")):  # area.jsonl, indicator.jsonl
+    for path in sorted(ROOT.glob("*.jsonl")):  # area.jsonl, indicator.jsonl, value_kind.jsonl
         for n, line in enumerate(path.open(encoding="utf-8")):
             case = json.loads(line)
             for k, fig in enumerate(case["figures"]):
@@ -48,5 +48,7 @@ def test_review_case(case, k):
     if wanted.get("area_part") is not None:
         assert same_part(fact.area_part, wanted["area_part"]) or (fact.area_part or "") == wanted["area_part"], \
             (fact.area_part, wanted["area_part"])
+    if wanted.get("value_kind") is not None:
+        assert fact.value_kind == wanted["value_kind"], (fact.value_kind, wanted["value_kind"])
     if wanted.get("indicator") is not None:
         assert (fact.indicator or "") == wanted["indicator"], (fact.indicator, wanted["indicator"])

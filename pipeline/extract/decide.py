@@ -28,7 +28,7 @@ class Situation:
 
 # what each condition reads: (the Situation's text, whether the phrase must be found)
 READS = {"before": ("pre", True), "before_re": ("clause_pre", True), "before_any": ("pre", True),
-         "not_before_any": ("pre", False), "after": ("trail", True), "not_after": ("trail", False),
+         "not_before_any": ("pre", False), "after": ("trail", True), "after_re": ("trail", True), "not_after": ("trail", False),
          "head": ("head", True), "head_start": ("head", True), "not_head_start": ("head", False),
          "clause_any": ("clause_and_pre", True), "not_clause_any": ("clause_and_pre", False),
          "lead_any": ("lead", True), "not_lead_any": ("lead", False)}

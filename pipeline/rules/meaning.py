@@ -14,7 +14,7 @@ from pipeline.rules.tomlfile import is_phrases, load_toml, table_lines
 
 PHRASE_KEYS = ("before", "before_any", "not_before_any", "after", "not_after", "head", "head_start", "not_head_start", "clause_any",
                "not_clause_any", "lead_any", "not_lead_any")
-RULE_KEYS = {"id", "kind", "set", "before_re", "unit", "figures", "paren", "future", "current", "plan", "signed", "chain", "examples", *PHRASE_KEYS}
+RULE_KEYS = {"id", "kind", "set", "before_re", "after_re", "unit", "figures", "paren", "future", "current", "plan", "signed", "chain", "examples", *PHRASE_KEYS}
 WB, WE = r"(?<![^\W\d_])", r"(?![^\W\d_])"
 
 
@@ -89,6 +89,11 @@ def load_meaning(path: Path, between_words: tuple[str, ...]) -> tuple[tuple[Mean
                     patterns["before_re"] = re.compile(f"(?:{entry['before_re']})$", re.IGNORECASE)
                 except (re.error, TypeError) as exc:
                     fail(f"{rid}: bad before_re: {exc}")
+            if "after_re" in entry:  # a regular expression matching at the start of the trail
+                try:
+                    patterns["after_re"] = re.compile(rf"^\s*(?:{entry['after_re']})", re.IGNORECASE)
+                except (re.error, TypeError) as exc:
+                    fail(f"{rid}: bad after_re: {exc}")
             for key in ("paren", "future", "current", "plan", "signed"):
                 if key in entry and not isinstance(entry[key], bool):
                     fail(f"{rid}: '{key}' must be true or false")
