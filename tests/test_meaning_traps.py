@@ -1273,3 +1273,11 @@ def test_reviewed_indirect_indicators_and_look_alikes():
     assert (f["90%"].indicator, f["85%"].indicator) == ("", "")
     f = figures("Tỷ lệ nợ đọng thuế chiếm 5% tổng thu ngân sách; tỷ lệ người dân có hồ sơ SKĐT đạt 85%.", "2024-10-06")
     assert f["5%"].indicator != "social_insurance_arrears" and f["85%"].indicator == "electronic_health_records"
+
+
+def test_a_breakdown_of_the_figure_before_covers_its_part_and_urban_waste_is_urban():
+    f = figures("Tỷ lệ hộ gia đình nông thôn được sử dụng nước sạch đáp ứng QCVN là 60,2%. Trong đó, tỷ lệ hộ gia đình sử "
+                "dụng nước sạch từ công trình cấp nước tập trung là 25,2%.", "2023-03-16")
+    assert f["60,2%"].area_part == f["25,2%"].area_part == "khu vực nông thôn"
+    f = figures("Tỷ lệ thu gom chất thải rắn sinh hoạt đô thị đạt 95%.", "2023-03-16")
+    assert f["95%"].area_part == "khu vực thành thị"

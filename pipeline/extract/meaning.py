@@ -198,6 +198,13 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         indicator_context.growth_rate(meaning, book, book.value_kind_rules[-1].id)
         meaning.area_part = (where.counted_part(meaning, book) or where.part(frame, parent, out, sentence, meaning.subject, book)
                              or where.age_group(meaning, frame, sentence, book) or where.population(meaning, book))
+        last = scope.last_figure
+        if not meaning.area_part and parent is None and last is not None and last.area_part and \
+                scope.last_figure_para == scope.para_index and last.indicator == meaning.indicator != "" and \
+                last.area == meaning.area and vocabulary_rules.is_breakdown(sentence, book):
+            # "Tỷ lệ hộ gia đình nông thôn được sử dụng nước sạch … là 60,2%. Trong đó, tỷ lệ … từ công trình cấp nước
+            # tập trung là 25,2%": a breakdown of that figure covers its part
+            meaning.area_part, meaning.why["area_part"] = last.area_part, "breakdown_of_previous"
         if meaning.area_part == "địa phương" and meaning.area != places.NATIONAL and not LOCALITIES.search(
                 sentence, frame.clause_start, frame.trail_end):
             meaning.area_part = ""  # "địa phương phấn đấu giảm xuống dưới 8%" in a district's article: the district itself
