@@ -1281,3 +1281,8 @@ def test_a_breakdown_of_the_figure_before_covers_its_part_and_urban_waste_is_urb
     assert f["60,2%"].area_part == f["25,2%"].area_part == "khu vực nông thôn"
     f = figures("Tỷ lệ thu gom chất thải rắn sinh hoạt đô thị đạt 95%.", "2023-03-16")
     assert f["95%"].area_part == "khu vực thành thị"
+
+
+def test_criteria_named_with_their_programme_are_still_criteria():
+    f = figures("Đến nay, toàn tỉnh có 20 xã hoàn thành 11/11 tiêu chí NTM nâng cao.", "2022-01-07")
+    assert f["11/11"].indicator == ""

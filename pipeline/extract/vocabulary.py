@@ -101,11 +101,13 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
     clause before it."""
     vocab = vocabulary(book)
     lowered = requires_text.lower()
-    if kind == "fraction" and noun.lower() in book.cues.words("clause.criteria_nouns"):
-        # "đạt 6/9 tiêu chí huyện nông thôn mới": a count of criteria met measures no indicator, unless a term
-        # starts with the criteria ("17/21 tiêu chí đạt và vượt kế hoạch": the year's targets)
+    criteria = next((c for c in book.cues.words("clause.criteria_nouns")
+                     if noun.lower() == c or noun.lower().startswith(c + " ")), None) if kind == "fraction" else None
+    if criteria:
+        # "đạt 6/9 tiêu chí huyện nông thôn mới", "11/11 tiêu chí NTM nâng cao": a count of criteria met measures no
+        # indicator, unless a term starts with the criteria ("17/21 tiêu chí đạt và vượt kế hoạch": the year's targets)
         whole, whole_term = best_term(subject, kind, value_kind, lowered, vocab, subject_tier=True)
-        if whole is not None and whole_term.lower().startswith(noun.lower() + " "):
+        if whole is not None and whole_term.lower().startswith(criteria + " "):
             return whole.id, f"subject:{whole_term}"
         return "", "criteria"
     if noun and subject.lower().startswith(noun.lower() + " "):
