@@ -1286,3 +1286,11 @@ def test_a_breakdown_of_the_figure_before_covers_its_part_and_urban_waste_is_urb
 def test_criteria_named_with_their_programme_are_still_criteria():
     f = figures("Đến nay, toàn tỉnh có 20 xã hoàn thành 11/11 tiêu chí NTM nâng cao.", "2022-01-07")
     assert f["11/11"].indicator == ""
+
+
+def test_a_figure_read_with_what_follows_it():
+    f = figures("Giá trị giải ngân vốn đầu tư công của tỉnh đạt 4.209/6.216 tỷ đồng, bằng 68% kế hoạch giao; tổng thu ngân "
+                "sách 6 tháng ước đạt hơn 181 tỷ đồng (gần 52%) so dự toán tỉnh giao; tỷ lệ thất nghiệp duy trì ở mức dưới "
+                "3% (2,89%).", "2024-06-30")
+    assert (f["4.209/6.216"].value_kind, f["52%"].value_kind, f["3%"].value_kind, f["2,89%"].value_kind) == (
+        "share_of_plan", "share_of_plan", "other", "level")

@@ -246,6 +246,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         measured.with_numbers(meaning, sentence, frame.start)  # last: the sub-area and indicator were read from the words
         out.append(meaning)
     respectively.distribute(sentence, figures, out, found_places, book)
+    _read_with_next(sentence, figures, out)
     if out and not out[0].subject and scope.last_subject:
         # a sentence that names nothing its first figure measures goes on about the sentence before
         out[0].subject, out[0].why["subject"] = scope.last_subject, "previous_sentence"
@@ -256,6 +257,31 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             meaning.subject, meaning.why["subject"] = same.subject, "sibling"
     carry.carry(scope, found_places, moments, figures, out, sentence, book)
     return out
+
+
+# "đạt 4.209/6.216 tỷ đồng, bằng 68% kế hoạch giao": an amount over the amount planned, its share named next
+AMOUNT_THEN_SHARE = re.compile(r"\s*(?:(?:tỷ|triệu|nghìn)\s+)?(?:đồng|USD|người|hộ|lao động|lượt)?\s*,?\s*(?:bằng|đạt)\s+"
+                               r"(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?", re.IGNORECASE)
+# "duy trì ở mức dưới 3% (2,89%)": a bound, with the value itself in brackets right after it
+BOUND_BEFORE = re.compile(r"(?<![^\W\d_])(?:dưới|không quá|tối đa|trên|tối thiểu)\s*$", re.IGNORECASE)
+VALUE_IN_BRACKET = re.compile(r"\s*\(\s*(?:khoảng\s+)?")
+# "ước đạt hơn 181 tỷ đồng (gần 52%) so dự toán tỉnh giao": the plan named after the bracket
+PLAN_AFTER_BRACKET = re.compile(r"\s*\)\s*(?:so với\s+|so\s+)?(?:dự toán|kế hoạch|KH|chỉ tiêu)(?![^\W\d_])", re.IGNORECASE)
+
+
+def _read_with_next(sentence: str, figures: list, out: list) -> None:
+    """What a figure is, read with what follows it beyond its own words: the next figure, or the plan after its bracket."""
+    for k, hit in enumerate(figures):
+        if out[k].value_kind == "level" and hit.rule.kind == "percent" and PLAN_AFTER_BRACKET.match(sentence, hit.end):
+            out[k].value_kind, out[k].why["value_kind"] = "share_of_plan", "vk.plan_after_bracket"
+    for k in range(len(out) - 1):
+        this, after = figures[k], figures[k + 1]
+        if this.rule.kind == "fraction" and out[k].value_kind == "level" and out[k + 1].value_kind == "share_of_plan" \
+                and AMOUNT_THEN_SHARE.fullmatch(sentence, this.end, after.start):
+            out[k].value_kind, out[k].why["value_kind"] = "share_of_plan", "vk.amount_of_plan"
+        elif this.rule.kind == "percent" and out[k].value_kind == "level" and BOUND_BEFORE.search(sentence, 0, this.start) \
+                and VALUE_IN_BRACKET.fullmatch(sentence, this.end, after.start):
+            out[k].value_kind, out[k].why["value_kind"] = "other", "vk.bound_then_value"
 
 
 def _lead(sentence: str, seg_start: int) -> str:
