@@ -14,6 +14,14 @@ from functools import lru_cache
 SENTENCE_HINT = re.compile(r"\d|phần|nửa|rưỡi|năm|tháng|quý", re.IGNORECASE)
 
 
+STOP_THEN_WORD = re.compile(r"[.!?]\s+([^\W\d_])")
+
+
+def _two_sentences(paragraph: str) -> bool:
+    """A full stop followed by a capitalised word: more than one sentence."""
+    return any(m.group(1).isupper() for m in STOP_THEN_WORD.finditer(paragraph))
+
+
 @lru_cache(maxsize=1)
 def _underthesea():
     """Import underthesea and load the bundled word-segmentation model once per process."""
@@ -42,7 +50,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> Iterat
             continue
         pos = 0
         # short paragraphs and those with nothing to extract need no splitting
-        pieces = sent_tokenize(paragraph) if len(paragraph) > 80 and SENTENCE_HINT.search(paragraph) else [paragraph]
+        # (a short one of two sentences is split too: "Năm 2025, … 10%. Năm 2024, GRDP tăng 8,1%.")
+        pieces = sent_tokenize(paragraph) if (len(paragraph) > 80 or _two_sentences(paragraph)) \
+            and SENTENCE_HINT.search(paragraph) else [paragraph]
         pieces = _rejoin_abbreviations(pieces)
         spans: list[list[int]] = []
         for piece in pieces:

@@ -41,7 +41,14 @@ OWN_SAME_PERIOD = re.compile(r"(?:^|[,;:(]|(?<![^\W\d_])(?:của|vì|do|khi|tron
 APPROVED_SCOPE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w-]*[^;:.]{0,160}?(?<![^\W\d_])phê duyệt(?![^\W\d_])[^;:.]{0,160}$")
 # "giai đoạn 2021 - 2025, định hướng đến năm 2030": the vision year after a plan's period is no time of its figures
 VISION = re.compile(r"^\W{0,3}(?:và\s+)?(?:định hướng|tầm nhìn)(?:\s+(?:đến|tới))?(?:\s+năm)?\s*$", re.IGNORECASE)
+# "Thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XX, nhiệm kỳ 2020-2025, …": the resolution's name
+RESOLUTION_TENURE = re.compile(r"(?<![^\W\d_])Nghị quyết Đại hội[^.;()]{0,60}?(?:nhiệm kỳ\s*)?$", re.IGNORECASE)
+# "II. NHIỆM VỤ NĂM 2025", "Phương hướng, nhiệm vụ năm 2025:": a heading naming the year its goals are for
+PLAN_HEADING = re.compile(r"^\W*(?:(?:[IVX]+|\d+|[a-z])[.)]\s*)?(?:(?:phương hướng|mục tiêu)[, ]+)?"
+                          r"(?:nhiệm vụ|kế hoạch|phương hướng|mục tiêu|dự toán)(?:\s+(?:trọng tâm|chủ yếu))?\s*$", re.IGNORECASE)
+PLAN_HEADING_END = re.compile(r"\s*(?:[,:.]|$)")  # "Dự toán năm 2025, …" frames the sentence; "Kế hoạch năm 2024 giao …" does not
 SAME_PERIOD = re.compile(r"(?<![^\W\d_])(?:cùng kỳ|cùng thời điểm)\s*$", re.IGNORECASE)
+SAME_PERIOD_AFTER = re.compile(r"\s*,?\s*(?:cùng kỳ|cùng thời điểm)(?![^\W\d_])", re.IGNORECASE)
 
 
 def shifted(period: Moment, year: int) -> Moment:
@@ -66,6 +73,8 @@ class TimeCues:
     standard: re.Pattern
     standard_year: re.Pattern
     published: re.Pattern
+    event_after: re.Pattern
+    event_before: re.Pattern
 
 
 def time_cues(book: RuleBook) -> TimeCues:
@@ -90,6 +99,9 @@ def _build(book: RuleBook) -> TimeCues:
                                  re.IGNORECASE),
         published=re.compile("".join(rf"(?<!{re.escape(p)} )" for p in w('time.published_not_after'))
                              + rf"{wb}(?:{_alternation(w('time.published'))}){we}", re.IGNORECASE),
+        event_after=re.compile(rf"{wb}(?:{_alternation(w('time.event_after'))}){we}", re.IGNORECASE),
+        event_before=re.compile(rf"{wb}(?:{_alternation(w('time.event_before'))}){we}[^,;.()%]{{0,40}}?(?:\s+vào)?(?:\s+ngày)?\s*$",
+                                re.IGNORECASE),
     )
 
 
@@ -121,20 +133,39 @@ def moments(sentence: str, hits, book: RuleBook, reference_year: int | None = No
             excluded = "baseline"
         elif values.get("grain") == "day" and _document_date(before, cues):
             excluded = "document"
-        elif (values.get("grain") == "multi-year" and APPROVED_SCOPE.search(sentence, max(0, start - 220), start)) or (
+        elif (values.get("grain") == "multi-year" and (APPROVED_SCOPE.search(sentence, max(0, start - 220), start)
+                                                        or RESOLUTION_TENURE.search(sentence, max(0, start - 90), start))) or (
                 out and out[-1].grain in ("multi-year", "year") and VISION.match(sentence[out[-1].end:start])):
             excluded, by_end = "standard", False
         elif by_end:
             pass  # "đến năm 2025" after a plan's name is the plan's deadline, when its figures hold
         elif (values.get("grain") == "multi-year" and cues.standard.search(before)) or (
-                values.get("grain") == "year" and cues.standard_year.search(before) and not REPORTED.search(before)):
+                values.get("grain") == "year" and cues.standard_year.search(before) and not REPORTED.search(before)
+                and not (PLAN_HEADING.match(sentence[:start]) and PLAN_HEADING_END.match(sentence, end))):
             excluded = "standard"  # not "Kết quả thực hiện nhiệm vụ … năm 2017": the year reported on
         if by_end:
             as_of_start = as_of_end
-        same = not excluded and bool(SAME_PERIOD.search(sentence[max(0, start - 16):start]))
-        event = values.get("grain") == "day" and bool(EVENT_BEFORE.search(sentence[max(0, start - 12):start]))
+        same = not excluded and (bool(SAME_PERIOD.search(sentence[max(0, start - 16):start]))
+                                 # "Năm 2023, cùng kỳ đạt 51,4%", "năm 2023 cùng thời điểm này": that year's same period
+                                 or (values.get("grain") == "year" and bool(SAME_PERIOD_AFTER.match(sentence, end))))
+        event = values.get("grain") == "day" and not excluded and not by_end and (
+            bool(EVENT_BEFORE.search(sentence[max(0, start - 12):start]))
+            or bool(cues.event_before.search(sentence, max(0, start - 60), start))
+            or _opening_event(sentence, start, end, hits, cues))
         out.append(Moment(start, end, as_of_start, as_of_end, values.get("grain", ""), excluded, same, event))
     return out
+
+
+OPENING_DAY = re.compile(r"^\W*(?:vào\s+)?(?:ngày\s+)?$", re.IGNORECASE)
+
+
+def _opening_event(sentence: str, start: int, end: int, hits, cues: TimeCues) -> bool:
+    """"Ngày 19/10, UBND tỉnh tổ chức hội nghị …": a day opening the sentence, then what happened on it
+    (before the first figure): the day of an event, not the time of the figures reported at it."""
+    if not OPENING_DAY.match(sentence[:start]):
+        return False
+    figure = next((h.start for h in hits if h.start >= end and h.rule.kind not in TIME_KINDS), len(sentence))
+    return bool(cues.event_after.search(sentence, end, min(figure, end + 120)))
 
 
 def _document_date(before: str, cues: TimeCues) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pipeline.extract.times as times
+from pipeline.rules.book import derived
 
 COMPARED_TO = re.compile(r"so với\s*$")  # "của năm 2023 so với năm 2022 (6,2%)": a change's baseline
 # a sentence opening with "Hiện" speaks of now (not "Hiện đại hóa …", "Hiện trạng …")
@@ -66,7 +67,7 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
              and not COMPARISON_BRACKET.match(sentence, span[0])  # "29% (so với 24,1% năm 2020)": a baseline
              and not any(span[0] < f.start < span[1] for f in frames)]  # "42% (cuối năm 2023 là 17%)": the 17%'s
     mine = [span for span in enclosed if span[0] <= frame.start < span[1]] + after
-    usable = [m for m in moments if not m.excluded and all(
+    usable = [m for m in moments if not m.excluded and not m.event and all(
         not (s <= m.start < e) or (s, e) in mine for s, e in enclosed)]  # a bracket's time stays inside it
     pre = frame.pre(sentence)
     owned_by_previous = 0
@@ -126,9 +127,16 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
     if now_words:
         _set_published(meaning, scope, "sentence_now")
         return
+    horizon = scope.para_time is not None and _future_horizon(scope.para_time, scope)
+    if horizon and scope.para_time.as_of_start == scope.para_time.as_of_end and _reports_result(sentence, book):
+        # "Phấn đấu đến năm 2025, … đạt 95%. Tuy nhiên, tỷ lệ này mới đạt 91,2%": what has been reached by now
+        _set_published(meaning, scope, "after_plan")
+        return
     if scope.para_time is not None and scope.para_time.as_of_end and YEAR_END.search(sentence, 0, frame.start):
         # "đầu năm 2023 có … 8,02%. Đến cuối năm, giảm còn … 6,72%": the end of the year the paragraph is in
-        year = scope.para_time.as_of_end[:4]
+        # ("Mục tiêu đến năm 2025 … Dự kiến đến cuối năm, …": this year's end, not the deadline's)
+        year = scope.published[1].year if horizon and scope.published and \
+            scope.para_time.as_of_start == scope.para_time.as_of_end else scope.para_time.as_of_end[:4]
         _set_time(meaning, times.Moment(0, 0, f"{year}-12-31", f"{year}-12-31", "day"), "stated", "year_end")
     elif scope.para_time is not None:
         _set_time(meaning, scope.para_time, "inherited", "earlier_sentence")
@@ -140,6 +148,24 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
         _set_published(meaning, scope, "paragraph_now" if scope.para_now else "publication")
     else:
         meaning.why["time"] = "none"
+
+
+def _future_horizon(moment: times.Moment, scope) -> bool:
+    """A period after the publication (a goal's horizon: "đến năm 2025", "năm 2026")."""
+    return bool(moment.as_of_end) and times.is_future(moment.as_of_start, moment.as_of_end, scope.published)
+
+
+def _result_cues(book) -> tuple[re.Pattern, re.Pattern]:
+    def alternation(name: str) -> re.Pattern:
+        words = "|".join(re.escape(w) for w in sorted(book.cues.words(name), key=len, reverse=True))
+        return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
+    return alternation("time.result_after_plan"), alternation("clause.plan_context")
+
+
+def _reports_result(sentence: str, book) -> bool:
+    """The sentence says what has been reached ("tỷ lệ này mới đạt", "qua 4 năm thực hiện") and sets no goal."""
+    result, plan = derived(book, _result_cues)
+    return bool(result.search(sentence)) and not plan.search(sentence)
 
 
 def _paren_spans(sentence: str) -> list[tuple[int, int]]:
@@ -159,6 +185,10 @@ def resolve(moment: times.Moment, usable: list, scope) -> times.Moment:
         return moment
     reported = [m for m in usable if not m.same_period and m.start < moment.start]
     period = reported[-1] if reported else scope.para_time
+    if period is None and (day := times.published_moment(scope.published)):
+        # "Tỷ lệ giải ngân đạt 60%. Cùng kỳ năm trước, tỷ lệ này đạt 52%" with no period named: a year before
+        # the publication
+        period = times.Moment(0, 0, day[0], day[1], "day")
     if period is None:
         return moment
     year = int(moment.as_of_end[:4])
