@@ -27,9 +27,10 @@ ASIDE = re.compile(r"\s*(?:kể cả|bao gồm|không kể|chưa kể|trừ|ngo�
 PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
 # "Nổi bật là …", "tiếp đến là công nghiệp và xây dựng chiếm 33%": framing words, then what is measured
 FRAMING = re.compile(r"(?:nổi bật|đáng chú ý|đặc biệt|điểm sáng|điểm nhấn|cụ thể|trong đó|kết quả|nhất|tiếp đến|tiếp theo|"
-                     r"kế đến|sau đó|thứ hai|thứ ba|cuối cùng)(?: đó)?", re.IGNORECASE)
-RANKED = re.compile(r"(?<![^\W\d_])nhất$", re.IGNORECASE)  # "tăng cao nhất là nhóm giao thông với 1,27%"
+                     r"kế đến|sau đó|thứ hai|thứ ba|cuối cùng|đứng đầu|dẫn đầu|đứng thứ hai|đứng thứ ba)(?: đó)?", re.IGNORECASE)
+RANKED = re.compile(r"(?<![^\W\d_])nhất(?:\s+(?:vào|cho|trong|về|đối với)(?![^\W\d_])[^,;]{0,40})?$", re.IGNORECASE)  # "tăng cao nhất là …", "đóng góp lớn nhất vào tăng trưởng là …"
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
+WHO_AFTER_COPULA = re.compile(r"(?:người dân tộc|đồng bào|dân tộc thiểu số|DTTS|phụ nữ|nữ|lao động nữ|thanh niên|trẻ em|người cao tuổi|người khuyết tật)(?![^\W\d_])", re.IGNORECASE)
 ACRONYM_BEFORE = re.compile(r"\(\s*[A-ZĐ][A-ZĐ0-9&-]{1,9}\s*\)\s*$")
 LIST_GLUE_MAX = 12  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
 SPACE = re.compile(r"\s+")
@@ -39,8 +40,7 @@ HOLDER = re.compile(r"^(?:là\s+)?(?:một\s+)?(?:(?:trong\s+)?(?:những|các)\
 ASIDE_PAREN = re.compile(r"\((?![A-ZĐ][A-ZĐ0-9&-]{0,9}\))[^()]*\)")  # "(3-5 tuổi)" goes, "(CPI)" stays
 STRIP = " ,.;:-–/()\"“”'‘’«»…!?"
 REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công bố|thống kê|theo số liệu|ghi nhận|nhấn mạnh|"
-                       r"khẳng định|(?<!chỉ số )(?<!mức )đánh giá(?! mức độ)|nhận định)\b", re.IGNORECASE)  # not "Chỉ số đánh giá mức độ hài lòng"
-
+                       r"khẳng định|(?<!chỉ số )(?<!mức )(?<!được )(?<!bị )đánh giá(?! mức độ)|nhận định)\b", re.IGNORECASE)  # not "Chỉ số đánh giá mức độ hài lòng", "đảng viên được đánh giá hoàn thành tốt nhiệm vụ"
 
 ADJUNCT_LEAD = re.compile(r"^(?:tính theo|theo|nếu áp dụng|nếu tính theo|nếu|căn cứ|dựa trên|áp dụng)(?![^\W\d_])[^,;]*,\s*",
                           re.IGNORECASE)
@@ -67,6 +67,7 @@ class ClauseLexicon:
     bare_verbs: frozenset
     not_subject_at_start: re.Pattern
     soft_split: re.Pattern
+    breakdown_at_start: re.Pattern  # "…, trong đó chi đầu tư phát triển": no noun phrase glued across it
 
 
 def lexicon(book: RuleBook) -> ClauseLexicon:
@@ -96,6 +97,7 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
         not_subject_at_start=re.compile(rf"^\s*(?:{_words(w('clause.not_subject'))}){we}", re.IGNORECASE),
         compounds=frozenset(c.lower() for c in w("clause.compounds")),
         bare_verbs=frozenset(c.lower() for c in w("clause.bare_verbs")),
+        breakdown_at_start=re.compile(rf"^[\s,]*(?:{_words(w('clause.breakdown_start'))}){we}", re.IGNORECASE),
         soft_split=re.compile(rf"{wb}(?:và|còn|nhưng|song|trong khi|trong đó|riêng)\s+(?=(?:(?:{aspect})\s+)*(?:{verbs}){we})",
                               re.IGNORECASE),
     )
@@ -211,10 +213,11 @@ def _glue_once(sentence: str, seg_start: int, np_end: int, floor: int, lex: Clau
     if comma <= floor or comma < 1 or sentence[comma - 1] != ",":
         return seg_start
     own = clean_phrase(sentence[seg_start:np_end], lex, cut_spans, seg_start).split()
-    if not own or len(own) > 10:
-        return seg_start
     before = BOUNDARY_BEFORE.search(sentence, 0, comma - 1)
     start = max(floor, before.end() if before else 0)
+    if not own or lex.breakdown_at_start.match(sentence[seg_start:np_end]) or (  # ISIC names run long; "của người dân, tổ chức …" lists whose
+            len(own) > 14 and not re.search(r"(?<![^\W\d_])của(?:\s+[^\W\d_,;()]+){1,3}$", sentence[start:comma - 1], re.IGNORECASE)):
+        return seg_start
     if (acronym := ACRONYM_BEFORE.search(sentence, 0, start)) and acronym.start() > floor:
         # "giải quyết hồ sơ thủ tục hành chính (TTHC) đúng hạn của …": an acronym's bracket cuts nothing
         outer = BOUNDARY_BEFORE.search(sentence, 0, acronym.start())
@@ -248,7 +251,7 @@ def _before_copula(phrase: str) -> str:
     before = phrase[:inner.start()].strip()
     if FRAMING.fullmatch(before) or RANKED.search(before):
         return phrase[inner.end():].strip()
-    return before
+    return phrase if WHO_AFTER_COPULA.match(phrase, inner.end()) and len(before.split()) <= 3 else before  # "Hộ nghèo là người DTTS chiếm 85%"
 
 
 def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[int, int]], book: RuleBook) -> list[Frame]:
@@ -322,7 +325,7 @@ def _phrase_before(sentence: str, end: int, lex: ClauseLexicon, cut_spans) -> st
 FOR_WHOM = re.compile(r"(?<![^\W\d_])(?:cho|với|của|tới|đến|trong|tại|từ)\s*(?:khoảng|gần|hơn|trên)?\s*$",
                       re.IGNORECASE)
 COUNT_UNIT = re.compile(r"^\s*(?:(?:tỷ|tỉ|triệu|nghìn|ngàn|vạn|trăm)\s+)*", re.IGNORECASE)
-NOT_COUNTED = re.compile(r"^(?:đồng|USD|tấn|ha|km|m2|m3|kg|lít|MW|kWh|tỷ|triệu|nghìn|%)\b", re.IGNORECASE)
+NOT_COUNTED = re.compile(r"^(?:đồng|USD|tấn|tạ|yến|ha|km|m2|m3|kg|lít|MW|kWh|tỷ|triệu|nghìn|%)(?![^\W\d_])", re.IGNORECASE)
 
 
 GENERIC_COUNTED = {"người", "lượt", "hộ", "cái", "chiếc", "đơn vị"}
@@ -330,14 +333,14 @@ GENERIC_COUNTED = {"người", "lượt", "hộ", "cái", "chiếc", "đơn vị
 
 def _counted_noun(after: str, book: RuleBook) -> str:
     """The noun a count is of ("1,2 triệu lượt khách du lịch" → "lượt khách du lịch"), up to a stop
-    word, at most four syllables; "" for money and measures."""
+    word, at most five syllables ("doanh nghiệp thành lập mới"); "" for money and measures."""
     rest = after[COUNT_UNIT.match(after).end():]
     if NOT_COUNTED.match(rest):
         return ""
     stops = derived(book, _stop_words)
     words = []
     for word in re.findall(r"[^\W\d_]+|\S", rest)[:8]:
-        if not word[0].isalpha() or word.lower() in stops or len(words) == 4:
+        if not word[0].isalpha() or word.lower() in stops or len(words) == 5:
             break
         words.append(word)
     return "" if len(words) == 1 and words[0].lower() in GENERIC_COUNTED else " ".join(words)

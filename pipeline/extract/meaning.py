@@ -30,6 +30,9 @@ LISTED = re.compile(r"[^,;]{0,40}[,;]\s*(?:và\s+)?")  # the rest of the previou
 COORDINATED = re.compile(r"\s*(?:(?:(?:của|trong|vào|ở|tại)\s+[^\W\d_][^,;()%]{0,24}?\s+)?(?:và|hoặc|hay)\s+"
                          r"|[-–]\s*|(?:đến|tới)\s+)?"  # "6,5% - 7%", "từ 8% đến 9%": the range's other end
                          r"(?:khoảng|gần|hơn|trên|dưới|xấp xỉ)?\s*", re.IGNORECASE)
+RANK_ABOUT = re.compile(r"\s*(?:(?:tỉnh,\s*thành phố|tỉnh,\s*thành|tỉnh thành|tỉnh|thành phố|địa phương|quận, huyện|huyện|"
+                        r"bộ, ngành|cả nước|toàn quốc)\s*)?(?:về|với)\s+(?!đích(?![^\W\d_]))"
+                        r"([^\W\d_]+(?:[ \t]+(?:[^\W\d_]+|\([^()]{1,20}\)))*)", re.IGNORECASE)
 RANK_WORDS = re.compile(r"(?<![^\W\d_])(?:xếp thứ|đứng thứ|xếp hạng|vị trí|thứ hạng|xếp)(?![^\W\d_])", re.IGNORECASE)
 
 
@@ -235,7 +238,10 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                 and figures[k - 1].rule.kind == hit.rule.kind):
             # "giảm 1,17%, đạt chỉ tiêu … giao (từ 1-1,5%)": the bracket is the target of that fall
             meaning.value_kind, meaning.why["value_kind"] = "change", "vk.target_of_change"
-        if meaning.why["value_kind"] == "vk.rank" and (rank := RANK_WORDS.search(meaning.subject)):
+        if meaning.why["value_kind"] == "vk.rank" and (about := RANK_ABOUT.match(sentence, hit.end)):
+            # "xếp thứ 12/63 (tỉnh, thành phố) về chỉ số PCI": what is ranked is named after the rank
+            meaning.subject, meaning.why["subject"] = about.group(1).strip(), "ranked"
+        elif meaning.why["value_kind"] == "vk.rank" and (rank := RANK_WORDS.search(meaning.subject)):
             # "PAPI xếp hạng 10/63": what is ranked, not the ranking words; when nothing is left but a place
             # ("tỉnh vùng trung du …, xếp thứ 3/14"), what the figure before measured
             ranked = re.sub(r"[\s,;]+(?:của|và|đã|đều|được)?\s*$", "", meaning.subject[:rank.start()])
@@ -245,6 +251,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                 meaning.subject, meaning.why["subject"] = ranked, "ranked"
         measured.with_numbers(meaning, sentence, frame.start)  # last: the sub-area and indicator were read from the words
         out.append(meaning)
+    for hit, meaning in zip(figures, out):  # after all: a figure continuing another takes its subject without these words
+        measured.with_about(meaning, sentence, hit, book)
     respectively.distribute(sentence, figures, out, found_places, book)
     _read_with_next(sentence, figures, out)
     if out and not out[0].subject and scope.last_subject:

@@ -25,6 +25,13 @@ COUNT_BEFORE_PAREN = re.compile(r"(?<![\d.,/])\d[\d.]*\s+((?:[^\W\d_]+\s+){0,2}[
 PLAN_GIVEN = re.compile(r"(?:dự toán|kế hoạch|chỉ tiêu|KH)\s.*(?<![^\W\d_])(?:giao|thông qua|đề ra|phê duyệt)$", re.IGNORECASE)
 PLAN_AT_START = re.compile(r"\s*(?:dự toán|kế hoạch|chỉ tiêu|KH|mục tiêu)(?![^\W\d_])")  # "84,2% dự toán được giao"
 LEADING_QUALIFIERS = re.compile(r"^(?:(?:có|khoảng|gần|hơn|trên|đạt|với|toàn tỉnh có|toàn thành phố có)\s+)+", re.IGNORECASE)
+CAUSE_LEAD = re.compile(r"^(?:làm cho|làm|khiến cho|khiến|kéo theo)\s+(?=[^\W\d_])", re.IGNORECASE)
+ABOUT_LEAD = re.compile(r"^[\s,;]*(?:còn\s+|và\s+)?(?:về|đối với)\s+(?=[^\W\d_])", re.IGNORECASE)
+ABOUT_SPLIT = re.compile(r"\s+\(|\s+(?:về|đối với)\s+", re.IGNORECASE)
+PARTITIVE = re.compile(r"\s+trong\s+(?:tổng\s+)?số(?:\s+(?:khoảng|gần|hơn|trên))?\s+\d[\d.,]*(?:\s+(?:nghìn|triệu))?(?=\s)",
+                       re.IGNORECASE)
+RATE_PREDICATE = re.compile(r"(?<![^\W\d_])có\s+(?:tốc độ|t[ỷỉ] lệ|t[ỷỉ] trọng|mức|chỉ số)(?![^\W\d_])", re.IGNORECASE)
+DROPPED_NUMBER_WORD = re.compile(r"\s*(?:tổng\s+)?số\s+", re.IGNORECASE)
 RANK_BEFORE = re.compile(r"(?:thứ|vị trí|hạng)\s*$", re.IGNORECASE)  # "xếp thứ 19/63": the thing ranked is the subject
 
 
@@ -36,6 +43,15 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
     junk = junk_subject(book)
     trail = frame.trail(sentence)
     own = "" if places.is_part(frame.head, book) or junk(frame.head) else frame.head
+    if not own and (caused := CAUSE_LEAD.match(frame.head)) and "điểm" not in sentence[hit.start:hit.end].lower() \
+            and not junk(frame.head[caused.end():]):
+        # "Giá xăng dầu giảm 2,3% làm chỉ số giá nhóm giao thông giảm 0,5%": what moved as a result
+        # (not "làm CPI chung tăng 0,17 điểm phần trăm", the first one's contribution)
+        own = frame.head[caused.end():]
+    # "Lao động nữ chiếm 48,6% …", "khu vực ngoài nhà nước tăng 8,5%": a part that is the clause's own head
+    part_head = frame.head if not own and frame.head and not junk(frame.head) and frame.cue else ""
+    # "X chiếm Y% Z": Z is the whole X is a share of, never what is measured
+    share_of = frame.cue.startswith("chiếm")
     noun_after = _NounAfter(sentence, hit, book, junk)
     # a fraction counts the noun after it ("20/27 chỉ tiêu") unless it is a rank ("xếp thứ 19/63");
     # a percentage with no governing word before it is "of" the noun after it ("nhập hơn 90% dầu")
@@ -45,12 +61,25 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
     elif (hit.rule.kind == "percent" and own and not frame.cue and not lex.not_subject_at_start.match(trail)
           and noun_after.take(meaning, "noun_after")):
         return None
+    if hit.rule.kind == "percent" and not own and (partitive := PARTITIVE.match(sentence, hit.end)):
+        # "khoảng 80% trong số 500 doanh nghiệp được khảo sát": the share of those counted after it
+        noun = subject_finder(book).after(sentence, hit.start, partitive.end())
+        subject = _with_predicate(noun, sentence, partitive.end(), book) if noun else ""
+        if (said := clauses.REPORTING.search(subject)) and said.start() > len(noun):
+            subject = subject[:said.start()].strip(" ,")  # "… được khảo sát cho biết doanh thu giảm"
+        if subject != noun and not junk(subject):  # what of them is counted, not the whole alone
+            meaning.subject, meaning.why["subject"] = subject, "partitive"
+            return None
     denominator = lex.not_subject_at_start.match(trail)
-    if denominator and not own and not PLAN_AT_START.match(trail) and \
+    if denominator and not own and not share_of and not PLAN_AT_START.match(trail) and \
             (pred := derived(book, _predicate).match(sentence, frame.end + denominator.end())):
         # "95% dân số tham gia BHYT": not the denominator alone, what of it is counted
         words = " ".join(sentence[frame.end:pred.end()].split()[:14]).strip(" ,")
         meaning.subject, meaning.why["subject"] = words, "denominator_predicate"
+        return None
+    if not own and not share_of and DROPPED_NUMBER_WORD.match(trail) and \
+            noun_after.take(meaning, "noun_after", need_predicate=True):
+        # "100% số xã, phường, thị trấn có trạm y tế": what of the units is counted
         return None
     if own and PLAN_GIVEN.match(own):
         own = ""  # "đạt 53% dự toán Thủ tướng Chính phủ giao và 50% dự toán HĐND tỉnh": the plan, not the measured thing
@@ -62,14 +91,25 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         if inherited and not junk(inherited):
             meaning.subject, meaning.why["subject"] = f"{inherited} ({own})", "earlier_segment"
             return parent
+    if own and k and done[k - 1].subject and ABOUT_LEAD.match(frame.pre(sentence)) and \
+            sentence[frames[k - 1].end:frame.seg_start].strip() in (",", ";"):
+        # "tỷ lệ người dân hài lòng về thủ tục hành chính đạt 90%, về cán bộ công chức đạt 92%": the same
+        # measure of another aspect
+        base = ABOUT_SPLIT.split(done[k - 1].subject)[0]
+        meaning.subject, meaning.why["subject"] = f"{base} ({own})", "aspect_of_previous"
+        return k - 1
     if own and not lex.plan_words.match(own):
         total = _breakdown_total(k, frame, frames, done, sentence, scope, book)
         if total:  # "tỷ lệ có việc làm sau tốt nghiệp đạt 80,9% (trình độ cao đẳng 96,1%, …)"
+            at = sentence.rfind(own, 0, frame.start)
+            if at >= 0 and own.split()[-1].lower() in NUMBERED_WORDS and (
+                    number := TRAILING_NUMBER.match(sentence, at + len(own))):
+                own += number.group(0)  # "trong đó: mũi 1 đạt 98%": the dose's number names the item
             meaning.subject, meaning.why["subject"] = f"{total} ({own})", "breakdown_of_total"
         else:
             meaning.subject, meaning.why["subject"] = own, "own_clause"
         return None
-    if not lex.not_subject_at_start.match(trail) and noun_after.take(meaning, "noun_after"):
+    if not share_of and not lex.not_subject_at_start.match(trail) and noun_after.take(meaning, "noun_after"):
         return None
     if scope is not None and scope.last_subject and not k and ANAPHORIC.search(sentence, frame.seg_start, frame.start):
         # "Chỉ số này tăng 2,82% so với tháng 12/2024": what the sentence before last measured
@@ -92,7 +132,22 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
     if hit.rule.kind == "percent" and (pred := derived(book, _predicate).match(sentence, frame.end)):
         # "có 97% dân tham gia BHYT, hơn 74,5% được sử dụng nước hợp vệ sinh": what follows says what is counted
         meaning.subject = " ".join(pred.group(1).split()[:12]).strip(" ,")
+        if grades := GRADE_LIST.match(sentence, pred.end()):
+            meaning.subject += grades.group(0)
         meaning.why["subject"] = "predicate_after"
+        return parent
+    if part_head and parent is not None and parent < len(done) and done[parent].subject and not frame.in_paren:
+        # "Tổng vốn đầu tư tăng 10%, trong đó vốn ngoài nhà nước tăng 12%": the whole and the part it
+        # has its own verb for; "khu vực nhà nước tăng 3,1%, khu vực ngoài nhà nước tăng 8,5%": a sibling part
+        whole = done[parent].subject
+        sibling = done[parent].why.get("subject") in ("own_part", "part_sibling") or places.is_part(whole, book)
+        # "học sinh đi học đúng độ tuổi ở bậc tiểu học" → "… đúng độ tuổi" (not "tốt nghiệp THPT": no part there)
+        base = _without_part(whole, book) if getattr(done[parent], "area_part", "") else whole
+        if sibling or junk(whole) or not base or base.lower() in part_head.lower():
+            # "vốn khu vực nhà nước tăng 5%, vốn ngoài nhà nước tăng 12%": the part names itself in full
+            meaning.subject, meaning.why["subject"] = part_head, "part_sibling"
+        else:
+            meaning.subject, meaning.why["subject"] = f"{base} ({part_head})", "part_of_parent"
         return parent
     if parent is not None and parent < len(done) and not junk(done[parent].subject):
         meaning.subject = done[parent].subject
@@ -102,6 +157,11 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
     if inherited and not junk(inherited):
         meaning.subject, meaning.why["subject"] = inherited, "earlier_segment"
         return parent
+    if part_head and not inherited and (share_of or scope is None or not scope.last_subject
+                                        or not vocabulary_rules.is_breakdown(sentence, book)):
+        # ("Trong đó, khối THPT đạt hơn 99%" breaks down the sentence before: what that measured)
+        meaning.subject, meaning.why["subject"] = part_head, "own_part"
+        return parent
     before, _ = subject_finder(book).find(sentence, hit.start, hit.end)
     if junk(before) or COMPARED_START.match(before) or vocabulary_rules.names_no_measure(before, book) or (
             TOTAL_AFTER.match(trail) and before and sentence.find(before, hit.end) >= 0):
@@ -110,6 +170,41 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         before = ""
     meaning.subject, meaning.why["subject"] = before, "matcher" if before else "none"
     return parent
+
+
+PART_JOINERS = re.compile(r"(?:\s+(?:ở|tại|của|đối với|trong|thuộc)(?:\s+(?:bậc|cấp|khu vực|vùng|các))?|\s+(?:bậc|cấp|khu vực|vùng))+\s*$",
+                          re.IGNORECASE)
+
+
+def _without_part(subject: str, book: RuleBook) -> str:
+    """The subject with the part it names removed ("rác thải … được thu gom, xử lý ở đô thị" → "rác thải …
+    được thu gom, xử lý"); "" when nothing else is left."""
+    compiled = derived(book, places._part_patterns)
+    found = compiled.parts.search(subject.lower())
+    if not found:
+        return subject
+    rest = PART_JOINERS.sub("", subject[:found.start()].rstrip(" ,(")).strip(" ,(")
+    return rest if rest and not compiled.parts.search(rest.lower()) else ""
+
+
+def with_about(meaning, sentence: str, hit, book: RuleBook) -> None:
+    """"Tai nạn giao thông giảm 8% về số vụ, giảm 10% về số người chết": the words after the figure say
+    what of the thing it measures."""
+    about = derived(book, _about_after).match(sentence, hit.end)
+    if not about or meaning.why.get("value_kind") == "vk.rank":
+        return
+    what = " ".join(about.group(1).split()[:8])
+    subject = meaning.subject
+    if subject and what.lower() in subject.lower():
+        return
+    meaning.subject = f"{subject} ({what})" if subject else what
+    meaning.why["subject"] = "about_after"
+
+
+def _about_after(book: RuleBook) -> re.Pattern:
+    heads = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.about_heads"), key=len, reverse=True))
+    return re.compile(rf"\s+về\s+((?:{heads})(?![^\W\d_])(?:\s+(?!so\b|với\b|và\b|của\b|trong\b|năm\b|tháng\b)[^\W\d_]+)*)",
+                      re.IGNORECASE)
 
 
 def widen_to_term(meaning) -> None:
@@ -131,13 +226,21 @@ def with_numbers(meaning, sentence: str, before: int | None = None) -> None:
             after := TRAILING_NUMBER.match(sentence, at + len(meaning.subject))):
         meaning.subject += after.group(0)  # "tiêm mũi 3 đạt 75,6%": the dose's number is part of it
         return
+    if at >= 0 and (code := CODE_TAIL.match(sentence, at + len(meaning.subject))):
+        meaning.subject += code.group(0)  # "tiêm vắc xin COVID-19": the name's number, not cut off
+        return
     if len(words) < 2 or meaning.subject in sentence:  # written as found: no number was left out
         return
     found = _spread(words, sentence)
     if found and len(found) > len(meaning.subject):
         meaning.subject = found
+        at = sentence.rfind(found, 0, before)
+        if at >= 0 and words[-1].lower() in NUMBERED_WORDS and (
+                after := TRAILING_NUMBER.match(sentence, at + len(found))):
+            meaning.subject += after.group(0)  # "tiêm vắc xin phòng COVID-19 mũi 3"
 
 
+CODE_TAIL = re.compile(r"-\d{1,4}(?![\d,.%/])")
 TRAILING_NUMBER = re.compile(r" \d{1,2}(?![\d,.%/])")
 NUMBERED_WORDS = frozenset({"mũi", "liều", "lớp", "cấp", "độ", "nhóm", "loại", "hạng", "vùng", "quận", "phường"})
 GAP = frozenset(" \t\n0123456789/–-")  # between two words of a subject: spaces, numbers, dashes (no decimal, no %)
@@ -208,13 +311,21 @@ class _NounAfter:
     def __init__(self, sentence: str, hit, book: RuleBook, junk):
         self.sentence, self.hit, self.book, self.junk, self._noun = sentence, hit, book, junk, None
 
-    def take(self, meaning, why: str) -> bool:
-        """Make it the figure's subject (with its predicate) when there is one."""
+    def take(self, meaning, why: str, need_predicate: bool = False) -> bool:
+        """Make it the figure's subject (with its predicate) when there is one; a noun that names nothing
+        by itself ("hộ", "tỉnh") only with the predicate that says what of it is counted ("55/63 tỉnh,
+        thành phố đã ban hành kế hoạch", "1.250/1.300 hộ tham gia đóng góp")."""
         if self._noun is None:
             self._noun = subject_finder(self.book).after(self.sentence, self.hit.start, self.hit.end)
-        if not self._noun or self.junk(self._noun):
+        if not self._noun:
             return False
-        meaning.subject = _with_predicate(self._noun, self.sentence, self.hit.end, self.book)
+        subject = _with_predicate(self._noun, self.sentence, self.hit.end, self.book)
+        predicate = subject[len(self._noun):]
+        # ("38/63 tỉnh, thành phố có tốc độ tăng trưởng GRDP cao hơn …": units over a threshold of a rate, no count of a measure)
+        predicated = bool(derived(self.book, _predicate).search(" " + predicate)) and not RATE_PREDICATE.search(predicate)
+        if (self.junk(self._noun) or need_predicate) and not (predicated and not self.junk(subject)):
+            return False
+        meaning.subject = subject
         meaning.why["subject"], meaning.noun = why, self._noun
         return True
 
@@ -228,10 +339,15 @@ def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str
     listed = derived(book, _unit_list).match(sentence, end)  # "10/11 xã, thị trấn đạt chuẩn …"
     if listed:
         noun, end = noun + sentence[end:listed.end()].rstrip(), listed.end()
+    if at > 0 and (led := derived(book, _predicate).match(sentence, at - 1)) and led.end() > end:
+        # "chỉ 35% biết đến dịch vụ công trực tuyến": the words after the figure are a predicate, not a noun
+        return " ".join(led.group(1).split()[:12]).strip(" ,")
     aside = PAREN_ASIDE.match(sentence, end)  # "5.775/8.227 xã (chiếm 70,2%) đạt chuẩn nông thôn mới"
     m = derived(book, _predicate).match(sentence, aside.end() if aside else end)
     if m:
         noun, end = f"{noun} {' '.join(m.group(1).split()[:12])}".strip(" ,"), m.end()
+        if grades := GRADE_LIST.match(sentence, end):  # "đạt hạnh kiểm tốt, khá", "học lực khá, giỏi"
+            noun, end = noun + grades.group(0), grades.end()
     elif aside:
         return noun
     # the modifiers that still qualify it, up to a comparison, a time, a cue or punctuation:
@@ -248,6 +364,7 @@ def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str
     return subject
 
 
+GRADE_LIST = re.compile(r"(?:\s*,\s*(?:khá|giỏi|tốt|xuất sắc|trung bình|yếu)(?![^\W\d_]))+", re.IGNORECASE)
 NOT_YET_MET = re.compile(r" (?:đạt|hoàn thành|đạt chuẩn)(?![^\W\d_])")
 
 

@@ -10,7 +10,7 @@ import re
 import pipeline.extract.places as places
 from pipeline.extract.vocabulary import best_term, vocabulary
 
-KEYWORD = re.compile(r"(?<![^\W\d_])lần lượt(?![^\W\d_])", re.IGNORECASE)
+KEYWORD = re.compile(r"(?<![^\W\d_])(?:lần lượt|tương ứng)(?![^\W\d_])", re.IGNORECASE)  # "… tương ứng là 2,1% và 4,3%"
 # what may stand between two listed figures: "95,7%, 91,6% và 80%", "2,42% và 2,20%"
 BETWEEN = re.compile(r"\s*(?:,|và|;)?\s*(?:(?:và|khoảng|gần|hơn|trên|dưới|xấp xỉ)\s+)?", re.IGNORECASE)
 # what may stand between the keyword and the first figure: "lần lượt là", "lần lượt tăng", "lần lượt chiếm"
@@ -23,7 +23,8 @@ RATE_WORDS = re.compile(r"^(?:tỷ lệ|tỉ lệ)\s+(?:số\s+)?", re.IGNORECAS
 
 def distribute(sentence: str, figures: list, meanings: list, found_places: list, book) -> None:
     """Give each figure of a "lần lượt" list its own item's place, sub-area or indicator."""
-    if "lần lượt" not in sentence.lower():
+    lowered = sentence.lower()
+    if "lần lượt" not in lowered and "tương ứng" not in lowered:
         return
     for keyword in KEYWORD.finditer(sentence):
         group = _listed(sentence, figures, keyword.end())
