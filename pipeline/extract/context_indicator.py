@@ -110,7 +110,7 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook, unplaced: str =
 
 
 LOOKS_BACK = re.compile(r"^\W*(?:(?:tuy nhiên|nhưng|song|như vậy|theo đó|qua đó|với|trong đó),? )?"
-                        r"(?:(?:con số|số liệu|tỷ lệ|tỉ lệ|chỉ số|mức|tốc độ|kết quả|chỉ tiêu|mức tăng|mức giảm|giá trị)"
+                        r"(?:(?:con số|số liệu|tỷ lệ|tỉ lệ|chỉ số|mức|tốc độ|mức tăng|mức giảm)"
                         r" (?:này|đó|trên|nói trên|tương ứng)|"
                         r"(?:(?:mặc dù|dù|tuy|tuy nhiên|nhưng),? )?(?:đây|đó) là (?:mức|tỷ lệ|tỉ lệ|tốc độ|con số))(?![^\W\d_])",
                         re.IGNORECASE)  # "Mặc dù đây là mức tăng trưởng cao …": the figure before
