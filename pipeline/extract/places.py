@@ -31,12 +31,12 @@ CURRENCY = re.compile(r"\s+đồng(?![^\W\d_])", re.IGNORECASE)
 SHARE_OF_NATION = re.compile(r"(?:chiếm|bằng|đạt)\s+(?:tỷ lệ\s+|khoảng\s+|gần\s+|hơn\s+|trên\s+)*(?:[\d.,]+\s?%|\d+/\d+)"
                              r"[^,;.%]{0,45}$", re.IGNORECASE)
 RANK_COUNT = re.compile(r"(?:thứ|hạng|vị trí)\s+(?:\d{1,2}/\d{2}\s+(?:[^\W\d_]+[\s,]+){0,4})?$", re.IGNORECASE)
-# "đạt 121% so với dự toán tỉnh giao": the province assigns the plan; it is not where the figure applies
 # "tỷ lệ thu gom … bình quân của tỉnh đạt 78%": the average of the whole is the whole's figure (not so after
 # a comparison: "cao hơn bình quân của tỉnh")
 AVERAGE_OF_WHOLE = re.compile(r"(?<![^\W\d_])(?:bình quân|trung bình)(?:\s+chung)?\s*$", re.IGNORECASE)
 AVERAGE_COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|hơn|vượt|bằng|với)\s+(?:mức\s+)?(?:bình quân|trung bình)(?:\s+chung)?\s*$",
                               re.IGNORECASE)
+# "đạt 121% so với dự toán tỉnh giao": the province assigns the plan; it is not where the figure applies
 ASSIGNS = re.compile(r"\s+(?:giao|đã giao|đề ra|đặt ra)(?![^\W\d_])", re.IGNORECASE)
 # "tại hai huyện Trạm Tấu và Mù Cang Chải": several districts are a part of the province, not its area
 SEVERAL_BEFORE = re.compile(r"(?<![^\W\d_])(?:các|những|hai|ba|bốn|năm|\d{1,3})\s+$", re.IGNORECASE)
