@@ -17,6 +17,7 @@ import pipeline.extract.places as places
 from pipeline import nlp
 from pipeline.extract.values import PARSERS, ParseContext
 from pipeline.extract.vocabulary import topic_of
+from pipeline.extract.where import FIGURE
 from pipeline.kinds import EXCLUDE, FIGURE_KINDS
 from pipeline.normalize import normalize_text, unwrap_lines
 from pipeline.records import Article, Fact, fact_id, published_span
@@ -24,7 +25,6 @@ from pipeline.rules.book import Rule, RuleBook, derived, load_rulebook
 
 __all__ = ["extract_facts", "load_rulebook", "RuleBook"]
 
-FIGURE_IN_TEXT = re.compile(r"\d\s*%|\d/\d")
 MAX_SENTENCE_CHARS = 5000  # longer "sentences" are split into windows: no quadratic regex work
 
 
@@ -166,7 +166,7 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
         # a headline naming the province ("Nghệ An: …", "Đắk Lắk: Giảm nghèo"): a district the lead names after
         # its first figure, or beside the province as a whole ("cao nhất tỉnh", "toàn tỉnh"), is one the
         # province's article mentions, not the one it is about
-        first = FIGURE_IN_TEXT.search(text, 0, lead_end)
+        first = FIGURE.search(text, 0, lead_end)
         lead_places = [] if any(p.level == "whole" and p.of == "province" for p in lead_places) else \
             [p for p in lead_places if first is None or p.end <= first.start()]
     scope.doc_district = (places.dominant_district(found["title"])

@@ -101,10 +101,7 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
     if own and not lex.plan_words.match(own):
         total = _breakdown_total(k, frame, frames, done, sentence, scope, book)
         if total:  # "tỷ lệ có việc làm sau tốt nghiệp đạt 80,9% (trình độ cao đẳng 96,1%, …)"
-            at = sentence.rfind(own, 0, frame.start)
-            if at >= 0 and own.split()[-1].lower() in NUMBERED_WORDS and (
-                    number := TRAILING_NUMBER.match(sentence, at + len(own))):
-                own += number.group(0)  # "trong đó: mũi 1 đạt 98%": the dose's number names the item
+            own += _item_number(own, sentence, sentence.rfind(own, 0, frame.start))  # "trong đó: mũi 1 đạt 98%"
             meaning.subject, meaning.why["subject"] = f"{total} ({own})", "breakdown_of_total"
         else:
             meaning.subject, meaning.why["subject"] = own, "own_clause"
@@ -222,9 +219,8 @@ def with_numbers(meaning, sentence: str, before: int | None = None) -> None:
     subject are part of it (the word Matcher keeps words only); put them back as the sentence wrote them."""
     words = meaning.subject.split()
     at = sentence.rfind(meaning.subject, 0, before) if meaning.subject else -1  # the mention nearest before the figure
-    if at >= 0 and words[-1].lower() in NUMBERED_WORDS and (
-            after := TRAILING_NUMBER.match(sentence, at + len(meaning.subject))):
-        meaning.subject += after.group(0)  # "tiêm mũi 3 đạt 75,6%": the dose's number is part of it
+    if number := _item_number(meaning.subject, sentence, at):
+        meaning.subject += number  # "tiêm mũi 3 đạt 75,6%": the dose's number is part of it
         return
     if at >= 0 and (code := CODE_TAIL.match(sentence, at + len(meaning.subject))):
         meaning.subject += code.group(0)  # "tiêm vắc xin COVID-19": the name's number, not cut off
@@ -233,11 +229,16 @@ def with_numbers(meaning, sentence: str, before: int | None = None) -> None:
         return
     found = _spread(words, sentence)
     if found and len(found) > len(meaning.subject):
-        meaning.subject = found
-        at = sentence.rfind(found, 0, before)
-        if at >= 0 and words[-1].lower() in NUMBERED_WORDS and (
-                after := TRAILING_NUMBER.match(sentence, at + len(found))):
-            meaning.subject += after.group(0)  # "tiêm vắc xin phòng COVID-19 mũi 3"
+        meaning.subject = found + _item_number(found, sentence, sentence.rfind(found, 0, before))  # "… COVID-19 mũi 3"
+
+
+def _item_number(phrase: str, sentence: str, at: int) -> str:
+    """The number after `phrase` (written at `at` in the sentence) when its last word is one that numbers
+    items ("mũi 3", "lớp 1"); "" otherwise."""
+    if at < 0 or not phrase or phrase.split()[-1].lower() not in NUMBERED_WORDS:
+        return ""
+    number = TRAILING_NUMBER.match(sentence, at + len(phrase))
+    return number.group(0) if number else ""
 
 
 CODE_TAIL = re.compile(r"-\d{1,4}(?![\d,.%/])")

@@ -75,6 +75,7 @@ class TimeCues:
     published: re.Pattern
     event_after: re.Pattern
     event_before: re.Pattern
+    result_after_plan: re.Pattern
 
 
 def time_cues(book: RuleBook) -> TimeCues:
@@ -100,6 +101,7 @@ def _build(book: RuleBook) -> TimeCues:
         published=re.compile("".join(rf"(?<!{re.escape(p)} )" for p in w('time.published_not_after'))
                              + rf"{wb}(?:{_alternation(w('time.published'))}){we}", re.IGNORECASE),
         event_after=re.compile(rf"{wb}(?:{_alternation(w('time.event_after'))}){we}", re.IGNORECASE),
+        result_after_plan=re.compile(rf"{wb}(?:{_alternation(w('time.result_after_plan'))}){we}", re.IGNORECASE),
         event_before=re.compile(rf"{wb}(?:{_alternation(w('time.event_before'))}){we}[^,;.()%]{{0,40}}?(?:\s+vào)?(?:\s+ngày)?\s*$",
                                 re.IGNORECASE),
     )

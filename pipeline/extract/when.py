@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pipeline.extract.carry as carry
 import pipeline.extract.times as times
 from pipeline.rules.book import derived
 
@@ -155,17 +156,10 @@ def _future_horizon(moment: times.Moment, scope) -> bool:
     return bool(moment.as_of_end) and times.is_future(moment.as_of_start, moment.as_of_end, scope.published)
 
 
-def _result_cues(book) -> tuple[re.Pattern, re.Pattern]:
-    def alternation(name: str) -> re.Pattern:
-        words = "|".join(re.escape(w) for w in sorted(book.cues.words(name), key=len, reverse=True))
-        return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
-    return alternation("time.result_after_plan"), alternation("clause.plan_context")
-
-
 def _reports_result(sentence: str, book) -> bool:
     """The sentence says what has been reached ("tỷ lệ này mới đạt", "qua 4 năm thực hiện") and sets no goal."""
-    result, plan = derived(book, _result_cues)
-    return bool(result.search(sentence)) and not plan.search(sentence)
+    plan, _ = derived(book, carry.plan_cues)
+    return bool(times.time_cues(book).result_after_plan.search(sentence)) and not plan.search(sentence)
 
 
 def _paren_spans(sentence: str) -> list[tuple[int, int]]:
