@@ -633,9 +633,22 @@ def test_months_so_far_from_a_headline_only_when_they_fit_the_date():
     f = figures("Tốc độ tăng trưởng khu vực dịch vụ ước tăng 12,51%.", "2023-06-15",
                 title="Quảng Ninh: Thu ngân sách ước đạt 28.000 tỷ đồng trong 6 tháng")
     assert f["12,51%"].as_of_end == "2023-06-30"
-    f = figures("Tốc độ tăng trưởng khu vực dịch vụ ước tăng 12,51%.", "2023-03-15",
+    f = figures("Tốc độ tăng trưởng khu vực dịch vụ ước tăng 12,51%.", "2023-05-15",
                 title="Dự án sẽ hoàn thành trong 6 tháng")
-    assert f["12,51%"].as_of_end == "2023-03-15"
+    assert f["12,51%"].as_of_end == "2023-05-15"
+
+
+def test_a_first_quarter_report_with_no_time_is_of_the_year_just_ended():
+    f = figures("Tỷ lệ hộ nghèo chung cả nước 4,03% với 1.057.374 hộ.", "2023-02")
+    assert (f["4,03%"].as_of_end, f["4,03%"].time_basis) == ("2022-12-31", "published")
+    f = figures("Theo đó, tỷ lệ hộ gia đình sử dụng nước hợp vệ sinh đạt 98,2%, tăng 3,7% so với năm 2018.", "2020-01-15")
+    assert f["98,2%"].as_of_end == "2019-12-31"
+    # later in the year, a month's comparison, a year named, or an article about this year: the publication date
+    assert figures("Tỷ lệ hộ nghèo chung cả nước 4,03%.", "2023-05-10")["4,03%"].as_of_end == "2023-05-10"
+    assert figures("So với tháng trước, CPI tăng 0,52%.", "2023-02-05")["0,52%"].as_of_end == "2023-02-05"
+    assert figures("Thu nội địa tăng 12% so với ước thực hiện năm 2024.", "2025-01-10")["12%"].as_of_end == "2025-01-10"
+    f = figures("Tỷ lệ bao phủ BHYT đạt 92%, tăng 1% so với cùng kỳ năm 2022.\n\nTỷ lệ tham gia BHXH đạt 33%.", "2023-03")
+    assert f["33%"].as_of_end == "2023-03-31"
 
 
 def test_an_ethnic_group_is_a_part_and_a_share_of_the_poor_is_of_no_indicator():

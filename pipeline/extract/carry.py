@@ -61,6 +61,9 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
             scope.section_area = scope.para_area = heading.area  # "Nam Định: 99,53%" heads a section
     usable = [m for m in moments if not m.excluded and not m.event]
     scope.moments.extend(m for m in usable if not m.same_period)
+    if scope.published and any(m.same_period or m.as_of_end[:4] >= str(scope.published[1].year - 1)
+                               for m in moments if m.as_of_end):
+        scope.recent_named = True  # "tăng 1% so với cùng kỳ năm 2022" in 2023: the article reports on this year
     first_figure = figures[0].start if figures else None
     quoted = [m.span() for m in QUOTED.finditer(sentence)]
     # a period inside a quoted name ('Chương trình … "… giai đoạn 2021-2025"') dates nothing after it

@@ -58,6 +58,7 @@ class Scope:
     para_time: times.Moment | None = None
     para_index: int = -1
     reference_year: int | None = None  # an undated article's year, inferred ("cùng kỳ năm 2024" → 2025)
+    recent_named: bool = False  # a sentence before named a period of this year or the last, or "cùng kỳ"
     para_now: bool = False  # the paragraph has come to now ("Đến nay, …"): an undated article's figures stay undated
     para_plan: bool = False  # para_time was set by a sentence setting out a plan ("phấn đấu", "mục tiêu")
     last_figure: "Meaning | None" = None  # the last figure of the sentence before (a breakdown continues it)

@@ -190,6 +190,15 @@ def published_moment(span: tuple[dt.date, dt.date] | None) -> tuple[str, str] | 
     return span[0].isoformat(), span[1].isoformat()
 
 
+def year_just_ended(span: tuple[dt.date, dt.date] | None) -> Moment | None:
+    """The year before publication when the article appeared in its first quarter: annual results
+    (poverty reviews, water and sanitation surveys, the year's statistics) are reported then."""
+    if span is None or span[1].month > 3:
+        return None
+    year = span[1].year - 1
+    return Moment(0, 0, f"{year}-12-31", f"{year}-12-31", "day")
+
+
 def is_future(as_of_start: str | None, as_of_end: str | None, span: tuple[dt.date, dt.date] | None) -> bool:
     """The figure's period begins after publication (by more than two months), or ends in a later year
     (a goal, not a result).

@@ -22,6 +22,8 @@ YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết|cả) năm(?!\s*(?:\d|nay|t
 AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm)", re.IGNORECASE)
 NEXT_CLAUSE = re.compile(r"\s(?:và|còn|nhưng|trong khi)\s", re.IGNORECASE)  # a time after these is the next clause's
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
+# a month, quarter, week or same-period comparison: the report is about part of a year, not the last one
+SUB_YEAR = re.compile(r"(?<![^\W\d_])(?:tháng|quý|tuần|cùng kỳ|cùng thời điểm)(?![^\W\d_])", re.IGNORECASE)
 
 
 def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, book) -> None:
@@ -145,8 +147,16 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
         # "Dự kiến đến cuối năm, tỷ lệ giải ngân đạt 95%" with no year before it: the publication year's end
         year = scope.published[1].year
         _set_time(meaning, times.Moment(0, 0, f"{year}-12-31", f"{year}-12-31", "day"), "stated", "year_end")
-    elif scope.published or scope.para_now:
-        _set_published(meaning, scope, "paragraph_now" if scope.para_now else "publication")
+    elif scope.para_now:
+        _set_published(meaning, scope, "paragraph_now")
+    elif scope.published and not scope.recent_named and not SUB_YEAR.search(sentence) \
+            and not any(m.as_of_end[:4] >= str(scope.published[1].year - 1) for m in moments if m.as_of_end) \
+            and (moment := times.year_just_ended(scope.published)):
+        # a result stated with no time in a report of January to March is the year just ended ("Tỷ lệ
+        # hộ nghèo chung cả nước 4,03%" published 2023-02: the review at the end of 2022)
+        _set_time(meaning, moment, "published", "publication_last_year")
+    elif scope.published:
+        _set_published(meaning, scope, "publication")
     else:
         meaning.why["time"] = "none"
 
