@@ -1307,3 +1307,12 @@ def test_a_figure_read_with_what_follows_it():
                 "3% (2,89%).", "2024-06-30")
     assert (f["4.209/6.216"].value_kind, f["52%"].value_kind, f["3%"].value_kind, f["2,89%"].value_kind) == (
         "share_of_plan", "share_of_plan", "other", "level")
+
+
+def test_a_school_leaving_exam_result_with_no_time_is_of_the_publication_year():
+    f = figures("Tỷ lệ đỗ tốt nghiệp chung của địa phương này là 71,97%.", "2019-07-15")
+    assert (f["71,97%"].as_of_start, f["71,97%"].as_of_end, f["71,97%"].time_basis) == \
+        ("2019-01-01", "2019-12-31", "published")
+    # a stated time, or another indicator, keeps its own
+    assert figures("Tính đến ngày 10/7, tỷ lệ đỗ tốt nghiệp là 71,97%.", "2019-07-15")["71,97%"].as_of_end == "2019-07-10"
+    assert figures("Tỷ lệ bao phủ BHYT đạt 92%.", "2019-07-15")["92%"].as_of_end == "2019-07-15"

@@ -200,6 +200,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         where.area(meaning, frame, out, parent, found_places, sentence, scope, book)
         indicator_context.twin(meaning, book)
         indicator_context.growth_rate(meaning, book, book.value_kind_rules[-1].id)
+        when.of_the_year(meaning, scope, book)
         meaning.area_part = (where.counted_part(meaning, book) or where.part(frame, parent, out, sentence, meaning.subject, book)
                              or where.age_group(meaning, frame, sentence, book) or where.population(meaning, book))
         last = scope.last_figure

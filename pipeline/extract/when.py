@@ -7,6 +7,7 @@ import re
 
 import pipeline.extract.carry as carry
 import pipeline.extract.times as times
+from pipeline.extract.vocabulary import book_indicator
 from pipeline.rules.book import derived
 
 COMPARED_TO = re.compile(r"so với\s*$")  # "của năm 2023 so với năm 2022 (6,2%)": a change's baseline
@@ -159,6 +160,17 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
         _set_published(meaning, scope, "publication")
     else:
         meaning.why["time"] = "none"
+
+
+def of_the_year(meaning, scope, book) -> None:
+    """A year's result dated by nothing but the publication ("tỷ lệ đỗ tốt nghiệp 71,97%" in July 2019) is
+    of the publication year."""
+    if meaning.why.get("time") != "publication" or scope.published is None:
+        return
+    indicator = book_indicator(book, meaning.indicator)
+    if indicator is not None and indicator.annual:
+        year = scope.published[1].year
+        _set_time(meaning, times.Moment(0, 0, f"{year}-01-01", f"{year}-12-31", "year"), "published", "publication_year")
 
 
 def _future_horizon(moment: times.Moment, scope) -> bool:

@@ -15,7 +15,7 @@ from pipeline.rules.tomlfile import is_phrases, key_line, load_toml, table_lines
 from pipeline.settings import RULES_DIR
 
 INDICATOR_KEYS = {"id", "label", "unit", "terms", "kinds", "requires", "unless", "value_kinds", "examples", "description",
-                  "national", "subject_only", "twin", "components", "growth_rate"}
+                  "national", "subject_only", "twin", "components", "growth_rate", "annual"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class Indicator:
     twin: str = ""  # the same measure at the other level: GRDP of a province, GDP of the country
     components: tuple[str, ...] = ()  # phrases naming a part of its total ("khu vực dịch vụ"): not about it
     growth_rate: bool = False  # its percentages are rates of change: a figure nothing marks as a level is a change
+    annual: bool = False  # a result of the year (the school-leaving exam): undated, it is of the publication year
 
 
 def _flag(entry: dict, key: str, fail) -> bool:
@@ -109,6 +110,7 @@ def load_indicators(rules_dir: Path = RULES_DIR) -> list[Indicator]:
             description=str(entry.get("description", "")), national=_flag(entry, "national", fail),
             subject_only=_flag(entry, "subject_only", fail), twin=str(entry.get("twin", "")),
             components=phrases("components"), growth_rate=_flag(entry, "growth_rate", fail),
+            annual=_flag(entry, "annual", fail),
         ))
     result = _with_label_terms(result)
     ids = {ind.id for ind in result}
