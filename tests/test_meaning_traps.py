@@ -1316,3 +1316,12 @@ def test_a_school_leaving_exam_result_with_no_time_is_of_the_publication_year():
     # a stated time, or another indicator, keeps its own
     assert figures("Tính đến ngày 10/7, tỷ lệ đỗ tốt nghiệp là 71,97%.", "2019-07-15")["71,97%"].as_of_end == "2019-07-10"
     assert figures("Tỷ lệ bao phủ BHYT đạt 92%.", "2019-07-15")["92%"].as_of_end == "2019-07-15"
+
+
+def test_an_undated_report_takes_its_year_from_a_day_written_in_full():
+    text = ("Thông tin trên được đưa ra tại cuộc họp báo thường kỳ quí 3 do UBND TP Cần Thơ tổ chức vào chiều 16-10-2025.\n"
+            "Trong 9 tháng đầu năm, công nghiệp chế biến, chế tạo có mức tăng cao nhất 8,25%.")
+    assert figures(text, None)["8,25%"].as_of_end == "2025-09-30"
+    # a same-period year still decides
+    text = "Ngày 5/3/2025, Sở Tài chính báo cáo: trong 9 tháng đầu năm, thu ngân sách tăng 8,25% so với cùng kỳ năm 2023."
+    assert figures(text, None)["8,25%"].as_of_end == "2024-09-30"

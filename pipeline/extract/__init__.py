@@ -275,10 +275,18 @@ def _date_undated(facts: list[Fact], scope: meaning.Scope) -> list[Fact]:
 SAME_PERIOD_YEAR = re.compile(r"cùng kỳ(?: năm)? (\d{4})(?!\d)", re.IGNORECASE)
 
 
+# a day written in full: "chiều 16-10-2025", "ngày 5/3/2024"
+FULL_DAY = re.compile(r"(?<![\d/.-])(?:[0-2]?\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-]((?:19|20)\d\d)(?!\d)")
+
+
 def _reference_year(text: str) -> int | None:
-    """The year after the one 'cùng kỳ năm …' names, when every mention names the same."""
+    """The year after the one 'cùng kỳ năm …' names, when every mention names the same; else the year of
+    the latest day the text writes in full ("họp báo quý 3 … chiều 16-10-2025": the report is of 2025)."""
     years = {int(y) for y in SAME_PERIOD_YEAR.findall(text)}
-    return years.pop() + 1 if len(years) == 1 else None
+    if len(years) == 1:
+        return years.pop() + 1
+    days = [int(y) for y in FULL_DAY.findall(text)]
+    return max(days) if days and not years else None
 
 
 HEADLINE_MAX = 220  # a first line this short, not ending in a full stop, is a passage's headline
