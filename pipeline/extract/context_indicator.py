@@ -16,13 +16,13 @@ from pipeline.extract.vocabulary import (
     best_term,
     book_indicator,
     is_breakdown,
-    names_indicator,
     names_no_measure,
+    names_own_measure,
     vocabulary,
 )
 from pipeline.rules.book import RuleBook, derived
 
-SETTLED = ("threshold", "component", "share_of_group", "criteria", "complement", "population_predicate")  # a figure found to be of no indicator: nothing inherits one
+SETTLED = ("threshold", "component", "share_of_group", "criteria", "complement", "population_predicate", "share_held")  # a figure found to be of no indicator: nothing inherits one
 
 
 GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
@@ -59,16 +59,43 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book, own: str
         if same_units:  # "272/706 trường … đạt chuẩn quốc gia. Trong đó, mầm non có 74/180 trường": a part of the total
             meaning.subject, meaning.why["subject"] = previous.subject, "breakdown_of_previous"
         total = book_indicator(book, previous.indicator)
+        if total is not None and any(u.lower() in sentence.lower() for u in total.unless):
+            return  # "Riêng các chỉ tiêu do Sở … chủ trì, đã hoàn thành 8/10 chỉ tiêu": what the total is not
         if total is not None and any(c.lower() in own.lower() for c in total.components):
             meaning.why["indicator"] = "component"  # "Trong đó, … cao nhất là khu vực Dịch vụ, tăng 7,04%"
             return
         meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
 
 
-def share_of_group(meaning, trail: str, book: RuleBook) -> None:
-    """"chiếm 98,2% tổng số hộ nghèo": the share of the poor that are of some kind is no poverty rate."""
-    if meaning.indicator and derived(book, _group_denominators).match(trail):
+def share_of_group(meaning, trail: str, book: RuleBook, before: str = "") -> None:
+    """"chiếm 98,2% tổng số hộ nghèo", "Trong tổng số hộ nghèo, hộ đồng bào dân tộc thiểu số chiếm 97,3%": the share
+    of the poor that are of some kind is no poverty rate. `before` is the sentence up to the figure."""
+    if meaning.indicator and (derived(book, _group_denominators).match(trail)
+                              or derived(book, _group_opening).match(before)):
         meaning.indicator, meaning.why["indicator"] = "", "share_of_group"
+
+
+def share_held(meaning, trail: str, before: str, book: RuleBook) -> None:
+    """"Khu vực kinh tế trong nước chiếm 28,2% tổng kim ngạch xuất khẩu", "Lao động nữ chiếm 48% tổng số lao động qua
+    đào tạo": an indicator named only as the whole a part holds a share of; the part's share is no value of it.
+    `before` is the sentence up to the figure."""
+    where, _, term = meaning.why.get("indicator", "").partition(":")
+    subject = meaning.subject.strip()
+    if where != "clause" or meaning.why.get("value_kind") != "vk.share_of_total" or not subject:
+        return
+    if term.lower() not in trail.lower() or names_own_measure(subject, book):
+        return  # "Vốn FDI chiếm 30% tổng vốn đầu tư": the subject names what is measured
+    vocab = vocabulary(book)
+    if any(ind.id == meaning.indicator for _, t in vocab.matches(before) for ind in vocab.by_term[t]):
+        return  # "Bắc Ninh thu hút 4,55 tỷ USD vốn FDI, …, chiếm 17% tổng vốn FDI cả nước": the place's own FDI
+    meaning.indicator, meaning.why["indicator"] = "", "share_held"
+
+
+def _group_opening(book: RuleBook) -> re.Pattern:
+    """"Trong tổng số hộ nghèo, …", "Trong số 23.820 hộ nghèo, …": a sentence opening on the group it divides."""
+    words = {re.sub(r"^(?:tổng\s+)?số\s+", "", w) for w in book.cues.words("clause.group_denominators")}
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^\W*trong\s+(?:tổng\s+)?số\s+(?:[\d.,]+\s+)?(?:{alts or '(?!)'})(?![^\W\d_])[^.;]*,", re.IGNORECASE)
 
 
 def complement(meaning, trail: str, book: RuleBook) -> None:
@@ -99,14 +126,23 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook, unplaced: str =
     if meaning.why.get("value_kind") == "vk.share_of_total" and places.part_of(meaning.subject, book):
         return  # "lao động khu vực thành thị chiếm 32,9%": a sub-population's share is a make-up, not the headline's rate
     heading = len(sentence) <= 80 and ":" in sentence
-    if not heading and names_indicator(unplaced or sentence, book):
-        return  # a sentence naming an indicator of its own is not about the headline's
+    if not heading and names_own_measure(unplaced or sentence, book):
+        return  # a sentence naming an indicator of its own is not about the headline's ("vượt chỉ tiêu" names none)
     subject = meaning.subject.strip()
+    if subject.lower() in derived(book, _headline_counts):
+        # "toàn tỉnh có 745.600 người tham gia, đạt 95,2% dân số" under "Tỷ lệ bao phủ BHYT đạt 95,2%": who took
+        # part in what the headline measures
+        meaning.indicator, meaning.why["indicator"] = scope.topic_indicator, "headline_topic"
+        return
     if names_no_measure(subject, book):
         meaning.indicator, meaning.why["indicator"] = scope.topic_indicator, "headline_topic"
         if scope.topic_term and scope.topic_term.lower() not in subject.lower():  # "tốt nghiệp THPT (KonTum)"
             meaning.subject = f"{scope.topic_term} ({subject})" if subject else scope.topic_term
             meaning.why["subject"] = "headline_topic"
+
+
+def _headline_counts(book: RuleBook) -> frozenset:
+    return frozenset(w.lower() for w in book.cues.words("subject.headline_counts"))
 
 
 LOOKS_BACK = re.compile(r"^\W*(?:(?:tuy nhiên|nhưng|song|như vậy|theo đó|qua đó|với|trong đó),? )?"
@@ -143,10 +179,8 @@ def listed_units(meaning, kind: str, scope, book: RuleBook, unplaced: str) -> No
                    or bool(derived(book, _unit_name).fullmatch(subject)) or bool(book.gazetteer.national_body.fullmatch(subject)))
     if not only_a_unit:
         return
-    vocab = vocabulary(book)
     # a term only a subject can name ("chỉ tiêu" of "đạt và vượt chỉ tiêu", "huyện") is no measure of the sentence
-    own_measure = any(not ind.subject_only for _, term in vocab.matches(unplaced) for ind in vocab.by_term[term])
-    if not own_measure and _inheritable(last.indicator, kind, meaning.value_kind, unplaced.lower(), book):
+    if not names_own_measure(unplaced, book) and _inheritable(last.indicator, kind, meaning.value_kind, unplaced.lower(), book):
         meaning.indicator, meaning.why["indicator"] = last.indicator, "listed_units"
         if last.subject and last.subject.lower() not in meaning.subject.lower():
             unit = meaning.subject.strip()
@@ -229,3 +263,17 @@ def growth_rate(meaning, book: RuleBook, default_rule: str) -> None:
     indicator = book_indicator(book, meaning.indicator)
     if indicator is not None and indicator.growth_rate and meaning.why.get("value_kind") == default_rule:
         meaning.value_kind, meaning.why["value_kind"] = "change", "vk.growth_rate"
+
+
+def shared_predicate(sentence: str, figures: list, out: list, book: RuleBook) -> None:
+    """"82% trường mầm non, 91% trường tiểu học … và 66% trường THPT đạt chuẩn quốc gia": counted nouns listed
+    bare before the item that carries the predicate are counted by it too (the list is read from its end)."""
+    for k in range(len(out) - 2, -1, -1):
+        this, after = out[k], out[k + 1]
+        if this.indicator or this.why.get("indicator") in SETTLED or not after.indicator or not this.noun \
+                or figures[k].rule.kind != figures[k + 1].rule.kind:
+            continue
+        gap = sentence[figures[k].end:figures[k + 1].start]  # nothing but the counted units: no predicate of its own
+        if re.fullmatch(rf"\s+{re.escape(this.subject)}\s*(?:,|và|,\s*và)\s*", gap) and \
+                _inheritable(after.indicator, figures[k].rule.kind, this.value_kind, sentence.lower(), book):
+            this.indicator, this.why["indicator"] = after.indicator, "shared_predicate"

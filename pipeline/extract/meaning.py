@@ -175,10 +175,14 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             # is that rate, not one the rest of the sentence names
             meaning.why.get("subject") == "own_clause" and RATE_HEAD.match(frame.head_raw)
             and len(meaning.subject.split()) >= FULL_RATE_WORDS)
+        # a counted noun's predicate runs on past commas and places ("21/22 quận, huyện, thành phố Thủ Đức không
+        # còn hộ nghèo"): read up to the next figure or semicolon
+        # (not a bracketed one: "100% xã đạt chuẩn (7/7 xã), đủ điều kiện … hoàn thành …" is the communes')
+        reach = _counted_reach(sentence, frame, figures, k) if meaning.noun and not frame.in_paren else frame.trail_end
         meaning.indicator, meaning.why["indicator"] = indicator_for(
-            hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + trail[:80], "" if said else clause_text + " " + pre,
-            out[parent].indicator if parent is not None and not said else "",
-            sentence[frame.clause_start:frame.trail_end], book, noun=meaning.noun)
+            hit.rule.kind, meaning.value_kind, meaning.subject, pre + " " + sentence[frame.end:reach][:160],
+            "" if said else clause_text + " " + pre, out[parent].indicator if parent is not None and not said else "",
+            sentence[frame.clause_start:reach], book, noun=meaning.noun)
         measured.widen_to_term(meaning)
         where_, _, term = meaning.why.get("indicator", "").partition(":")
         if not meaning.subject and term and where_ in ("sentence", "clause"):
@@ -187,7 +191,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         measured.with_locative(meaning, sentence, frame.start, book)
         if vk.id in THRESHOLDS:  # "hộ có mức thu nhập từ 15% đến dưới 25%" measures no indicator
             meaning.indicator, meaning.why["indicator"] = "", "threshold"
-        indicator_context.share_of_group(meaning, trail, book)
+        indicator_context.share_of_group(meaning, trail, book, sentence[:hit.start])
+        indicator_context.share_held(meaning, trail, sentence[:hit.start], book)
         indicator_context.complement(meaning, trail, book)
         indicator_context.component_or_breakdown(meaning, parent, sentence, scope, book, clause_text + " " + pre)
         indicator_context.looks_back(meaning, hit.rule.kind, sentence, scope, book)
@@ -255,6 +260,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         out.append(meaning)
     for hit, meaning in zip(figures, out):  # after all: a figure continuing another takes its subject without these words
         measured.with_about(meaning, sentence, hit, book)
+    indicator_context.shared_predicate(sentence, figures, out, book)
     respectively.distribute(sentence, figures, out, found_places, book)
     _read_with_next(sentence, figures, out)
     if out and not out[0].subject and scope.last_subject:
@@ -292,6 +298,13 @@ def _read_with_next(sentence: str, figures: list, out: list) -> None:
         elif this.rule.kind == "percent" and out[k].value_kind == "level" and BOUND_BEFORE.search(sentence, 0, this.start) \
                 and VALUE_IN_BRACKET.fullmatch(sentence, this.end, after.start):
             out[k].value_kind, out[k].why["value_kind"] = "other", "vk.bound_then_value"
+
+
+def _counted_reach(sentence: str, frame, figures: list, k: int) -> int:
+    """Where the words about a figure's counted noun end: the next figure or semicolon, at least its trail."""
+    stop = figures[k + 1].start if k + 1 < len(figures) else len(sentence)
+    semi = sentence.find(";", frame.end, stop)
+    return max(frame.trail_end, semi if semi >= 0 else stop)
 
 
 def _lead(sentence: str, seg_start: int) -> str:

@@ -53,7 +53,12 @@ def _allowed(ind, kind: str, value_kind: str, lowered_clause: str) -> bool:
     return not any(u.lower() in lowered_clause for u in ind.unless)
 
 
-HEAD_END = re.compile(r"\s(?:của|tại|ở|thuộc|đối với|so với|trên tổng|trong tổng|theo)\s", re.IGNORECASE)
+# "xuất khẩu của khu vực FDI", "năng suất lao động toàn nền kinh tế": what follows is whose it is, not what it is
+# (not "88% hồ sơ TTHC của tỉnh được tiếp nhận qua DVCTT": a place is whose the counted things are, and the predicate
+# after it still says what is counted)
+HEAD_END = re.compile(r"\s(?:(?:của|tại|ở|thuộc|đối với|so với|trên tổng|trong tổng|theo)\s"
+                      r"(?!(?:toàn\s+)?(?:tỉnh|thành phố|TP|huyện|quận|thị xã|xã|phường|cả nước)(?![^\W\d_]))"
+                      r"|toàn nền kinh tế(?![^\W\d_]))", re.IGNORECASE)
 
 
 COORDINATION = re.compile(r"\s*(?:,|và|,\s*và)\s*")
@@ -118,6 +123,9 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
         whole, whole_term = best_term(subject, kind, value_kind, lowered, vocab, subject_tier=True)
         if whole is not None and whole_term.lower().startswith(noun.lower() + " "):
             return whole.id, f"subject:{whole_term}"  # "7/7 huyện đạt chuẩn NTM": a term that counts these units
+        if whole is not None and whole is counted and _runs_past(subject, whole_term, len(noun)):
+            # "52% sử dụng nước sạch đạt quy chuẩn": the noun's own term goes on into the predicate, which names it
+            return whole.id, f"subject:{whole_term}"
         ind, term = best_term(subject[len(noun):], kind, value_kind, lowered, vocab, subject_tier=True)
         if ind is not None and not (counted is not None and counted.subject_only):
             return ind.id, f"predicate:{term}"
@@ -142,6 +150,12 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
         if ind is not None:
             return ind.id, f"sentence:{term}"
     return "", "none"
+
+
+def _runs_past(subject: str, term: str, noun_end: int) -> bool:
+    """Whether `term`, found in `subject`, starts inside its first `noun_end` characters and ends after them."""
+    at = subject.lower().find(term.lower())
+    return 0 <= at < noun_end < at + len(term)
 
 
 def topic_of(headline: str, book: RuleBook) -> tuple[str, str]:
@@ -184,6 +198,13 @@ def _unit_name(book: RuleBook) -> re.Pattern:
 def is_breakdown(sentence: str, book: RuleBook) -> bool:
     """Whether the sentence breaks down the figure before it ("Trong đó, …", "Cụ thể: …")."""
     return bool(derived(book, _breakdown_start).match(sentence))
+
+
+def names_own_measure(text: str, book: RuleBook) -> bool:
+    """Whether `text` holds a term that can name a figure's measure from its clause: not one only a subject
+    names ("vượt 0,2% chỉ tiêu", "toàn huyện": no measure of the sentence)."""
+    vocab = vocabulary(book)
+    return any(not ind.subject_only for _, term in vocab.matches(text) for ind in vocab.by_term[term])
 
 
 def names_indicator(text: str, book: RuleBook) -> bool:
