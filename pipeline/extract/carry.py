@@ -77,6 +77,7 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
     elif leading and looks_back(scope.para_time, leading[0], sentence):
         pass  # "Con số này của năm 2021 là 25,91%": a look back; what follows is still of the later period
     elif leading:
+        before = scope.para_time
         scope.para_time, scope.para_now = leading[0], False
         moved = [m for m in meanings if m.time_basis == "stated" and m.why.get("time") == "clause" and m.modality == "actual"
                  and m.as_of_end > (leading[0].as_of_end or "9999")
@@ -86,15 +87,22 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
         head = sentence[:first_figure] if first_figure is not None else sentence
         cues, done = derived(book, plan_cues) if book is not None else (None, None)
         scope.para_plan = bool(cues and cues.search(head) and not done.search(head))
+        # "Tính đến ngày 31/5/2024, … 95%. Mục tiêu đến cuối năm 2024, 100% …": the period reported on before the goal
+        scope.before_plan = before if scope.para_plan and before is not None and not times.is_future(
+            before.as_of_start, before.as_of_end, scope.published) else None
     elif book is not None and (now := times.time_cues(book).published.search(sentence, 0, 30)) and \
             not sentence[:now.start()].strip(" -–(\"“"):
         scope.para_time, scope.para_now = None, True  # "Đến nay, 99,92% hộ dân …": as of the publication
     elif meanings:
         brackets = [(m.start(), m.end()) for m in BRACKET.finditer(sentence)]
         stated = [m for m, hit in zip(meanings, figures) if m.time_basis == "stated"
-                  and m.why.get("time") not in ("same_period", "baseline_bracket")
+                  and m.why.get("time") not in ("same_period", "baseline_bracket", "year_start")  # "Đầu năm, … 1,94%": a look back
                   and not any(s <= hit.start < e for s, e in brackets)]  # "(năm 2022 tăng 9,21%)": an aside
         if stated:
             scope.para_time, scope.para_now = times.Moment(0, 0, stated[-1].as_of_start, stated[-1].as_of_end, ""), False
+        elif any(m.why.get("time") == "after_plan" for m in meanings):
+            # "… Tuy nhiên, tỷ lệ này mới đạt 91,2%.": the report is back to what has been reached
+            scope.para_time, scope.para_plan = scope.before_plan, False
+            scope.para_now = scope.para_time is None
         elif any(m.why.get("time") in ("clause_now", "sentence_now") for m in meanings):
             scope.para_time, scope.para_now = None, True  # "Nâng tổng số hiện có lên 272/706 trường …": come to now

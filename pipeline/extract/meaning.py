@@ -61,6 +61,7 @@ class Scope:
     recent_named: bool = False  # a sentence before named a period of this year or the last, or "cùng kỳ"
     para_now: bool = False  # the paragraph has come to now ("Đến nay, …"): an undated article's figures stay undated
     para_plan: bool = False  # para_time was set by a sentence setting out a plan ("phấn đấu", "mục tiêu")
+    before_plan: times.Moment | None = None  # the period reported on before the plan sentence that set para_time
     last_figure: "Meaning | None" = None  # the last figure of the sentence before (a breakdown continues it)
     last_figure_para: int = -1  # the paragraph it is in
     moments: list = field(default_factory=list)  # every usable date or period of the article, in order
@@ -261,7 +262,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     for hit, meaning in zip(figures, out):  # after all: a figure continuing another takes its subject without these words
         measured.with_about(meaning, sentence, hit, book)
     indicator_context.shared_predicate(sentence, figures, out, book)
-    respectively.distribute(sentence, figures, out, found_places, book)
+    respectively.distribute(sentence, figures, out, found_places, book, moments)
     _read_with_next(sentence, figures, out)
     if out and not out[0].subject and scope.last_subject:
         # a sentence that names nothing its first figure measures goes on about the sentence before

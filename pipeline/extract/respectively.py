@@ -21,8 +21,8 @@ CLAUSE_BREAK = re.compile(r"[;:()]")
 RATE_WORDS = re.compile(r"^(?:tỷ lệ|tỉ lệ)\s+(?:số\s+)?", re.IGNORECASE)
 
 
-def distribute(sentence: str, figures: list, meanings: list, found_places: list, book) -> None:
-    """Give each figure of a "lần lượt" list its own item's place, sub-area or indicator."""
+def distribute(sentence: str, figures: list, meanings: list, found_places: list, book, moments=()) -> None:
+    """Give each figure of a "lần lượt" list its own item's place, sub-area, indicator or period."""
     lowered = sentence.lower()
     if "lần lượt" not in lowered and "tương ứng" not in lowered:
         return
@@ -31,6 +31,7 @@ def distribute(sentence: str, figures: list, meanings: list, found_places: list,
         if len(group) < 2:
             continue
         begin = _list_start(sentence, figures, keyword.start())
+        _by_period(moments, begin, keyword.start(), group, meanings)
         listed = [p for p in found_places if begin <= p.start < keyword.start() and p.counts and p.level != "whole"]
         if len(listed) == len(group) and len({p.area for p in listed}) == len(group):
             for k, place in zip(group, listed):
@@ -50,6 +51,17 @@ def distribute(sentence: str, figures: list, meanings: list, found_places: list,
         items = items[-len(group):]
         if not _by_part(items, group, meanings, book):
             _by_indicator(items, group, figures, meanings, sentence, book)
+
+
+def _by_period(moments, begin: int, end: int, group: list[int], meanings: list) -> None:
+    """"Năm 2022 và 2023, tỷ lệ giải ngân lần lượt đạt 89% và 93,6%", "Tỷ lệ hộ nghèo năm 2022, 2023 và 2024 lần
+    lượt là …": the i-th period listed is the i-th figure's."""
+    dated = [m for m in moments if begin <= m.start < end and not (m.excluded or m.event or m.same_period)]
+    if len(dated) != len(group) or len({(m.as_of_start, m.as_of_end) for m in dated}) != len(group):
+        return
+    for k, moment in zip(group, dated):
+        m = meanings[k]
+        m.as_of_start, m.as_of_end, m.time_basis, m.why["time"] = moment.as_of_start, moment.as_of_end, "stated", "respectively"
 
 
 SHARED_NEXT = re.compile(rf"(?:\s*,\s*|\s+(?:và|với)\s+)({places.NAME})")

@@ -214,6 +214,8 @@ def p_school_year_past(m: re.Match, ctx: ParseContext) -> dict | None:
     if ctx.published is None:
         return None
     y2 = ctx.published.year if ctx.published.month >= 5 else ctx.published.year - 1
+    if m.group("rel").lower() == "trước":  # "Năm học trước, tỷ lệ này là 70%": the one before the school year under way
+        y2 = ctx.published.year if ctx.published.month >= 9 else ctx.published.year - 1
     return {"date_start": f"{y2 - 1}-09-01", "date_end": f"{y2}-08-31", "grain": "year"}
 
 

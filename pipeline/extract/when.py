@@ -20,6 +20,8 @@ SAME_PERIOD_ASIDE = re.compile(r"\s*cùng kỳ(?:\s+năm\s+(?:trước|ngoái))?
 BASELINE_LEVEL = re.compile(r"\s*,?\s*(?:với|là|ở)\s+(?:(?:tỷ lệ|tỉ lệ|mức)\s+)?(?:là\s+|đạt\s+)?(?:khoảng\s+|gần\s+|hơn\s+)?")
 YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết|cả) năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau))(?![^\W\d_])",
                       re.IGNORECASE)  # "cuối năm" of no year named: the paragraph's
+YEAR_START = re.compile(r"\W*(?:(?:vào|tại|thời điểm|tính đến)\s+)?đầu năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau))\s*,",
+                        re.IGNORECASE)  # "Đầu năm, toàn huyện có 52,1% hộ nghèo": the start of the paragraph's year
 AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm)", re.IGNORECASE)
 NEXT_CLAUSE = re.compile(r"\s(?:và|còn|nhưng|trong khi)\s", re.IGNORECASE)  # a time after these is the next clause's
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
@@ -131,17 +133,27 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
     if now_words:
         _set_published(meaning, scope, "sentence_now")
         return
-    horizon = scope.para_time is not None and _future_horizon(scope.para_time, scope)
-    if horizon and scope.para_time.as_of_start == scope.para_time.as_of_end and _reports_result(sentence, book):
-        # "Phấn đấu đến năm 2025, … đạt 95%. Tuy nhiên, tỷ lệ này mới đạt 91,2%": what has been reached by now
-        _set_published(meaning, scope, "after_plan")
+    horizon = scope.para_time is not None and (_future_horizon(scope.para_time, scope) or _plan_under_way(scope))
+    if horizon and _reports_result(sentence, book) and (scope.para_time.as_of_start == scope.para_time.as_of_end
+                                                        or scope.before_plan is not None or (
+            scope.para_plan and scope.published and scope.para_time.as_of_start <= scope.published[1].isoformat())):
+        # "Phấn đấu đến năm 2025, … đạt 95%. Tuy nhiên, tỷ lệ này mới đạt 91,2%": what has been reached by now, or
+        # by the time the paragraph reported on before the goal; "Giai đoạn 2021-2025, … Sau gần 4 năm, …": the
+        # plan is under way
+        if scope.before_plan is not None:
+            _set_time(meaning, scope.before_plan, "inherited", "after_plan")
+        else:
+            _set_published(meaning, scope, "after_plan")
         return
-    if scope.para_time is not None and scope.para_time.as_of_end and YEAR_END.search(sentence, 0, frame.start):
+    edge = "12-31" if YEAR_END.search(sentence, 0, frame.start) else "01-01" if YEAR_START.match(sentence) else ""
+    if scope.para_time is not None and scope.para_time.as_of_end and edge:
         # "đầu năm 2023 có … 8,02%. Đến cuối năm, giảm còn … 6,72%": the end of the year the paragraph is in
-        # ("Mục tiêu đến năm 2025 … Dự kiến đến cuối năm, …": this year's end, not the deadline's)
+        # ("Mục tiêu đến năm 2025 … Dự kiến đến cuối năm, …": this year's end, not the deadline's); "Năm 2024,
+        # huyện giảm 8,5% hộ nghèo. Đầu năm, toàn huyện có 52,1% hộ nghèo": its start
         year = scope.published[1].year if horizon and scope.published and \
             scope.para_time.as_of_start == scope.para_time.as_of_end else scope.para_time.as_of_end[:4]
-        _set_time(meaning, times.Moment(0, 0, f"{year}-12-31", f"{year}-12-31", "day"), "stated", "year_end")
+        _set_time(meaning, times.Moment(0, 0, f"{year}-{edge}", f"{year}-{edge}", "day"), "stated",
+                  "year_end" if edge == "12-31" else "year_start")
     elif scope.para_time is not None:
         _set_time(meaning, scope.para_time, "inherited", "earlier_sentence")
     elif scope.published and YEAR_END.search(sentence, 0, frame.start):
@@ -176,6 +188,12 @@ def of_the_year(meaning, scope, book) -> None:
 def _future_horizon(moment: times.Moment, scope) -> bool:
     """A period after the publication (a goal's horizon: "đến năm 2025", "năm 2026")."""
     return bool(moment.as_of_end) and times.is_future(moment.as_of_start, moment.as_of_end, scope.published)
+
+
+def _plan_under_way(scope) -> bool:
+    """The paragraph set out this year's plan ("Kế hoạch năm 2024, tỉnh phấn đấu 75% …" in November 2024)."""
+    plan, day = scope.para_time, times.published_moment(scope.published)
+    return bool(scope.para_plan and day and plan.as_of_start and plan.as_of_start <= day[0] <= day[1] <= plan.as_of_end)
 
 
 def _reports_result(sentence: str, book) -> bool:
