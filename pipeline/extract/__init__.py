@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+import pipeline.extract.carry as carry
 import pipeline.extract.context as ctx
 import pipeline.extract.meaning as meaning
 import pipeline.extract.places as places
@@ -214,9 +215,11 @@ def extract_facts(article: Article, book: RuleBook | None = None) -> list[Fact]:
         scope.reference_year = _reference_year(fields[0][1] + "\n" + fields[1][1])
     for field, text in fields:
         for s_start, s_end in _pieces(text, 0, len(text)):
-            scope.new_paragraph(text.count("\n", 0, s_start) if field == "text" else -2)
             sentence = text[s_start:s_end]
+            scope.new_paragraph(text.count("\n", 0, s_start) if field == "text" else -2, sentence)
             if not nlp.SENTENCE_HINT.search(sentence):
+                if field == "text":
+                    carry.part_frame(scope, sentence, book, figures=False)  # "Khu vực nông thôn:" heads a list
                 if field == "text" and (local := places.within(found[field], s_start, s_end)):
                     # "Tại huyện Mường Tè, công tác giảm nghèo gặp nhiều khó khăn.": no figure, but the place
                     # the paragraph goes on about

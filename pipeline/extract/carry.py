@@ -8,6 +8,7 @@ import re
 import pipeline.extract.context_indicator as indicator_context
 import pipeline.extract.places as places
 import pipeline.extract.times as times
+import pipeline.extract.where as where
 from pipeline.rules.book import RuleBook, derived
 
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
@@ -37,6 +38,8 @@ def looks_back(current: times.Moment | None, new: times.Moment, sentence: str) -
 def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
            book: RuleBook | None = None) -> None:
     """What later sentences of the paragraph inherit from this one."""
+    if book is not None:
+        part_frame(scope, sentence, book, found, bool(figures))
     if meanings:
         scope.last_figure = next((m for m in meanings if m.indicator), meanings[0])
         scope.last_figure_para = scope.para_index
@@ -106,3 +109,39 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
             scope.para_now = scope.para_time is None
         elif any(m.why.get("time") in ("clause_now", "sentence_now") for m in meanings):
             scope.para_time, scope.para_now = None, True  # "Nâng tổng số hiện có lên 272/706 trường …": come to now
+
+
+NUMBERING = re.compile(r"^\s*(?:(?:[IVX]{1,4}|\d{1,2}|[a-zđ])[.)]|[-+•*–])\s*")  # "a) ", "2. ", "- "
+BULLET = re.compile(r"^\s*[-+•*–]")
+NUMBERED = re.compile(r"^\s*(?:[IVX]{1,4}|\d{1,2}|[a-zđ])[.)]")  # "2. Về y tế", "b) Giáo dục": another heading
+
+
+def part_frame(scope, sentence: str, book: RuleBook, found=(), figures: bool = True) -> None:
+    """The part later sentences inherit: a heading line ("Khu vực nông thôn:", "a) Đối với cấp huyện")
+    for the list under it, a sentence opening on a part ("Đối với khu vực thành thị, …") for the rest of
+    its paragraph; "Tính chung toàn tỉnh", another heading or a place of its own end it."""
+    line = NUMBERING.sub("", sentence).strip()
+    if not figures and len(line) <= 70 and not re.search(r"[.;!?]", line[:-1]):
+        if part := where.heading_part(line, book):
+            scope.section_part = scope.para_part = part  # a heading of its own
+            scope.section_fresh = True
+            return
+        if line.endswith(":") or NUMBERED.match(sentence):
+            scope.section_part = scope.para_part = ""  # another heading: the part's list is over
+            return
+    if (part := where.opening_part(sentence, book)) and not ASIDE_OPENING.match(sentence):
+        scope.para_part = part
+    elif where.stops_part(sentence) or any(p.counts and p.level in ("province", "district", "commune", "whole")
+                                           for p in found):
+        scope.section_part = scope.para_part = ""  # the whole, or a place of its own, again
+
+
+ASIDE_OPENING = re.compile(r"\W*riêng(?![^\W\d_])", re.IGNORECASE)  # "Riêng khu vực nông thôn, …": this sentence only
+
+
+def section_goes_on(scope, sentence: str) -> None:
+    """A new paragraph under a part's heading: the heading's list goes on while its items are bulleted
+    (or right after the heading); a paragraph of prose ends it."""
+    if scope.section_part and not scope.section_fresh and not BULLET.match(sentence):
+        scope.section_part = scope.para_part = ""
+    scope.section_fresh = False

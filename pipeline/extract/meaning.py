@@ -52,6 +52,9 @@ class Scope:
     para_framed: bool = False  # the paragraph is about para_area ("Tại Hà Tĩnh, …", "tỉnh Đắk Lắk có … đạt 98,3%")
     last_district: str = ""  # the one district the last sentence naming districts named
     section_area: str = ""  # the province a section heading line names ("Hà Nội: 98,49%")
+    section_part: str = ""  # the part a heading line names ("Khu vực nông thôn:"), for the list under it
+    para_part: str = ""  # the part the paragraph opened on ("Đối với khu vực thành thị, …")
+    section_fresh: bool = False  # the section_part's heading was the paragraph just before
     topic_indicator: str = ""  # what the headline is about
     topic_term: str = ""  # the words of the headline that name it
     last_subject: str = ""  # the subject of the last figure of the sentence before ("chỉ số này" refers to it)
@@ -76,11 +79,13 @@ class Scope:
             counts.setdefault((m.as_of_start, m.as_of_end), []).append(m)
         return max(counts.values(), key=lambda ms: (len(ms), ms[-1].as_of_end))[-1]
 
-    def new_paragraph(self, index: int) -> None:
+    def new_paragraph(self, index: int, sentence: str = "") -> None:
         """A new paragraph keeps the running time (reports carry it on) but not the province, unless
         a section heading ("Nam Định: 99,53%") named it."""
         if index != self.para_index:
             self.para_index, self.para_area, self.para_framed = index, self.section_area, False
+            carry.section_goes_on(self, sentence)
+            self.para_part = self.section_part
 
 
 @dataclass
@@ -142,6 +147,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     unplaced = clauses.blank(sentence, [(p.start, p.end) for p in found_places])
     out: list[Meaning] = []
     parents: list[int | None] = []
+    opening = where.opening_part(sentence, book)
     for k, (hit, frame) in enumerate(zip(figures, frames)):
         meaning = Meaning()
         parent = measured.choose(meaning, k, frame, frames, out, sentence, cut, hit, book, scope)
@@ -209,6 +215,12 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         when.of_the_year(meaning, scope, book)
         meaning.area_part = (where.counted_part(meaning, book) or where.part(frame, parent, out, sentence, meaning.subject, book)
                              or where.age_group(meaning, frame, sentence, book) or where.population(meaning, book))
+        if where.qualification(meaning, book):
+            meaning.area_part = ""  # "tuyển sinh trình độ cao đẳng đạt 104% kế hoạch": what is measured, not a part
+        if not meaning.area_part and (framed := where.framed_part(meaning, frame, sentence, opening, scope)):
+            # "Đối với cấp huyện, 100% hồ sơ … Tỷ lệ hồ sơ giải quyết đúng hạn đạt 99,2%": the part the sentence or
+            # the paragraph opened on
+            meaning.area_part, meaning.why["area_part"] = framed, "sentence_frame" if opening else "paragraph_frame"
         last = scope.last_figure
         if not meaning.area_part and parent is None and last is not None and last.area_part and \
                 scope.last_figure_para == scope.para_index and last.indicator == meaning.indicator != "" and \

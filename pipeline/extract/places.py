@@ -39,7 +39,7 @@ AVERAGE_COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|hơn|vượt|bằng|v�
 # "đạt 121% so với dự toán tỉnh giao": the province assigns the plan; it is not where the figure applies
 ASSIGNS = re.compile(r"\s+(?:giao|đã giao|đề ra|đặt ra)(?![^\W\d_])", re.IGNORECASE)
 # "tại hai huyện Trạm Tấu và Mù Cang Chải": several districts are a part of the province, not its area
-SEVERAL_BEFORE = re.compile(r"(?<![^\W\d_])(?:các|những|hai|ba|bốn|năm|\d{1,3})\s+$", re.IGNORECASE)
+SEVERAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|hai|ba|bốn|năm)|(?<![\d.,/])\d{1,3})\s+$", re.IGNORECASE)  # not "năm 2023 huyện …"
 # "giảm gấp 2,08 lần so với mục tiêu giảm nghèo của cả nước": the place compared with is not the figure's
 # (but "tăng so với cùng kỳ năm trước như Hải Phòng tăng 11%": an example of the places that rose)
 COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|gấp|cao hơn|thấp hơn|nhanh hơn|chậm hơn)(?![^\W\d_])(?:(?!(?<![^\W\d_])(?:như|là|tại|ở|gồm|có)(?![^\W\d_]))"
@@ -335,8 +335,8 @@ def part_of(text: str, book: RuleBook, head: str = "", counted: bool = True) -> 
     whole = book.gazetteer.head_parts.get(head.strip().lower())
     if whole:
         return whole
-    if BLOCK.match(head.strip()):
-        return head.strip()
+    if BLOCK.match(head.strip()):  # "khối sở, ngành" is the table's "sở, ngành"; other blocks as written
+        return derived(book, _part_patterns).canonical.get(head.strip().lower(), head.strip())
     compiled = derived(book, _part_patterns)
     lowered = text.lower()
     if not compiled.parts.search(lowered) and not COUNTED_UNITS.search(lowered):
@@ -378,7 +378,7 @@ DESCRIBES_PLACE = re.compile(r"(?<!các )(?<!những )(?<!\d )(?<![^\W\d_])(?:t�
                              r"(?![^\W\d_])")
 # a year before "tỉnh" ("năm 2020 tỉnh có …") counts nothing
 COUNTED_UNITS = re.compile(r"(?<![\w/])(?!(?:19|20)\d\d\b)(\d+)\s+((?:quận|huyện|xã|tỉnh) (?:nghèo|miền núi|biên giới|vùng cao|"
-                           r"ven biển|đặc biệt khó khăn)|quận|huyện|xã|phường|tỉnh)(?![^\W\d_])")
+                           r"ven biển|đặc biệt khó khăn|nội thành|ngoại thành)|quận|huyện|xã|phường|tỉnh)(?![^\W\d_])")  # "12 quận nội thành"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ GIVEN_BY = re.compile(r"\s+(?:giao|đề ra|phê duyệt|ban hành)(?![^\W\d_])"
 # "so với cả nước (5,05%)", "bình quân cả nước (8%)", "mức tăng chung của cả nước (5,05%)" (not a rank: "đứng thứ 3 cả nước")
 NATION_COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|cao hơn|thấp hơn|bình quân|trung bình|mức chung|chung)(?![^\W\d_])"
                              r"[^,;.()%\d]{0,30}$", re.IGNORECASE)
+OTHER_UNITS = re.compile(r"(?<![^\W\d_])(?:ở|tại|đối với)\s+(?:các\s+)?(?:xã|phường|huyện|quận|thôn|bản|ấp)\s*"
+                         r"(?:đạt|là|còn|chiếm|có)?\s*$", re.IGNORECASE)
 LOCATIVE = re.compile(r"\W*(?:tại|ở|đối với|riêng|trên địa bàn)\s", re.IGNORECASE)
 
 
@@ -179,13 +181,14 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
     if 0 < start - previous < 16 and not any(c.isdigit() for c in sentence[previous:start]):
         start = previous + 1
     trail = COMPARED_WITH.split(frame.trail(sentence)[:30], 1)[0]  # "cao hơn … so với khu vực nông thôn"
-    pieces = re.split(r"\s(?:và|còn|trong khi)\s", sentence[start:frame.start])
+    # (a "còn" right before the figure is its verb: "khu vực đồng bằng còn 1,95%")
+    pieces = re.split(r"\s(?:và|trong khi)\s|\scòn\s(?=\S)", sentence[start:frame.start])
     # "97% ở khu vực thành thị và 80% ở khu vực nông thôn": the next figure's words only
     joint = frame.start - len(pieces[-1])  # where the last "và" ends
-    own_before = pieces[-1] if len(pieces) > 1 and FIGURE.search(
-        sentence, max(frame.clause_start, joint - 40), joint) and "(" not in sentence[joint - 40:joint] \
-        else sentence[start:frame.start]
-    own = places.part_of(own_before + " " + trail, book, head=frame.head)
+    own_before = pieces[-1] if len(pieces) > 1 and (not pieces[-1].strip() or FIGURE.search(
+        sentence, max(frame.clause_start, joint - 40), joint) and "(" not in sentence[joint - 40:joint]) \
+        else sentence[start:frame.start]  # "… cấp huyện và 98,5% UBND cấp xã": its words follow it
+    own = places.part_of(own_before + " " + trail, book, head=frame.head) or _bracketed_part(frame, sentence, book)
     if own:
         return own
     if WHOLE_WORDS.search(sentence[frame.seg_start:frame.start]):
@@ -193,7 +196,16 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
         # chung là 2,3%": the whole, not the part of the subject or the figure before
         return ""
     if subject and (part := places.part_of(subject, book)):
+        framing = places.part_of(sentence[frame.clause_start:start], book)
+        if framing in derived(book, _part_names) and part not in places.part_of(sentence[frame.clause_start:frame.start], book):
+            # "Ở khu vực thành thị, tỷ lệ này đạt 99,5%", "…; của UBND các huyện, thành phố đạt 66,2%": its clause's
+            # part, not that of the measure it takes from elsewhere
+            return framing
+        if places.COUNTED_UNITS.fullmatch(framing) and places.part_of(framing.split(" ", 1)[1], book) == part:
+            return framing  # "ở 2 huyện nghèo Mường Lát, Quan Sơn giảm còn 24,5%": the count says more
         return part
+    if OTHER_UNITS.search(own_before):
+        return ""  # "tại các thị trấn đạt 97%, ở các xã đạt 68,5%": a division of its own, not the one before
     if parent is not None:
         # "…(chiếm tỷ lệ 55,1%); cấp THCS có 4.573 trường … (chiếm tỷ lệ 41,85%)": a clause of its own
         # that names a part is that part's, whatever the figure it continues covered
@@ -272,3 +284,77 @@ def _age_pattern(book: RuleBook) -> re.Pattern:
 
 def _part_names(book: RuleBook) -> frozenset:
     return frozenset(c for _, c in book.gazetteer.parts)
+
+
+# a bracketed figure right after a part it belongs to: "cao hơn nhiều so với nữ giới (59,4%)"
+BEFORE_PAREN = re.compile(r"[,;(]|\bso với\b|\s(?:và|hơn|với)\s", re.IGNORECASE)
+
+
+def _bracketed_part(frame, sentence: str, book) -> str:
+    paren = sentence.rfind("(", 0, frame.start)
+    if not frame.in_paren or paren < 0 or sentence[paren + 1:frame.start].strip():
+        return ""
+    tail = BEFORE_PAREN.split(sentence[max(0, paren - 40):paren])[-1]
+    return places.part_of(tail, book) if places.is_part(tail, book) else ""
+
+
+# a sentence that opens on a part: "Đối với khu vực thành thị, …", "Khu vực nông thôn: …", "Nếu tính riêng từng
+# cấp, với cấp tỉnh, …", "Ở các xã vùng DTTS, …"; framed by a preposition or a colon, or by a word that names a
+# division ("khu vực", "cấp", "vùng", "hệ", "bậc", "khối", "các"): not "Phụ nữ, trẻ em là đối tượng …"
+# ("Riêng …" is an aside: that sentence only)
+OPENING_WORDS = r"\W*(?:(?:nếu |còn )?tính riêng[^,:]{0,20},\s*)?(?:(?P<by>đối với|với|ở|tại|về|trong|trên|còn)\s+)?"
+OPENING = re.compile(OPENING_WORDS + r"(?P<p>(?!riêng)[^,:;()%\d]{2,50}?)\s*(?:(?P<colon>:)|,|$)", re.IGNORECASE)
+# … or a part whose name has a comma in it: "Ở vùng sâu, vùng xa, …", "Đối với các xã, thôn đặc biệt khó khăn, …"
+OPENING_WIDER = re.compile(OPENING_WORDS + r"(?P<p>(?!riêng)[^,:;()%\d]{2,30}?,\s*[^,:;()%\d]{2,30}?)\s*(?:(?P<colon>:)|,|$)",
+                           re.IGNORECASE)
+OF_WHOLE = re.compile(r"\s+(?:của|trên địa bàn|toàn)\s+(?:tỉnh|thành phố|huyện|thị xã)(?:\s+ta|\s+nhà)?\s*$", re.IGNORECASE)
+UNITS = re.compile(r"^\s*(?:các\s+)?(?:xã|huyện|thôn|bản|ấp)\s+(?=\S)", re.IGNORECASE)  # "các xã vùng đồng bào DTTS"
+DIVISION = re.compile(r"(?:khu vực|cấp|vùng|hệ|bậc|khối|các)\s", re.IGNORECASE)
+NOT_WHOLE = re.compile(r"(?<![^\W\d_])(?:cả tỉnh|cả thành phố|toàn thị xã|toàn xã)(?![^\W\d_])", re.IGNORECASE)
+
+
+def opening_part(sentence: str, book) -> str:
+    """The part a sentence's opening frames it in ("Đối với cấp huyện, …"): it governs the figures
+    of the sentence, and of the paragraph after it, that name no part of their own."""
+    for pattern in (OPENING, OPENING_WIDER):
+        m = pattern.match(sentence)
+        phrase = OF_WHOLE.sub("", m.group("p")) if m else ""  # "Đối với khu vực nông thôn của tỉnh, …"
+        if m and places.is_part(UNITS.sub("", phrase), book) and (m.group("by") or m.group("colon") or DIVISION.match(phrase)):
+            part = places.part_of(phrase, book, head=phrase)  # "Đối với các sở, ngành, …": a head-only part
+            if part in derived(book, _part_names) or places.COUNTED_UNITS.fullmatch(part):
+                return part
+    return ""
+
+
+def heading_part(line: str, book) -> str:
+    """A line that is only a part: "Khu vực nông thôn:", "Về khu vực thành thị:", "a) Đối với cấp huyện"."""
+    ends = [m.end() for pattern in (OPENING, OPENING_WIDER) if (m := pattern.match(line))]
+    return opening_part(line, book) if ends and max(ends) >= len(line.rstrip(" :")) else ""
+
+
+def stops_part(sentence: str) -> bool:
+    """'Tính chung toàn tỉnh, …', 'chung cả tỉnh là 0,51%': the whole again, not the part set before."""
+    return bool(WHOLE_WORDS.search(sentence) or NOT_WHOLE.search(sentence))
+
+
+def framed_part(meaning, frame, sentence: str, opening: str, scope) -> str:
+    """The part a figure with none of its own takes from its sentence's opening or the paragraph's
+    (rules above), unless its own words or place say it is elsewhere or the whole."""
+    if meaning.area_basis == "stated" and not meaning.why.get("area", "").startswith("whole_province"):
+        return ""  # "Tại huyện Krông Bông, tỷ lệ này là 9%": a place of its own
+    if opening:
+        return "" if stops_part(sentence[frame.clause_start:frame.trail_end]) else opening
+    if meaning.why.get("area", "").startswith(("whole_province", "whole_district")) or stops_part(sentence[:frame.trail_end]):
+        return ""  # "Tỷ lệ hộ nghèo của tỉnh còn 2,5%" after the paragraph's part: the whole province's
+    return scope.para_part
+
+
+def qualification(meaning, book: RuleBook) -> bool:
+    """Whether the figure's part is a qualification level of the training or trained labour it measures
+    (rules/cues.toml [qualification_part]): then no part."""
+    if meaning.area_part not in book.cues.words("qualification_part.levels"):
+        return False
+    # "Công tác tuyển sinh …", "tỉnh tuyển sinh, đào tạo nghề (trình độ cao đẳng, trung cấp)"
+    subject = re.sub(r"^(?:(?:công tác|tỷ lệ|tỉ lệ|toàn tỉnh|tỉnh|thành phố)\s+)+", "", (meaning.subject or "").strip().lower())
+    return meaning.indicator in book.cues.words("qualification_part.not_for") or \
+        subject.startswith(book.cues.words("qualification_part.measures"))
