@@ -1325,3 +1325,9 @@ def test_an_undated_report_takes_its_year_from_a_day_written_in_full():
     # a same-period year still decides
     text = "Ngày 5/3/2025, Sở Tài chính báo cáo: trong 9 tháng đầu năm, thu ngân sách tăng 8,25% so với cùng kỳ năm 2023."
     assert figures(text, None)["8,25%"].as_of_end == "2024-09-30"
+
+
+def test_each_item_of_a_breakdown_list_keeps_its_own_level():
+    f = figures("Trong đó, bậc học mầm non có 144 trường (52,2%), tiểu học có 208 trường (75,9%), THCS có 134 trường "
+                "(61,4%).", "2018-05-01")
+    assert [f[k].area_part for k in ("52,2%", "75,9%", "61,4%")] == ["cấp mầm non", "cấp tiểu học", "cấp trung học cơ sở"]

@@ -195,6 +195,11 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
         # "Ở khu vực nông thôn … đạt 60%, trong khi toàn tỉnh đạt 75%", "… thanh niên là 7,8%, trong khi tỷ lệ
         # chung là 2,3%": the whole, not the part of the subject or the figure before
         return ""
+    if frame.in_paren and parent is not None and done[parent].area_part and \
+            (item := _item_part(frame, sentence, book)) and item != done[parent].area_part:
+        # "bậc học mầm non có 144 trường (52,2%), tiểu học có 208 trường (75,9%)": the next item's own level, not
+        # the one of the subject it takes from the first
+        return item
     if subject and (part := places.part_of(subject, book)):
         framing = places.part_of(sentence[frame.clause_start:start], book)
         if framing in derived(book, _part_names) and part not in places.part_of(sentence[frame.clause_start:frame.start], book):
@@ -296,6 +301,13 @@ def _bracketed_part(frame, sentence: str, book) -> str:
         return ""
     tail = BEFORE_PAREN.split(sentence[max(0, paren - 40):paren])[-1]
     return places.part_of(tail, book) if places.is_part(tail, book) else ""
+
+
+def _item_part(frame, sentence: str, book) -> str:
+    """The part a list item names before the count its bracket restates ("tiểu học có 208 trường (")."""
+    paren = sentence.rfind("(", 0, frame.start)
+    item = re.split(r"[,;:]", sentence[max(0, paren - 80):paren])[-1] if paren >= 0 else ""
+    return places.part_of(item, book) if item.strip() and not FIGURE.search(item) else ""
 
 
 # a sentence that opens on a part: "Đối với khu vực thành thị, …", "Khu vực nông thôn: …", "Nếu tính riêng từng
