@@ -1331,3 +1331,10 @@ def test_each_item_of_a_breakdown_list_keeps_its_own_level():
     f = figures("Trong đó, bậc học mầm non có 144 trường (52,2%), tiểu học có 208 trường (75,9%), THCS có 134 trường "
                 "(61,4%).", "2018-05-01")
     assert [f[k].area_part for k in ("52,2%", "75,9%", "61,4%")] == ["cấp mầm non", "cấp tiểu học", "cấp trung học cơ sở"]
+
+
+def test_a_district_office_site_is_the_districts_and_school_levels_are_abbreviated():
+    f = figures("Tính đến cuối năm học 2017-2018, đã có 04/10 trường MN đạt chuẩn Quốc gia, tỷ lệ 40%; 13/21 trường TH đạt "
+                "chuẩn Quốc gia, tỷ lệ 61,9%.", "2018-09-01", source="pgddtdonghoa.phuyen.edu.vn")
+    assert (f["40%"].area, f["40%"].area_part, f["61,9%"].area_part) == ("thị xã Đông Hòa", "cấp mầm non", "cấp tiểu học")
+    assert book().gazetteer.home_area("pgdvinh.nghean.edu.vn") == "Nghệ An"  # too short a name to read as a district

@@ -118,7 +118,9 @@ class Gazetteer:
             if len(towns) == 1:
                 return towns.pop()
         for label in labels:
-            # a district portal: "godau.tayninh.gov.vn", "thuanthanh.bacninh.gov.vn", "nghiadan.gov.vn"
+            # a district portal: "godau.tayninh.gov.vn", "thuanthanh.bacninh.gov.vn", "nghiadan.gov.vn", and a
+            # district office's: "pgddtdonghoa.phuyen.edu.vn" (its education office)
+            label = DISTRICT_OFFICE.sub("", label) if province else label
             candidates = [d for d, p in self.district_slugs.get(label, ()) if not province or p == province]
             if len(candidates) == 1 and (province or len(label) >= 6) and label != best:
                 return candidates[0]
@@ -149,6 +151,7 @@ class Gazetteer:
 
 
 URL_WORD = re.compile(r"[a-z]+")
+DISTRICT_OFFICE = re.compile(r"^(?:pgddt|pgdđt|pgd|phonggddt|phonggd|ttyt|bhxh)(?=[a-z]{5})")  # an office's prefix
 
 
 URL_ADMIN = {"huyen": "huyện", "thi-xa": "thị xã", "quan": "quận", "thanh-pho": "thành phố", "tp": "thành phố"}
