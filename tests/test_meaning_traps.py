@@ -1338,3 +1338,12 @@ def test_a_district_office_site_is_the_districts_and_school_levels_are_abbreviat
                 "chuẩn Quốc gia, tỷ lệ 61,9%.", "2018-09-01", source="pgddtdonghoa.phuyen.edu.vn")
     assert (f["40%"].area, f["40%"].area_part, f["61,9%"].area_part) == ("thị xã Đông Hòa", "cấp mầm non", "cấp tiểu học")
     assert book().gazetteer.home_area("pgdvinh.nghean.edu.vn") == "Nghệ An"  # too short a name to read as a district
+
+
+def test_a_breakdown_of_a_count_by_part_is_its_make_up_and_a_compared_nation_is_no_area():
+    text = ("Lực lượng lao động tỉnh Quảng Nam gần 851 nghìn người, tỷ lệ tham gia lực lượng lao động là 73,4% (thấp hơn "
+            "tỷ lệ tham gia lực lượng lao động bình quân của toàn quốc là 3,35%). Trong đó, khu vực thành thị gần 188 nghìn "
+            "người, chiếm 22,08%.")
+    f = figures(text, "2018-01-10")
+    assert (f["73,4%"].indicator, f["22,08%"].indicator, f["22,08%"].area) == \
+        ("labour_force_participation_rate", "", "Quảng Nam")

@@ -22,7 +22,7 @@ from pipeline.extract.vocabulary import (
 )
 from pipeline.rules.book import RuleBook, derived
 
-SETTLED = ("threshold", "component", "share_of_group", "criteria", "complement", "population_predicate", "share_held")  # a figure found to be of no indicator: nothing inherits one
+SETTLED = ("threshold", "component", "share_of_group", "criteria", "complement", "population_predicate", "share_held", "make_up")  # a figure found to be of no indicator: nothing inherits one
 
 
 GUESSED_AREAS = ("no_province_named", "national_indicator", "home_area", "whole_province:home_area")
@@ -63,6 +63,12 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book, own: str
             return  # "Riêng các chỉ tiêu do Sở … chủ trì, đã hoàn thành 8/10 chỉ tiêu": what the total is not
         if total is not None and any(c.lower() in own.lower() for c in total.components):
             meaning.why["indicator"] = "component"  # "Trong đó, … cao nhất là khu vực Dịch vụ, tăng 7,04%"
+            return
+        if meaning.why.get("value_kind") == "vk.share_of_total" and places.part_of(meaning.subject or own, book) and \
+                re.search(r"\d", own):
+            # "… lực lượng lao động gần 851 nghìn người … Trong đó, khu vực thành thị gần 188 nghìn người, chiếm 22,08%":
+            # how the total's count divides, not the measure's value for that part
+            meaning.why["indicator"] = "make_up"
             return
         meaning.indicator, meaning.why["indicator"] = previous.indicator, "breakdown_of_previous"
 

@@ -43,7 +43,7 @@ SEVERAL_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:các|những|hai|ba|bốn|năm)
 # "giảm gấp 2,08 lần so với mục tiêu giảm nghèo của cả nước": the place compared with is not the figure's
 # (but "tăng so với cùng kỳ năm trước như Hải Phòng tăng 11%": an example of the places that rose)
 COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|gấp|cao hơn|thấp hơn|nhanh hơn|chậm hơn)(?![^\W\d_])(?:(?!(?<![^\W\d_])(?:như|là|tại|ở|gồm|có)(?![^\W\d_]))"
-                      r"[^,;.()\d%]){0,40}$", re.IGNORECASE)
+                      r"[^,;.()\d%]){0,60}$", re.IGNORECASE)
 # cheap substring checks before the regexes that need them (lower-cased)
 NATIONAL_KEYS = ("cả nước", "toàn quốc", "việt nam")
 ADMIN_KEYS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã ", "phường", "thị trấn", "tp", "tx", "thủ đô", "địa bàn")
@@ -118,7 +118,7 @@ class PlaceFinder:
                 and not AVERAGE_COMPARED.search(before)
             counts = not ((self.not_before.search(before) and not average) or RANK_BEFORE.search(before)
                           or (level in ("whole", "whole_district") and ASSIGNS.match(text, end))
-                          or (level == "national" and COMPARED.search(text, max(0, start - 50), start))
+                          or (level == "national" and COMPARED.search(text, max(0, start - 75), start))
                           or (level == "national" and (self.of_organisation.search(before) or CURRENCY.match(text, end)
                                                        or SHARE_OF_NATION.search(text, max(0, start - 60), start)
                                                        or RANK_COUNT.search(before)))
