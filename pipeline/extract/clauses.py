@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import pipeline.extract.counted as counted
 from pipeline.rules.book import RuleBook, derived
 
 # segment boundaries: punctuation, "/" between two figures ("79,3%/ chỉ tiêu 80%"); not a spaced dash,
@@ -27,17 +28,21 @@ ASIDE = re.compile(r"\s*(?:kể cả|bao gồm|không kể|chưa kể|trừ|ngo�
 PAREN_ALONE = re.compile(r"\s*(?:(?:khoảng|gần|hơn|trên|dưới|là|đạt|mức)\s*)*", re.IGNORECASE)
 # "Nổi bật là …", "tiếp đến là công nghiệp và xây dựng chiếm 33%": framing words, then what is measured
 FRAMING = re.compile(r"(?:nổi bật|đáng chú ý|đặc biệt|điểm sáng|điểm nhấn|cụ thể|trong đó|kết quả|nhất|tiếp đến|tiếp theo|"
-                     r"kế đến|sau đó|thứ hai|thứ ba|cuối cùng|đứng đầu|dẫn đầu|đứng thứ hai|đứng thứ ba)(?: đó)?", re.IGNORECASE)
+                     r"kế đến|sau đó|thứ hai|thứ ba|cuối cùng|đứng đầu|dẫn đầu|đứng thứ hai|đứng thứ ba|"
+                     r"(?:các |những )?chỉ tiêu (?:chưa|không) đạt(?: kế hoạch)?)(?: đó)?", re.IGNORECASE)  # "2 chỉ tiêu chưa đạt là …"
 RANKED = re.compile(r"(?<![^\W\d_])nhất(?:\s+(?:vào|cho|trong|về|đối với)(?![^\W\d_])[^,;]{0,40})?$", re.IGNORECASE)  # "tăng cao nhất là …", "đóng góp lớn nhất vào tăng trưởng là …"
 INNER_COPULA = re.compile(r"\s(?:là|chính là|vẫn là)\s", re.IGNORECASE)
 WHO_AFTER_COPULA = re.compile(r"(?:người dân tộc|đồng bào|dân tộc thiểu số|DTTS|phụ nữ|nữ|lao động nữ|thanh niên|trẻ em|người cao tuổi|người khuyết tật)(?![^\W\d_])", re.IGNORECASE)
 ACRONYM_BEFORE = re.compile(r"\(\s*[A-ZĐ][A-ZĐ0-9&-]{1,9}\s*\)\s*$")
+NAMING_CUE = re.compile(r"\s*(?:(?:đã|ước|đã được)\s+)?giải ngân(?![^\W\d_])", re.IGNORECASE)
+SCORE_TAIL = re.compile(r"\s+(?:đạt|được|với)\s+\d[\d.,]*\s*điểm\s*$", re.IGNORECASE)
 LIST_GLUE_MAX = 12  # syllables of the piece before the comma: "vận tải, kho bãi" is one noun phrase
 SPACE = re.compile(r"\s+")
 # "là địa phương có chỉ số sản xuất công nghiệp (IIP) … tăng 23,9%": what the place has is measured
 HOLDER = re.compile(r"^(?:là\s+)?(?:một\s+)?(?:(?:trong\s+)?(?:những|các)\s+)?(?:địa phương|tỉnh|thành phố|huyện|quận|"
                     r"thị xã|xã|phường|đơn vị|ngành|lĩnh vực)\s+(?:có|với)\s+(?=\S)", re.IGNORECASE)
-ASIDE_PAREN = re.compile(r"\((?![A-ZĐ][A-ZĐ0-9&-]{0,9}\))[^()]*\)")  # "(3-5 tuổi)" goes, "(CPI)" stays
+# "(3-5 tuổi)" goes; "(CPI)" and what a measure leaves out stay ("chỉ số sản xuất công nghiệp (trừ dầu thô và khí đốt)")
+ASIDE_PAREN = re.compile(r"\((?![A-ZĐ][A-ZĐ0-9&-]{0,9}\))(?!\s*(?:trừ|không kể|không tính|không bao gồm)\s)[^()]*\)")
 STRIP = " ,.;:-–/()\"“”'‘’«»…!?"
 REPORTING = re.compile(r"\b(?:cho biết|cho thấy|báo cáo|thông tin|công bố|thống kê|theo số liệu|ghi nhận|nhấn mạnh|"
                        r"khẳng định|(?<!chỉ số )(?<!mức )(?<!được )(?<!bị )đánh giá(?! mức độ)|nhận định)\b", re.IGNORECASE)  # not "Chỉ số đánh giá mức độ hài lòng", "đảng viên được đánh giá hoàn thành tốt nhiệm vụ"
@@ -189,6 +194,13 @@ def _cue(pre: str, lex: ClauseLexicon):
     return cue
 
 
+def _phrase_end(cue) -> int:
+    """Where the noun phrase before a cue ends: before it, or after a verb that names the measure ("vốn đầu tư
+    công đã giải ngân được 4.125 tỷ đồng, đạt 75,6%": the capital disbursed, not the capital)."""
+    named = NAMING_CUE.match(cue.group(0))
+    return cue.start() + named.end() if named else cue.start()
+
+
 def _splits_compound(text: str, at: int, lex: ClauseLexicon) -> bool:
     before = re.search(r"([^\W\d_]+)\s+$", text[:at])
     after = re.match(r"[^\W\d_]+", text[at:])
@@ -225,12 +237,13 @@ def _glue_once(sentence: str, seg_start: int, np_end: int, floor: int, lex: Clau
     fragment = sentence[start:comma - 1]
     if not fragment.strip() or any(c.isdigit() for c in fragment):
         return seg_start
-    if _cue(fragment, lex) or REPORTING.search(fragment):
-        return seg_start
+    if _cue(fragment, lex) or REPORTING.search(fragment) or ADJUNCT_LEAD.match(f"{fragment},"):
+        return seg_start  # ("Theo Sở Y tế Hà Nội, đến nay …": the source, not a piece of the noun phrase)
     cleaned = clean_phrase(fragment, lex)
     # "… đúng hạn của khối cơ quan cấp tỉnh, UBND cấp huyện, UBND cấp xã đạt": whose it is, listed after "của"
     most = LIST_GLUE_MAX * 2 if " của " in f" {cleaned} " else LIST_GLUE_MAX
-    if not cleaned or len(cleaned.split()) > most or len(cleaned.split()) + len(own) > most + 6:
+    size = len(strip_rate_head(cleaned, lex).split())  # "tỷ lệ" is no part of the list
+    if not cleaned or size > most or size + len(own) > most + 6:
         return seg_start
     return start + fragment.find(cleaned.split()[0])
 
@@ -296,7 +309,7 @@ def frames(sentence: str, figures: list[tuple[int, int]], cut_spans: list[tuple[
             seg_start += soft.end()
             pre = sentence[seg_start:start]
         cue = _cue(pre, lex)
-        np_end = seg_start + (cue.start() if cue else len(pre))
+        np_end = seg_start + (_phrase_end(cue) if cue else len(pre))
         np_start = _glued_start(sentence, seg_start, np_end, prev_end, lex, cut_spans)
         np_start = _inner_start(sentence, np_start, np_end, lex)
         head_raw = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
@@ -321,35 +334,6 @@ def _phrase_before(sentence: str, end: int, lex: ClauseLexicon, cut_spans) -> st
     return _before_copula(clean_phrase(np_text[:cue.start()] if cue else np_text, lex, cut_spans, start))
 
 
-# "việc làm cho 99.000 lao động": the count is of whom the thing is for ("đón trên 1,6 triệu lượt khách" is "over")
-FOR_WHOM = re.compile(r"(?<![^\W\d_])(?:cho|với|của|tới|đến|trong|tại|từ)\s*(?:khoảng|gần|hơn|trên)?\s*$",
-                      re.IGNORECASE)
-COUNT_UNIT = re.compile(r"^\s*(?:(?:tỷ|tỉ|triệu|nghìn|ngàn|vạn|trăm)\s+)*", re.IGNORECASE)
-NOT_COUNTED = re.compile(r"^(?:đồng|USD|tấn|tạ|yến|ha|km|m2|m3|kg|lít|MW|kWh|tỷ|triệu|nghìn|%)(?![^\W\d_])", re.IGNORECASE)
-
-
-GENERIC_COUNTED = {"người", "lượt", "hộ", "cái", "chiếc", "đơn vị"}
-
-
-def _counted_noun(after: str, book: RuleBook) -> str:
-    """The noun a count is of ("1,2 triệu lượt khách du lịch" → "lượt khách du lịch"), up to a stop
-    word, at most five syllables ("doanh nghiệp thành lập mới"); "" for money and measures."""
-    rest = after[COUNT_UNIT.match(after).end():]
-    if NOT_COUNTED.match(rest):
-        return ""
-    stops = derived(book, _stop_words)
-    words = []
-    for word in re.findall(r"[^\W\d_]+|\S", rest)[:8]:
-        if not word[0].isalpha() or word.lower() in stops or len(words) == 5:
-            break
-        words.append(word)
-    return "" if len(words) == 1 and words[0].lower() in GENERIC_COUNTED else " ".join(words)
-
-
-def _stop_words(book: RuleBook) -> frozenset:
-    return frozenset(w.lower() for w in book.cues.words("subject.stop"))
-
-
 def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, cut_spans, book: RuleBook) -> tuple[int | None, str]:
     """For a figure whose own segment names nothing: the earlier figure (index) or the noun phrase of
     an earlier figure-less segment ("Cục Thuế thu ngân sách được 6.134 tỷ đồng, đạt 28,1% dự toán")."""
@@ -368,28 +352,29 @@ def continued(frame: Frame, index: int, all_frames: list[Frame], sentence: str, 
             if new is None:
                 return earlier[-1], ""
             seg_from = new.end()
-        text = sentence[seg_from:cursor]
+        text = SCORE_TAIL.sub("", sentence[seg_from:cursor])  # "(PCI) của tỉnh đạt 66,45 điểm, đứng thứ 22/63": not the score
         number = FIGURE_LIKE.search(text)
         np_text = text[:number.start()] if number else text
         if number and not clean_phrase(np_text, lex, cut_spans, seg_from):  # "và 14.400 hộ cận nghèo (chiếm 2,2%)"
             np_text = text
         cue = _cue(np_text, lex)
-        np_end = seg_from + (cue.start() if cue else len(np_text))
+        np_end = seg_from + (_phrase_end(cue) if cue else len(np_text))
         np_start = _inner_start(sentence, _glued_start(sentence, seg_from, np_end, 0, lex, cut_spans), np_end, lex)
         phrase = _before_copula(clean_phrase(sentence[np_start:np_end], lex, cut_spans, np_start))
         phrase = ADJUNCT_LEAD.sub("", phrase)  # "tính theo chuẩn nghèo đa chiều, … có hộ nghèo": not the standard
         verb_led = bool(lex.verb_at_start.match(phrase)) or bool(ASIDE.match(text))
+        if number and np_text is not text and (not phrase or not (verb_led or REPORTING.search(text) or is_part(phrase, book))):
+            # "đón 1,2 triệu lượt khách, tăng 28%", "toàn huyện còn 5.231 hộ nghèo, chiếm 40,12%": what was counted
+            # (not "việc làm cho 99.000 lao động")
+            phrase = counted.of_count(phrase, np_text, text[number.end():], lex.bare_verbs, book)
         if phrase and not verb_led and not REPORTING.search(text) and not is_part(phrase, book):
             if m is not None and m.group(0) == "(" and len(phrase.split()) <= 2:  # "Chỉ số giá tiêu dùng (CPI)"
                 outer = _phrase_before(sentence, m.start(), lex, cut_spans)
                 if outer:
                     phrase = f"{outer} ({phrase})"
-            if number and np_text is not text and not FOR_WHOM.search(np_text):
-                # "đón 1,2 triệu lượt khách, tăng 28%": what was counted (not "việc làm cho 99.000 lao động")
-                counted = _counted_noun(text[number.end():], book)
-                if counted and counted.lower() not in phrase.lower():
-                    # "đón 1,2 triệu lượt khách": a bare verb names nothing, what it counts does
-                    phrase = counted if phrase.lower() in lex.bare_verbs else f"{phrase} {counted}"
+            elif m is not None and (acronym := ACRONYM_BEFORE.search(sentence, 0, m.end())):
+                # "vốn đầu tư trực tiếp nước ngoài (FDI) đăng ký vào tỉnh đạt 512 triệu USD, tăng 38,5%": the name goes on
+                phrase = f"{_phrase_before(sentence, acronym.start(), lex, cut_spans)} {acronym.group(0).strip()} {phrase}".strip()
             frame.notes["inherited_raw"] = phrase
             return None, strip_rate_head(phrase, lex)
         if earlier:

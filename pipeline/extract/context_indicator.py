@@ -55,7 +55,7 @@ def component_or_breakdown(meaning, parent, sentence: str, scope, book, own: str
         return
     subject = meaning.subject.strip().lower()
     same_units = previous.subject.lower().startswith(subject + " ") and len(subject.split()) <= 2
-    if names_no_measure(subject, book) or same_units:
+    if names_no_measure(subject, book) or same_units or meaning.why.get("subject") == "breakdown_count":
         if same_units:  # "272/706 trường … đạt chuẩn quốc gia. Trong đó, mầm non có 74/180 trường": a part of the total
             meaning.subject, meaning.why["subject"] = previous.subject, "breakdown_of_previous"
         total = book_indicator(book, previous.indicator)

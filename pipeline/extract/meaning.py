@@ -151,6 +151,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     for k, (hit, frame) in enumerate(zip(figures, frames)):
         meaning = Meaning()
         parent = measured.choose(meaning, k, frame, frames, out, sentence, cut, hit, book, scope)
+        measured.widen_to_whole(meaning, k, frame, frames, out, sentence, scope, book)
         parents.append(parent)
         pre, trail = frame.pre(sentence), frame.trail(sentence)
         clause_text = sentence[frame.clause_start:frame.seg_start]

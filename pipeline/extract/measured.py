@@ -8,11 +8,11 @@ import re
 import pipeline.extract.clauses as clauses
 import pipeline.extract.places as places
 import pipeline.extract.vocabulary as vocabulary_rules
+from pipeline.extract.predicates import GRADE_LIST, predicate, with_predicate
 from pipeline.extract.subjects import junk_subject, subject_finder
 from pipeline.rules.book import RuleBook, derived
 
 BREAKDOWN_MARK = re.compile(r"\(|:|(?<![^\W\d_])(?:trong đó|bao gồm|gồm|cụ thể|riêng)(?![^\W\d_])", re.IGNORECASE)
-PAREN_ASIDE = re.compile(r"\s*\([^()]{0,40}\)")
 ANAPHORIC = re.compile(r"(?<![^\W\d_])(?:chỉ số|tỷ lệ|tỉ lệ|con số|mức|tốc độ|kim ngạch|giá trị|số|chỉ tiêu)\s+"
                        r"(?:này|đó|trên|nói trên)(?![^\W\d_])", re.IGNORECASE)
 COMPARED_START = re.compile(r"(?:cao hơn|thấp hơn|nhiều hơn|ít hơn|mức|trung bình|bình quân)(?![^\W\d_])",
@@ -26,8 +26,9 @@ PLAN_GIVEN = re.compile(r"(?:dự toán|kế hoạch|chỉ tiêu|KH)\s.*(?<![^\W
 PLAN_AT_START = re.compile(r"\s*(?:dự toán|kế hoạch|chỉ tiêu|KH|mục tiêu)(?![^\W\d_])")  # "84,2% dự toán được giao"
 LEADING_QUALIFIERS = re.compile(r"^(?:(?:có|khoảng|gần|hơn|trên|đạt|với|toàn tỉnh có|toàn thành phố có)\s+)+", re.IGNORECASE)
 CAUSE_LEAD = re.compile(r"^(?:làm cho|làm|khiến cho|khiến|kéo theo)\s+(?=[^\W\d_])", re.IGNORECASE)
-ABOUT_LEAD = re.compile(r"^[\s,;]*(?:còn\s+|và\s+)?(?:về|đối với)\s+(?=[^\W\d_])", re.IGNORECASE)
-ABOUT_SPLIT = re.compile(r"\s+\(|\s+(?:về|đối với)\s+", re.IGNORECASE)
+ABOUT_LEAD = re.compile(r"^[\s,;]*(?:còn\s+|và\s+)?(?:về|đối với|của)\s+(?=[^\W\d_])", re.IGNORECASE)
+ABOUT_SPLIT = re.compile(r"\s+\(|\s+(?:về|đối với|của)\s+", re.IGNORECASE)
+LOCATED = re.compile(r"^[\s,;]*(?:còn\s+|và\s+)?(?:ở|tại)\s+", re.IGNORECASE)
 PARTITIVE = re.compile(r"\s+trong\s+(?:tổng\s+)?số(?:\s+(?:khoảng|gần|hơn|trên))?\s+\d[\d.,]*(?:\s+(?:nghìn|triệu))?(?=\s)",
                        re.IGNORECASE)
 RATE_PREDICATE = re.compile(r"(?<![^\W\d_])có\s+(?:tốc độ|t[ỷỉ] lệ|t[ỷỉ] trọng|mức|chỉ số)(?![^\W\d_])", re.IGNORECASE)
@@ -42,7 +43,9 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
     lex = clauses.lexicon(book)
     junk = junk_subject(book)
     trail = frame.trail(sentence)
-    own = "" if places.is_part(frame.head, book) or junk(frame.head) else frame.head
+    # ("…, ở đô thị đạt 100%": a part, as "đô thị" alone is not)
+    located = LOCATED.match(frame.pre(sentence)) and places.is_part(f"ở {frame.head}", book)
+    own = "" if located or places.is_part(frame.head, book) or junk(frame.head) else frame.head
     if not own and (caused := CAUSE_LEAD.match(frame.head)) and "điểm" not in sentence[hit.start:hit.end].lower() \
             and not junk(frame.head[caused.end():]):
         # "Giá xăng dầu giảm 2,3% làm chỉ số giá nhóm giao thông giảm 0,5%": what moved as a result
@@ -64,7 +67,7 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
     if hit.rule.kind == "percent" and not own and (partitive := PARTITIVE.match(sentence, hit.end)):
         # "khoảng 80% trong số 500 doanh nghiệp được khảo sát": the share of those counted after it
         noun = subject_finder(book).after(sentence, hit.start, partitive.end())
-        subject = _with_predicate(noun, sentence, partitive.end(), book) if noun else ""
+        subject = with_predicate(noun, sentence, partitive.end(), book) if noun else ""
         if (said := clauses.REPORTING.search(subject)) and said.start() > len(noun):
             subject = subject[:said.start()].strip(" ,")  # "… được khảo sát cho biết doanh thu giảm"
         if subject != noun and not junk(subject):  # what of them is counted, not the whole alone
@@ -72,7 +75,7 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
             return None
     denominator = lex.not_subject_at_start.match(trail)
     if denominator and not own and not share_of and not PLAN_AT_START.match(trail) and \
-            (pred := derived(book, _predicate).match(sentence, frame.end + denominator.end())):
+            (pred := predicate(book).match(sentence, frame.end + denominator.end())):
         # "95% dân số tham gia BHYT": not the denominator alone, what of it is counted
         words = " ".join(sentence[frame.end:pred.end()].split()[:14]).strip(" ,")
         meaning.subject, meaning.why["subject"] = words, "denominator_predicate"
@@ -91,10 +94,12 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         if inherited and not junk(inherited):
             meaning.subject, meaning.why["subject"] = f"{inherited} ({own})", "earlier_segment"
             return parent
-    if own and k and done[k - 1].subject and ABOUT_LEAD.match(frame.pre(sentence)) and \
+    whose = done[k - 1].subject.partition(" của ")[2].split() if k else []
+    if own and k and done[k - 1].subject and (ABOUT_LEAD.match(frame.pre(sentence)) or whose and whose[0].lower() ==
+                                              own.split()[0].lower()) and \
             sentence[frames[k - 1].end:frame.seg_start].strip() in (",", ";"):
-        # "tỷ lệ người dân hài lòng về thủ tục hành chính đạt 90%, về cán bộ công chức đạt 92%": the same
-        # measure of another aspect
+        # "tỷ lệ người dân hài lòng về thủ tục hành chính đạt 90%, về cán bộ công chức đạt 92%", "tỷ lệ hài lòng
+        # của người bệnh nội trú đạt 96,2%, người bệnh ngoại trú đạt 93,8%": the same measure of another aspect or group
         base = ABOUT_SPLIT.split(done[k - 1].subject)[0]
         meaning.subject, meaning.why["subject"] = f"{base} ({own})", "aspect_of_previous"
         return k - 1
@@ -115,7 +120,7 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
     if hit.rule.kind == "percent" and frame.in_paren and not own and (
             counted := COUNT_BEFORE_PAREN.search(sentence, 0, hit.start)) and \
             not sentence[hit.end:(close := sentence.find(")", hit.end))].strip() and \
-            (pred := derived(book, _predicate).match(sentence, close + 1)):
+            (pred := predicate(book).match(sentence, close + 1)):
         # "và 550 xã (8,8%) đạt chuẩn nông thôn mới kiểu mẫu": the share of what the count did
         meaning.subject = f"{counted.group(1)} {' '.join(pred.group(1).split()[:12])}".strip(" ,")
         meaning.why["subject"] = "count_paren"
@@ -126,7 +131,7 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         # "5.361 chủ thể OCOP; trong đó, có 38,1% là hợp tác xã, 24,2% là doanh nghiệp": what the share is
         meaning.subject, meaning.why["subject"] = cop.group(1).strip(), "copula_after"
         return parent
-    if hit.rule.kind == "percent" and (pred := derived(book, _predicate).match(sentence, frame.end)):
+    if hit.rule.kind == "percent" and (pred := predicate(book).match(sentence, frame.end)):
         # "có 97% dân tham gia BHYT, hơn 74,5% được sử dụng nước hợp vệ sinh": what follows says what is counted
         meaning.subject = " ".join(pred.group(1).split()[:12]).strip(" ,")
         if grades := GRADE_LIST.match(sentence, pred.end()):
@@ -151,6 +156,10 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         meaning.why["subject"] = f"continues:{sentence[frames[parent].start:frames[parent].end]}"
         return parent
     inherited = LEADING_QUALIFIERS.sub("", inherited or "")  # "còn gần 18.870 hộ nghèo": not "gần hộ nghèo"
+    if inherited and k and len(done[k - 1].subject) > len(inherited) and done[k - 1].subject.endswith(inherited):
+        # "720/786 thôn, làng, tổ dân phố đạt danh hiệu văn hóa, đạt 91,6%": the count before it, named in full
+        meaning.subject, meaning.why["subject"] = done[k - 1].subject, "earlier_segment:in_full"
+        return k - 1
     if inherited and not junk(inherited):
         meaning.subject, meaning.why["subject"] = inherited, "earlier_segment"
         return parent
@@ -202,6 +211,29 @@ def _about_after(book: RuleBook) -> re.Pattern:
     heads = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.about_heads"), key=len, reverse=True))
     return re.compile(rf"\s+về\s+((?:{heads})(?![^\W\d_])(?:\s+(?!so\b|với\b|và\b|của\b|trong\b|năm\b|tháng\b)[^\W\d_]+)*)",
                       re.IGNORECASE)
+
+
+BREAKDOWN_OPENING = re.compile(r":|(?<![^\W\d_])(?:trong đó|bao gồm|gồm|cụ thể)(?![^\W\d_])", re.IGNORECASE)
+COUNTED_WHY = ("counted_noun", "noun_after", "earlier_segment", "count_paren", "continues")
+
+
+def widen_to_whole(meaning, k: int, frame, frames, done: list, sentence: str, scope, book: RuleBook) -> None:
+    """"…, trong đó: mầm non 105/178 trường, đạt 59%", "Trong đó, bậc học mầm non có 84 trường (52,2%)": a count
+    of units in a breakdown counts what the total counted ("trường đạt chuẩn quốc gia"), not bare units."""
+    words = meaning.subject.split()
+    if not words or len(words) > 5 or not meaning.why.get("subject", "").startswith(COUNTED_WHY) or \
+            vocabulary_rules.names_indicator(" ".join(words[:-1]), book):
+        return
+    marks = [m.start() for m in BREAKDOWN_OPENING.finditer(sentence, 0, frame.start)]
+    before = [j for j in range(k) if marks and frames[j].end <= marks[-1]]
+    if before:
+        whole = done[before[-1]].subject
+    elif scope is not None and scope.last_figure is not None and vocabulary_rules.is_breakdown(sentence, book):
+        whole = scope.last_figure.subject
+    else:
+        return
+    if len(whole.split()) > 1 and whole.split()[0].lower() == words[-1].lower():
+        meaning.subject, meaning.why["subject"] = whole, "breakdown_count"
 
 
 def widen_to_term(meaning) -> None:
@@ -269,13 +301,14 @@ def _spread(words: list[str], sentence: str) -> str:
 
 
 def with_locative(meaning, sentence: str, before: int, book: RuleBook) -> None:
-    """"Thu ngân sách trên địa bàn …": the locative is part of the name of some totals."""
-    subject = meaning.subject
+    """"Thu ngân sách trên địa bàn …", "Tổng sản phẩm trên địa bàn tỉnh (GRDP)": the locative is part of the
+    name of some totals (before the acronym)."""
+    subject, _, acronym = meaning.subject.partition(" (") if meaning.subject.endswith(")") else (meaning.subject, "", "")
     if not subject or not subject.lower().endswith(derived(book, _keeps_locative)):
         return
     at = sentence.rfind(subject, 0, before)
     if at >= 0 and (m := ON_AREA.match(sentence, at + len(subject))):
-        meaning.subject = subject + m.group(0)
+        meaning.subject = subject + m.group(0) + (f" ({acronym}" if acronym else "")
 
 
 ON_AREA = re.compile(r"\s+trên địa bàn(?:\s+(?:tỉnh|thành phố|huyện|quận|thị xã))?(?![^\W\d_])", re.IGNORECASE)
@@ -320,68 +353,12 @@ class _NounAfter:
             self._noun = subject_finder(self.book).after(self.sentence, self.hit.start, self.hit.end)
         if not self._noun:
             return False
-        subject = _with_predicate(self._noun, self.sentence, self.hit.end, self.book)
-        predicate = subject[len(self._noun):]
+        subject = with_predicate(self._noun, self.sentence, self.hit.end, self.book)
+        words = subject[len(self._noun):]
         # ("38/63 tỉnh, thành phố có tốc độ tăng trưởng GRDP cao hơn …": units over a threshold of a rate, no count of a measure)
-        predicated = bool(derived(self.book, _predicate).search(" " + predicate)) and not RATE_PREDICATE.search(predicate)
+        predicated = bool(predicate(self.book).search(" " + words)) and not RATE_PREDICATE.search(words)
         if (self.junk(self._noun) or need_predicate) and not (predicated and not self.junk(subject)):
             return False
         meaning.subject = subject
         meaning.why["subject"], meaning.noun = why, self._noun
         return True
-
-
-def _with_predicate(noun: str, sentence: str, after: int, book: RuleBook) -> str:
-    """'xã' + 'đạt chuẩn nông thôn mới': the counted noun and the predicate that says what is counted."""
-    at = sentence.find(noun, after)
-    if at < 0 or at - after > 12:
-        return noun
-    end = at + len(noun)
-    listed = derived(book, _unit_list).match(sentence, end)  # "10/11 xã, thị trấn đạt chuẩn …"
-    if listed:
-        noun, end = noun + sentence[end:listed.end()].rstrip(), listed.end()
-    if at > 0 and (led := derived(book, _predicate).match(sentence, at - 1)) and led.end() > end:
-        # "chỉ 35% biết đến dịch vụ công trực tuyến": the words after the figure are a predicate, not a noun
-        return " ".join(led.group(1).split()[:12]).strip(" ,")
-    aside = PAREN_ASIDE.match(sentence, end)  # "5.775/8.227 xã (chiếm 70,2%) đạt chuẩn nông thôn mới"
-    m = derived(book, _predicate).match(sentence, aside.end() if aside else end)
-    if m:
-        noun, end = f"{noun} {' '.join(m.group(1).split()[:12])}".strip(" ,"), m.end()
-        if grades := GRADE_LIST.match(sentence, end):  # "đạt hạnh kiểm tốt, khá", "học lực khá, giỏi"
-            noun, end = noun + grades.group(0), grades.end()
-    elif aside:
-        return noun
-    # the modifiers that still qualify it, up to a comparison, a time, a cue or punctuation:
-    # "hộ dân sử dụng điện thường xuyên", "trẻ em trong độ tuổi đi mẫu giáo được đến lớp"
-    tail = derived(book, _modifiers).match(sentence, end)
-    words = tail.group(0).split()[:10] if tail else []
-    subject = f"{noun} {' '.join(words)}".strip(" ,") if words else noun
-    if tail and not m and not subject.endswith(" chưa") and \
-            (later := derived(book, _predicate).match(sentence, tail.end())):
-        # "39/39 xã thuộc vùng đồng bào dân tộc thiểu số đạt chuẩn xóa mù chữ": the predicate after the modifiers
-        subject, tail = f"{subject} {' '.join(later.group(1).split()[:12])}".strip(" ,"), later
-    if subject.endswith(" chưa") and (unmet := NOT_YET_MET.match(sentence, (tail.end() if tail else end))):
-        subject += unmet.group(0)  # "2/9 tiêu chí chưa đạt": what is not met, not "chưa"
-    return subject
-
-
-GRADE_LIST = re.compile(r"(?:\s*,\s*(?:khá|giỏi|tốt|xuất sắc|trung bình|yếu)(?![^\W\d_]))+", re.IGNORECASE)
-NOT_YET_MET = re.compile(r" (?:đạt|hoàn thành|đạt chuẩn)(?![^\W\d_])")
-
-
-def _modifiers(book: RuleBook) -> re.Pattern:
-    stops = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.tail_stop"), key=len, reverse=True))
-    return re.compile(rf"(?:\s+(?!(?:{stops})(?![^\W\d_]))[^\W\d_]+)+", re.IGNORECASE)
-
-
-def _predicate(book: RuleBook) -> re.Pattern:
-    verbs = "|".join(re.escape(v) for v in sorted(book.cues.words("subject.predicate_verbs"), key=len, reverse=True))
-    # words up to a comparison or a preposition; a level's number stays ("mức độ 3")
-    return re.compile(rf"\s+((?:{verbs})(?![^\W\d_])(?:\s+(?!so\b|của\b|trên\b|tại\b|với\b|cho\b|và\b|đạt\s+\d)"
-                      rf"(?:[^\W\d_]+|(?:(?<=độ )|(?<=loại )|(?<=hạng ))\d{{1,2}}(?!\d|[.,]\d|\s?[/%])))*)", re.IGNORECASE)
-
-
-def _unit_list(book: RuleBook) -> re.Pattern:
-    """Further units listed after a counted noun: ", thị trấn", ", bản, khu phố văn hóa"."""
-    nouns = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.list_nouns"), key=len, reverse=True))
-    return re.compile(rf"(?:\s*,\s*(?:{nouns})(?![^\W\d_]))+", re.IGNORECASE)
