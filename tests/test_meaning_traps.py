@@ -1347,3 +1347,30 @@ def test_a_breakdown_of_a_count_by_part_is_its_make_up_and_a_compared_nation_is_
     f = figures(text, "2018-01-10")
     assert (f["73,4%"].indicator, f["22,08%"].indicator, f["22,08%"].area) == \
         ("labour_force_participation_rate", "", "Quảng Nam")
+
+
+def test_a_bare_list_item_is_measured_as_the_item_before_it():
+    f = figures("Năm 2023, vốn Chương trình mục tiêu quốc gia giảm nghèo bền vững giải ngân đạt 72,3%; Chương trình xây dựng "
+                "nông thôn mới đạt 85,1%; 6 tháng, công suất sử dụng giường bệnh đạt 96,5%.", "2023-12-22")
+    assert [f[k].value_kind for k in ("72,3%", "85,1%", "96,5%")] == ["share_of_plan", "share_of_plan", "level"]
+    assert f["72,3%"].modality == "actual"
+    f = figures("Tính chung 10 tháng, chỉ số IIP bằng 115,3% cùng kỳ; trong đó ngành chế biến, chế tạo bằng 119,2%.", "2023-10-29")
+    assert f["119,2%"].value_kind == "change"
+    f = figures("Chỉ số phát triển tổng sản phẩm trên địa bàn (năm trước = 100%) năm 2023 đạt 107,2%. Trong đó, khu vực "
+                "công nghiệp - xây dựng đạt 110,5%, khu vực dịch vụ đạt 106,8%.", "2024-06-10")
+    assert [f[k].value_kind for k in ("100%", "107,2%", "110,5%", "106,8%")] == ["other", "change", "change", "change"]
+
+
+def test_a_bracketed_target_goes_with_the_figure_it_is_nearer_to():
+    f = figures("Năm 2023, tỷ lệ che phủ rừng của tỉnh đạt 45,18%, tăng 0,16% so với năm 2022 và đạt chỉ tiêu Nghị quyết "
+                "Đại hội Đảng bộ tỉnh đề ra (45%).", "2024-03-21")
+    assert (f["45%"].value_kind, f["45%"].modality) == ("level", "target")
+
+
+def test_a_bare_sector_after_a_growth_and_its_contribution_is_a_growth():
+    f = figures("GRDP của tỉnh tăng 6,5%, trong đó khu vực nông nghiệp tăng 3,1%, đóng góp 0,9 điểm phần trăm, công nghiệp "
+                "9,2%, đóng góp 3,1 điểm phần trăm.", "2024-01-05")
+    assert [f[k].value_kind for k in ("3,1%", "0,9 điểm phần trăm", "9,2%", "3,1 điểm phần trăm")] == \
+        ["change", "contribution", "change", "contribution"]
+    f = figures("Thu ngân sách 6 tháng đạt 55,2% dự toán, cao hơn cùng kỳ năm trước (48,7%).", "2024-07-05")
+    assert f["48,7%"].value_kind == "share_of_plan"

@@ -23,7 +23,7 @@ from pipeline.kinds import FIGURE_KINDS
 from pipeline.rules.book import RuleBook
 
 SIGNS = ("+", "-", "−")
-THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper")
+THRESHOLDS = ("vk.limit", "vk.range_threshold", "vk.range_threshold_upper", "vk.index_base")
 RESTATED = ("mod.target_word", "mod.plan_paren", "mod.plan_slash")  # a target restated beside an actual does not govern what follows
 LISTED = re.compile(r"[^,;]{0,40}[,;]\s*(?:và\s+)?")  # the rest of the previous list item, and the separator
 # "… 2,49% của quý I và 8,09% …": the previous figure's own short period or place, then the conjunction
@@ -158,7 +158,8 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         unit = hit.values.get("unit", "")
         head = " | ".join(filter(None, (frame.head_raw, frame.notes.get("inherited_raw", ""), meaning.subject)))
         vk = decide(book.value_kind_rules, Situation(pre, trail, head, clause_text, unit, frame.in_paren, kind=hit.rule.kind,
-                                                        signed=sentence[hit.start:hit.start + 1] in SIGNS))
+                                                        signed=sentence[hit.start:hit.start + 1] in SIGNS,
+                                                        lead=_lead(sentence, frame.seg_start)))
         meaning.value_kind, meaning.why["value_kind"] = vk.result, vk.id
         if ((vk is book.value_kind_rules[-1] or (vk.id == "vk.range_threshold_upper" and parent is not None
                                                   and out[parent].why["value_kind"] not in THRESHOLDS))
@@ -168,13 +169,28 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
             meaning.value_kind, meaning.why["value_kind"] = out[parent].value_kind, "vk.coordinated"
         elif (vk is book.value_kind_rules[-1] and k and pre.strip() and not frame.cue and not frame.in_paren
               and not frames[k - 1].in_paren and not _bracketed(sentence, figures[k - 1].start)  # "28,13% (giảm 5,67%)"
-              and out[k - 1].value_kind == "change"
-              and (frames[k - 1].cue or out[k - 1].why["value_kind"] == "vk.listed")
-              and figures[k - 1].rule.kind == hit.rule.kind
+              and out[(m := _item_before(out, k))].value_kind == "change"
+              and (frames[m].cue or out[m].why["value_kind"] == "vk.listed")
+              and figures[m].rule.kind == hit.rule.kind
               and LISTED.fullmatch(sentence[frames[k - 1].end:frame.seg_start])):
             # "công nghiệp - xây dựng tăng 18,2%; dịch vụ 11,86%": a list item with no verb of its own
             # takes the verb of the item before it
             meaning.value_kind, meaning.why["value_kind"] = "change", "vk.listed"
+        elif vk.id == "vk.baseline_paren" and k and out[k - 1].value_kind == "share_of_plan":
+            # "đạt 55,2% dự toán, cao hơn cùng kỳ năm trước (48,7%)": the earlier period's share of its own plan
+            meaning.value_kind, meaning.why["value_kind"] = "share_of_plan", "vk.baseline_of_share"
+        elif vk.id in (book.value_kind_rules[-1].id, "vk.budget_reaches") and k and _same_verb_item(sentence, frame, frames[k - 1], trail) \
+                and out[k - 1].value_kind in ("share_of_plan", "change") and figures[k - 1].rule.kind == hit.rule.kind:
+            # "chỉ số IIP bằng 115,3% cùng kỳ; trong đó ngành chế biến, chế tạo bằng 119,2%", "giải ngân đạt 72,3%;
+            # Chương trình xây dựng nông thôn mới đạt 85,1%": an item repeating the verb of the one before, naming no
+            # base, plan or rate of its own, is measured as that one is
+            meaning.value_kind, meaning.why["value_kind"] = out[k - 1].value_kind, "vk.listed_same_verb"
+        elif (vk is book.value_kind_rules[-1] and not k and (last := scope.last_figure) is not None
+              and last.value_kind in ("share_of_plan", "change") and scope.last_figure_para == scope.para_index
+              and vocabulary_rules.is_breakdown(sentence, book) and _bare_reach(frame, trail)):
+            # "Chỉ số phát triển GRDP … đạt 107,2%. Trong đó, khu vực công nghiệp - xây dựng đạt 110,5%": a breakdown
+            # item with a bare "đạt"/"bằng" is measured as the figure it breaks down
+            meaning.value_kind, meaning.why["value_kind"] = last.value_kind, "vk.breakdown_of_previous"
         # a predicate after the figure says what it counts: not the figure before it, nor the clause's other words
         said = meaning.why.get("subject") == "predicate_after" or (
             # "giảm 9% lượng phát thải khí nhà kính": the figure's own noun says what it measures
@@ -255,9 +271,10 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                               lead=_lead(sentence, frame.seg_start))
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
-        if (mod.id == "mod.plan_paren" and k and meaning.value_kind == "level" and out[k - 1].value_kind == "change"
-                and figures[k - 1].rule.kind == hit.rule.kind):
-            # "giảm 1,17%, đạt chỉ tiêu … giao (từ 1-1,5%)": the bracket is the target of that fall
+        if (mod.id in ("mod.plan_paren", "mod.plan_bracket") and k and meaning.value_kind == "level" and out[k - 1].value_kind == "change"
+                and figures[k - 1].rule.kind == hit.rule.kind and not _nearer_level(figures, out, k)):
+            # "giảm 1,17%, đạt chỉ tiêu … giao (từ 1-1,5%)": the bracket is the target of that fall (not "đạt 45,18%,
+            # tăng 0,16% …, đạt chỉ tiêu Nghị quyết đề ra (45%)": the target of the level it is nearer to)
             meaning.value_kind, meaning.why["value_kind"] = "change", "vk.target_of_change"
         if meaning.why["value_kind"] == "vk.rank" and (about := RANK_ABOUT.match(sentence, hit.end)):
             # "xếp thứ 12/63 (tỉnh, thành phố) về chỉ số PCI": what is ranked is named after the rank
@@ -312,6 +329,42 @@ def _read_with_next(sentence: str, figures: list, out: list) -> None:
         elif this.rule.kind == "percent" and out[k].value_kind == "level" and BOUND_BEFORE.search(sentence, 0, this.start) \
                 and VALUE_IN_BRACKET.fullmatch(sentence, this.end, after.start):
             out[k].value_kind, out[k].why["value_kind"] = "other", "vk.bound_then_value"
+
+
+REACH_VERBS = frozenset(("đạt", "bằng"))
+# "tỷ lệ hộ nghèo đạt 2%", "công suất sử dụng giường bệnh đạt 96,5%": a rate named anew is a level of its own
+OWN_RATE = re.compile(r"^(?:t[ỷỉ]\s+(?:lệ|trọng|suất)|cơ cấu|công suất|hiệu suất|mật độ|độ|lãi suất)(?![^\W\d_])", re.IGNORECASE)
+ITEM_GAP = re.compile(r"[^;%()]{0,60}[,;][^;%()]{0,80}")  # the rest of the item before, one separator, this item's words
+
+
+def _same_verb_item(sentence: str, frame, before, trail: str) -> bool:
+    """Whether the figure is a bare list item ("…; trong đó ngành chế biến, chế tạo bằng 119,2%") with the same "đạt" or
+    "bằng" as the item just before it and nothing after it."""
+    return (_bare_reach(frame, trail) and frame.cue.split()[-1:] == before.cue.split()[-1:] and not before.in_paren
+            and ITEM_GAP.fullmatch(sentence, before.end, frame.start) is not None)
+
+
+def _bare_reach(frame, trail: str) -> bool:
+    """Whether the figure follows a bare "đạt"/"bằng", outside brackets, with no rate named before it nor words after it."""
+    verb = frame.cue.split()[-1:]
+    return (bool(verb) and verb[0] in REACH_VERBS and not frame.in_paren and not trail.strip(" .")
+            and not OWN_RATE.match(frame.head_raw))
+
+
+def _item_before(out: list, k: int) -> int:
+    """The figure that opens the list item before figure k: the one before, or the growth before its contribution
+    ("nông nghiệp tăng 3,1%, đóng góp 0,9 điểm phần trăm, công nghiệp 9,2%")."""
+    return k - 2 if k >= 2 and out[k - 1].value_kind == "contribution" else k - 1
+
+
+def _nearer_level(figures: list, out: list, k: int) -> bool:
+    """Whether a level before the change just before figure k is nearer to it in value than that change."""
+    value = figures[k].values.get("value")
+    if value is None or figures[k - 1].values.get("value") is None:
+        return False
+    gap = abs(figures[k - 1].values["value"] - value)
+    return any(out[j].value_kind == "level" and figures[j].values.get("value") is not None
+               and abs(figures[j].values["value"] - value) < gap for j in range(k - 1))
 
 
 def _counted_reach(sentence: str, frame, figures: list, k: int) -> int:
