@@ -36,6 +36,8 @@ CONTEXT = {
     "looks_back": "the figure of the sentence before (it opens on it)",
     "listed_units": "a list of bodies or places: the measure of the figure before it",
     "bare_district": "a list item named by its district alone ('Gò Dầu 5/9 xã')",
+    "bare_commune": "a commune of the article's district named alone ('cao nhất là Mỹ Đức chiếm 10,96%')",
+    "national_teller": "its sentence credits a national body ('Theo Tổng cục Thống kê, …'): national",
     "national_body": "a central body (ministry, 'khối bộ, ngành'): national",
     "same_period_aside": "'(cùng kỳ tăng …)': the same period a year before",
     "year_end": "'cuối năm' of the year the paragraph is in",

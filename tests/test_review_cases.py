@@ -32,7 +32,7 @@ def _cases():
 
 def _facts(case):
     article = Article(id=article_id(None, case["text"]), url=None, title=case.get("title", ""),
-                      published=case.get("published"), source="", fetched_at=None, text=case["text"])
+                      published=case.get("published"), source=case.get("site", ""), fetched_at=None, text=case["text"])
     return [f for f in extract_facts(article, book()) if f.kind in ("percent", "fraction") and f.field == "text"]
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+import pipeline.extract.bare as bare
 import pipeline.extract.carry as carry
 import pipeline.extract.context as ctx
 import pipeline.extract.meaning as meaning
@@ -163,22 +164,21 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     headline_text = title or text[:lead_end]
     scope.topic_indicator, scope.topic_term = topic_of(headline_text, book)
     lead_places = [p for p in body if p.end <= lead_end]
-    if headline:
-        # a headline naming the province ("Nghệ An: …", "Đắk Lắk: Giảm nghèo"): a district the lead names after
-        # its first figure, or beside the province as a whole ("cao nhất tỉnh", "toàn tỉnh"), is one the
-        # province's article mentions, not the one it is about
-        first = FIGURE.search(text, 0, lead_end)
-        lead_places = [] if any(p.level == "whole" and p.of == "province" for p in lead_places) else \
-            [p for p in lead_places if first is None or p.end <= first.start()]
+    # a district the lead names after its first figure ("… đạt 72% … Riêng huyện Đức Hòa đạt 78%"), or beside
+    # the province as a whole under a headline naming the province ("Nghệ An: …": "cao nhất tỉnh", "toàn tỉnh"),
+    # is one the province's article mentions, not the one it is about
+    first = FIGURE.search(text, 0, lead_end)
+    lead_places = [] if headline and any(p.level == "whole" and p.of == "province" for p in lead_places) else \
+        [p for p in lead_places if first is None or p.end <= first.start()]
     scope.doc_district = (places.dominant_district(found["title"])
                           or places.dominant_district(lead_places)
-                          or places.bare_district(headline_text, body, book, home if home in book.gazetteer.provinces else ""))
+                          or bare.bare_district(headline_text, body, book, home if home in book.gazetteer.provinces else ""))
     if not scope.doc_district and any(p.level == "whole" and p.of == "district" and p.counts for p in body):
         # "toàn huyện", "của huyện" with no district in the headline or lead: the one the body names most;
         # "toàn xã" in a commune's article: the one commune it names ("Xã Tân Phú là xã nông thôn mới …")
         scope.doc_district = (places.dominant_district(body, at_least=1)
                               or places.dominant_district(found["title"] + body, at_least=1, level="commune")
-                              or places.headline_district(headline_text, book,
+                              or bare.headline_district(headline_text, book,
                                                           home if home in book.gazetteer.provinces else ""))
     district_of_home = book.gazetteer.districts.get(home.lower(), "")  # a district portal's host
     if not scope.doc_district and not district_of_home and article.url:

@@ -53,6 +53,9 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
     if not province_level and len(local) == 1 and not figures:
         # "Qua 3 năm …, xã Vĩnh Công tiếp tục huy động …" with no figure: what the paragraph goes on about
         scope.para_area = local.pop()
+    if not province_level and not local and any(m.why.get("area") == "national_teller" for m in meanings):
+        # "Theo Tổng cục Thống kê, … 0,9%. Tỷ lệ thất nghiệp … là 2,24%.": the paragraph goes on with the country
+        scope.para_area, scope.para_framed = places.NATIONAL, True
     if province_level:
         scope.para_area = province_level[-1].area
         # the province opens the sentence ("Tại Hà Tĩnh, …") or the sentence gives it figures: a paragraph

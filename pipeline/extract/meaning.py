@@ -248,9 +248,15 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         if meaning.area_part == "địa phương" and meaning.area != places.NATIONAL and not LOCALITIES.search(
                 sentence, frame.clause_start, frame.trail_end):
             meaning.area_part = ""  # "địa phương phấn đấu giảm xuống dưới 8%" in a district's article: the district itself
-        if parent is not None and meaning.why.get("area") == "clause" and meaning.area != out[parent].area \
-                and meaning.area_part == out[parent].area_part:
-            meaning.area_part = ""  # "vùng Đông Nam Bộ … 2,67%; TP HCM là 2,91%": a new place, not the part before
+        if parent is not None and meaning.why.get("area") in ("clause", "bare_district", "bare_commune") \
+                and meaning.area != out[parent].area and (meaning.area_part == out[parent].area_part or (
+                    meaning.why["area"] != "clause" and places.COUNTED_UNITS.fullmatch(meaning.area_part))):
+            # "vùng Đông Nam Bộ … 2,67%; TP HCM là 2,91%", "ở 9 huyện miền núi còn 18,5%; trong đó Nam Trà My 38,2%":
+            # a new place, not the part before
+            meaning.area_part = ""
+        if meaning.area_part in book.areas.get("regions", ()) and meaning.area_basis == "stated" \
+                and meaning.area not in ("", places.NATIONAL):
+            meaning.area_part = ""  # "… các tỉnh Tây Nguyên …; Kon Tum cao nhất với 14,3%": a region is no part of a province
         if (meaning.area_part in book.areas.get("regions", ()) or COUNTED_PROVINCES.match(meaning.area_part)) \
                 and meaning.area_basis != "stated":  # a region, or "16 tỉnh có 100% số xã …": parts of the country
             meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", \

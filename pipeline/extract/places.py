@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.extract.phrases import PhraseIndex
-from pipeline.rules.areas import NATIONAL, Gazetteer
+from pipeline.rules.areas import NATIONAL, Gazetteer, commune_known
 from pipeline.rules.book import RuleBook, derived
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -32,9 +32,9 @@ SHARE_OF_NATION = re.compile(r"(?:chiếm|bằng|đạt)\s+(?:tỷ lệ\s+|kho�
                              r"[^,;.%]{0,45}$", re.IGNORECASE)
 RANK_COUNT = re.compile(r"(?:thứ|hạng|vị trí)\s+(?:\d{1,2}/\d{2}\s+(?:[^\W\d_]+[\s,]+){0,4})?$", re.IGNORECASE)
 # "tỷ lệ thu gom … bình quân của tỉnh đạt 78%": the average of the whole is the whole's figure (not so after
-# a comparison: "cao hơn bình quân của tỉnh")
+# a comparison: "cao hơn bình quân của tỉnh", "gấp gần 2 lần mức bình quân chung cả nước")
 AVERAGE_OF_WHOLE = re.compile(r"(?<![^\W\d_])(?:bình quân|trung bình)(?:\s+chung)?\s*$", re.IGNORECASE)
-AVERAGE_COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|hơn|vượt|bằng|với)\s+(?:mức\s+)?(?:bình quân|trung bình)(?:\s+chung)?\s*$",
+AVERAGE_COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|hơn|vượt|bằng|với|lần|gấp đôi)\s+(?:mức\s+)?(?:bình quân|trung bình)(?:\s+chung)?\s*$",
                               re.IGNORECASE)
 # "đạt 121% so với dự toán tỉnh giao": the province assigns the plan; it is not where the figure applies
 ASSIGNS = re.compile(r"\s+(?:giao|đã giao|đề ra|đặt ra)(?![^\W\d_])", re.IGNORECASE)
@@ -46,15 +46,19 @@ COMPARED = re.compile(r"(?<![^\W\d_])(?:so với|gấp|cao hơn|thấp hơn|nhan
                       r"[^,;.()\d%]){0,60}$", re.IGNORECASE)
 # cheap substring checks before the regexes that need them (lower-cased)
 NATIONAL_KEYS = ("cả nước", "toàn quốc", "việt nam")
-ADMIN_KEYS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã ", "phường", "thị trấn", "tp", "tx", "thủ đô", "địa bàn")
+ADMIN_KEYS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã ", "phường", "thị trấn", "tp", "tx", "thủ đô", "địa bàn",
+              "h.", "q.", "p.", "x.")
 LEVEL_OF_ADMIN = {"huyện": "district", "quận": "district", "thị xã": "district", "thành phố": "district",
                   "tp": "district", "tp.": "district", "tx": "district", "tx.": "district", "xã": "commune",
-                  "phường": "commune", "thị trấn": "commune", "tỉnh": "province"}
-ADMIN_LABEL = {"tp": "thành phố", "tp.": "thành phố", "tx": "thị xã", "tx.": "thị xã",
+                  "phường": "commune", "thị trấn": "commune", "tỉnh": "province", "h.": "district", "q.": "district",
+                  "p.": "commune", "x.": "commune", "huyện đảo": "district", "thành phố đảo": "district"}
+ADMIN_LABEL = {"tp": "thành phố", "tp.": "thành phố", "tx": "thị xã", "tx.": "thị xã", "h.": "huyện", "q.": "quận",
+               "p.": "phường", "x.": "xã", "huyện đảo": "huyện", "thành phố đảo": "thành phố",  # "huyện đảo Lý Sơn"
                # a party committee names its unit: "Huyện ủy Long Hồ" is of huyện Long Hồ
                "huyện ủy": "huyện", "huyện uỷ": "huyện", "quận ủy": "quận", "quận uỷ": "quận", "thị ủy": "thị xã",
                "thị uỷ": "thị xã", "tỉnh ủy": "tỉnh", "tỉnh uỷ": "tỉnh", "thành ủy": "thành phố", "thành uỷ": "thành phố"}
-NUMBERED = ("quận", "phường")  # "quận 12", "phường 5" (TP Hồ Chí Minh)
+NUMBERED = ("quận", "phường", "q.", "p.")  # "quận 12", "phường 5", "Q.1" (TP Hồ Chí Minh)
+ABBREVIATED = ("h.", "q.", "p.", "x.")  # "H.Củ Chi": only a unit the gazetteer knows (not "8h. Tại …", "ông H. Minh")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +71,6 @@ class Place:
     level: str  # national | province | district | commune | whole
     counts: bool  # False when it does not say where a figure applies (a ranking, a denominator)
     of: str = "province"  # for a "whole" word: the whole of what ("toàn tỉnh": province, "toàn huyện": district)
-
-
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ class PlaceFinder:
             if start < last_end:
                 continue
             before = text[max(0, start - 30):start]
-            average = level in ("whole", "whole_district") and AVERAGE_OF_WHOLE.search(before) \
+            # "bình quân cả nước đạt 93,35%", "dân số trung bình cả nước": the nation's own average
+            average = level in ("whole", "whole_district", "national") and AVERAGE_OF_WHOLE.search(before) \
                 and not AVERAGE_COMPARED.search(before)
             counts = not ((self.not_before.search(before) and not average) or RANK_BEFORE.search(before)
                           or (level in ("whole", "whole_district") and ASSIGNS.match(text, end))
@@ -144,8 +147,11 @@ class PlaceFinder:
         if admin_l == "tỉnh" or (name.isupper() and len(name) > 1):
             return "", "none"  # "UBND tỉnh Trần Văn Lâu": a person; "huyện NTM": an acronym (every province is known)
         label = ADMIN_LABEL.get(admin_l, admin_l)
-        if label == "thành phố" and f"{label} {name}".lower() not in self.gazetteer.districts:
-            return "", "none"  # "UBND thành phố Nguyễn Ngọc Tuấn": a person after the city's admin word
+        if label == "thành phố" and not any(f"{a} {name}".lower() in self.gazetteer.districts for a in ("thành phố", "thị xã")):
+            # "UBND thành phố Nguyễn Ngọc Tuấn": a person; "thành phố Phú Mỹ": a town the gazetteer has as "thị xã"
+            return "", "none"
+        if admin_l in ABBREVIATED and not (f"{label} {name}".lower() in self.gazetteer.districts or commune_known(f"{label} {name}")):
+            return "", "none"
         return f"{label} {name}", LEVEL_OF_ADMIN.get(admin_l, "district")
 
 
@@ -195,91 +201,36 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
     )
 
 
+REPORTS = re.compile(r"(?<![^\W\d_])(?:cho biết|cho hay|báo cáo|thông tin|công bố|thống kê|nhận định|đánh giá)(?![^\W\d_])",
+                     re.IGNORECASE)  # "Bộ Y tế cho biết, …"
+
+
+def _tellers(book: RuleBook) -> re.Pattern:
+    names = "|".join(re.escape(n) for n in sorted(book.areas.get("national_tellers", ()), key=len, reverse=True)) or "(?!)"
+    # "Theo (báo cáo của) Bộ Y tế, …", "Tổng cục Thống kê cho biết, …"; not "… chi nhánh tỉnh", "Cục Thống kê tỉnh"
+    return re.compile(rf"(?:(?<![^\W\d_])theo\s+(?:(?:báo cáo|số liệu|thống kê|kết quả)\s+(?:[^\W\d_]+\s+){{0,3}}?)?(?:của\s+)?)?"
+                      rf"(?<![^\W\d_])(?P<n>{names})(?![^\W\d_])(?!\s+(?:chi nhánh|tỉnh|thành phố|khu vực|(?-i:[A-ZĐ])))",
+                      re.IGNORECASE)
+
+
+# "Theo Ngân hàng Nhà nước, dư nợ trên địa bàn tăng 9%": a local figure the national body reports
+LOCAL_WORDS = re.compile(r"(?<![^\W\d_])(?:địa bàn|địa phương|tỉnh|thành phố|huyện|quận|thị xã)(?![^\W\d_])", re.IGNORECASE)
+
+
+def told_by_nation(sentence: str, at: int, book: RuleBook) -> bool:
+    """Whether the sentence credits a national body before the figure ("Theo Tổng cục Thống kê, …", "Bộ Y
+    tế cho biết, …": rules/areas.toml national_tellers) and names nothing local between the two."""
+    for m in derived(book, _tellers).finditer(sentence, 0, at):
+        told = m.group(0).lower().startswith("theo") or REPORTS.match(sentence, m.end() + 1 + (sentence[m.end():m.end() + 1] == ","))
+        if told and not LOCAL_WORDS.search(sentence, m.end(), at):
+            return True
+    return False
+
+
 def within(found: list[Place], start: int, end: int) -> list[Place]:
     """The places of [start, end) of a text, in that stretch's coordinates."""
     return [Place(p.start - start, p.end - start, p.area, p.level, p.counts, p.of) for p in found
             if start <= p.start and p.end <= end]
-
-
-def bare_district(headline: str, places_in_body: list[Place], book: RuleBook | None = None, province: str = "") -> str:
-    """A district the headline names without its admin word ("Di Linh phấn đấu …", "Chơn Thành: …")
-    that the body names with it ("huyện Di Linh"); or, heading the headline before a colon ("Thới
-    Bình: Công tác giảm nghèo …"), the one district of that name (in `province` when known)."""
-    for p in places_in_body:
-        if p.level == "district" and p.counts:
-            name = name_of(p.area)
-            if name and not name.isdigit() and re.search(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", headline):
-                return p.area
-    heading = re.match(r"\s*([^\W\d_][^:;,.()\d]{1,30}?)\s*:", headline)
-    if book is None or heading is None or len(heading.group(1).split()) > 4:
-        return ""
-    found = districts_named(heading.group(1), book, province)  # "Hà Tĩnh: …" heads a province's news
-    return found[0] if len(found) == 1 else ""
-
-
-DISTRICT_ADMINS = ("huyện", "thị xã", "thành phố", "quận")
-
-
-def districts_named(name: str, book: RuleBook, province: str = "", admins: tuple = DISTRICT_ADMINS) -> list[str]:
-    """The districts called `name` without their admin word ("Gò Dầu" → ["huyện Gò Dầu"]), in
-    `province` when given; none for a province's own name ("Hà Tĩnh" is the province, not its city)."""
-    if book.gazetteer.canonical(name) in book.gazetteer.provinces:
-        return []
-    return [f"{admin} {name}" for admin in admins
-            if (prov := book.gazetteer.districts.get(f"{admin} {name}".lower())) and (not province or prov == province)]
-
-
-def headline_district(headline: str, book: RuleBook, province: str = "") -> str:
-    """The one district whose name, without its admin word, the headline writes ("… du lịch Hoàn Kiếm
-    tăng 262,4%"), for an article whose body says "quận", "huyện" of it; names of one syllable and
-    province names are too ambiguous to count."""
-    found = set()
-    for m in CAPITALISED_RUN.finditer(headline):
-        words = m.group(0).split()
-        for i in range(len(words)):
-            for j in range(i + 2, min(len(words), i + 4) + 1):
-                # no "thành phố": "Thái Bình" of a headline is the province, not its city
-                found.update(districts_named(" ".join(words[i:j]), book, province, ("huyện", "thị xã", "quận")))
-    return found.pop() if len(found) == 1 else ""
-
-
-CAPITALISED_RUN = re.compile(rf"[{UPPER}][^\s,.:;!?()\"“”]*(?:\s+[{UPPER}][^\s,.:;!?()\"“”]*)+")
-
-
-def bare_district_before(segment: str, book: RuleBook, province: str) -> str:
-    """The district a list item names without its admin word right before its figure ("Gò Dầu 5/9 xã",
-    "Tuyên Hóa: 4,5%", "như Mường Lát 85%", "tỷ lệ hộ nghèo của Quế Phong còn 20%"), when the article's
-    province has one district of that name."""
-    return _one_district(BARE_ITEM.fullmatch(segment), book, province) or \
-        _one_district(BARE_TAIL.search(segment), book, province)
-
-
-def bare_district_bracketed(before: str, book: RuleBook, province: str) -> str:
-    """The district a list names without its admin word right before a bracketed figure ("là Mường Nhé
-    (35,2%), Nậm Pồ (33,1%) và Tủa Chùa (28,4%)")."""
-    return _one_district(BARE_BEFORE_PAREN.search(before), book, province)
-
-
-def bare_district_subject(clause: str, book: RuleBook, province: str) -> str:
-    """The district a clause opens on without its admin word, as its subject ("Si Ma Cai là địa phương có …")."""
-    return _one_district(BARE_SUBJECT.match(clause), book, province)
-
-
-def _one_district(m: re.Match | None, book: RuleBook, province: str) -> str:
-    if not m or not province or province not in book.gazetteer.provinces:
-        return ""
-    found = districts_named(m.group(1), book, province)
-    return found[0] if len(found) == 1 else ""
-
-
-BARE_NAME = rf"([{UPPER}][^\W\d_]*(?:\s+[{UPPER}][^\W\d_]*){{0,3}})"  # a name of up to four capitalised words
-BARE_VERB = r"(?::|có|với|đạt|là|còn|chiếm|tăng|giảm)"
-BARE_ITEM = re.compile(rf"\s*[,;]?\s*(?:và\s+)?{BARE_NAME}\s*{BARE_VERB}?\s*")
-# "… thấp như Mường Lát 85%", "tỷ lệ hộ nghèo của Quế Phong còn 20%": a bare name after a word that introduces it
-BARE_TAIL = re.compile(rf"(?:^|(?<=[\s,:;(]))(?i:của|tại|ở|như|là|gồm)\s+{BARE_NAME}\s*{BARE_VERB}?\s*$")
-BARE_BEFORE_PAREN = re.compile(rf"(?:^|[,;:]|(?<![^\W\d_])(?i:và|là|như|gồm|của|tại|ở))\s*{BARE_NAME}\s*$")
-# "Trong đó, Si Ma Cai là địa phương có tỷ lệ hộ nghèo cao nhất, chiếm 33,05%": the district the clause is about
-BARE_SUBJECT = re.compile(rf"\W*(?:(?i:trong đó|riêng|còn),?\s*)?{BARE_NAME}(?:\s+(?:là|có)\s|\s*:\s)")  # "Bảo Lộc: Tỷ lệ …"
 
 
 def name_of(area: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pipeline.extract.bare as bare
 import pipeline.extract.places as places
 from pipeline.extract.vocabulary import book_indicator
 from pipeline.rules.book import RuleBook, derived
@@ -14,10 +15,10 @@ WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn
 # not a part of the breakdown after it, nor of the next clause ("chiếm 82% và tại khu vực nông thôn …")
 COMPARED_WITH = re.compile(r"\bso với\b|\btrong đó\b|\briêng\b|[,;]|\s(?:và|còn|trong khi)\s", re.IGNORECASE)
 PLACE_THEN_PAREN = re.compile(r"\s*\(\s*")  # "Lào Cai (43,45%)"
+PLACE_THEN_VALUE = re.compile(r"\s*(?:là|:)?\s*")  # "so với bình quân cả nước 95%", "so với cả nước là 2,9%"
 FIGURE = re.compile(r"\d\s*%|\d/\d")  # another figure between a body and this one: the body is that figure's
 BODY_REACH = 60  # a body named further before the figure than this is not what it measures
-REPORTS = re.compile(r"(?<![^\W\d_])(?:cho biết|cho hay|báo cáo|thông tin|công bố|thống kê|nhận định|đánh giá)(?![^\W\d_])",
-                     re.IGNORECASE)  # "Bộ Y tế cho biết, …": the body reports the figure
+REPORTS = places.REPORTS  # "Bộ Y tế cho biết, …": the body reports the figure
 # "Theo Bộ …", "số liệu của Bộ …" report a figure; "tỷ lệ của khối tỉnh, thành phố" is the block's own
 REPORTED_BY = re.compile(r"(?<![^\W\d_])(?:(?:theo|từ)(?:\s+(?:báo cáo|số liệu|thống kê))?(?:\s+của)?|"
                          r"(?:báo cáo|số liệu|thống kê|thông tin|công bố)\s+của)\s*$", re.IGNORECASE)
@@ -38,11 +39,14 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     own_after = [p for p in usable if frame.end <= p.start < frame.trail_end and p.level != "whole"]
     bracketed = [p for p in usable if p.level != "whole" and PLACE_THEN_PAREN.fullmatch(sentence, p.end, frame.start)] \
         if frame.in_paren and not own_before else []
-    compared = [p for p in found if not p.counts and p.level == "national" and frame.in_paren and not own_before
-                and PLACE_THEN_PAREN.fullmatch(sentence, p.end, frame.start)
+    compared = [p for p in found if not p.counts and p.level == "national" and not own_before
+                and (PLACE_THEN_PAREN.fullmatch(sentence, p.end, frame.start) if frame.in_paren
+                     else PLACE_THEN_VALUE.fullmatch(sentence, p.end, frame.start) and (
+                         sentence[p.end:frame.start].strip() or _level_compared(sentence, p.start, frame)))
                 and NATION_COMPARED.search(sentence, max(0, p.start - 50), p.start)]
     if compared and not bracketed:
-        # "cao hơn mức tăng chung của cả nước (5,05%)": the bracket holds the nation's figure it is compared with
+        # "cao hơn mức tăng chung của cả nước (5,05%)", "thấp hơn so với bình quân cả nước 95%": the nation's
+        # figure it is compared with
         meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "stated", "bracket_after_place"
         return
     if bracketed:
@@ -56,15 +60,22 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     province = scope.doc_province or scope.home_area
     paren = sentence.rfind("(", 0, frame.start) if frame.in_paren and not own_before else -1
     if paren >= 0 and not sentence[paren + 1:frame.start].strip() and (
-            district := places.bare_district_bracketed(sentence[max(0, paren - 60):paren], book, province)):
+            district := bare.bare_district_bracketed(sentence[max(0, paren - 60):paren], book, province)):
         # "Các huyện … là Mường Nhé (35,2%), Nậm Pồ (33,1%)": the bare district just before the bracket
         meaning.area, meaning.area_basis, meaning.why["area"] = district, "stated", "bracket_after_place"
         return
-    if district := (places.bare_district_before(sentence[frame.seg_start:frame.start], book, province) or (
-            not FIGURE.search(sentence, 0, frame.start)
-            and places.bare_district_subject(sentence[:frame.start], book, province))):
+    subject = bare.bare_district_subject(sentence[:frame.start], book, province)
+    # (the subject governs the sentence's later figures too: "Hương Khê hiện có 21/21 xã …; tỷ lệ hộ nghèo còn 4,9%")
+    if district := (bare.bare_district_before(sentence[frame.seg_start:frame.start], book, province) or (
+            subject if not FIGURE.search(sentence, 0, frame.start) or all(m.area == subject for m in done) else "")):
         # "… đó là: Hòa Thành 6/8 xã, Gò Dầu 5/9 xã": a list item named by its district alone
         meaning.area, meaning.area_basis, meaning.why["area"] = district, "stated", "bare_district"
+        return
+    bracket = sentence[max(0, paren - 60):paren] if paren >= 0 and not sentence[paren + 1:frame.start].strip() else ""
+    if (district := scope.doc_district or scope.last_district) and (
+            commune := bare.bare_commune(sentence[frame.seg_start:frame.start], bracket, district)):
+        # "Tỷ lệ hộ nghèo của huyện Phù Mỹ còn 4,2%. Địa phương … cao nhất là Mỹ Đức chiếm 10,96%": its commune
+        meaning.area, meaning.area_basis, meaning.why["area"] = commune, "stated", "bare_commune"
         return
     reach = min(frame.clause_start, max(0, frame.start - BODY_REACH - 25))  # "khối tỉnh, thành phố là": past its comma
     before = sentence[reach:frame.start].lower()
@@ -92,10 +103,17 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.area, meaning.area_basis, meaning.why["area"] = _qualified(in_clause[-1], usable, sentence).area, \
             "stated", "clause"
         return
-    if parent is not None and done[parent].area and done[parent].area_basis != "source":
+    compared_nation = parent is not None and done[parent].area == places.NATIONAL and \
+        done[parent].why.get("area") == "bracket_after_place" and not frame.in_paren
+    # "… cao hơn bình quân cả nước (5,05%), đứng thứ 5/63 tỉnh": the nation's bracket is only what it is compared with
+    if parent is not None and done[parent].area and done[parent].area_basis != "source" and not compared_nation:
         meaning.area, meaning.area_basis, meaning.why["area"] = done[parent].area, "inherited", "continues"
         return
     earlier = [p for p in usable if p.end <= frame.start and p.level != "whole"]
+    if any(not p.counts and p.level in ("district", "commune") and frame.clause_start <= p.start < frame.start for p in found):
+        # "…, thị trấn Lao Bảo 3,4%; các xã Hướng Lập, Hướng Việt có tỷ lệ trên 50%": its own several units, not the
+        # place of the clause before
+        earlier = [p for p in earlier if p.start >= frame.clause_start]
     if earlier:
         in_clause = earlier[-1].start >= frame.clause_start
         meaning.area = _qualified(earlier[-1], usable, sentence).area
@@ -104,6 +122,10 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         return
     wholes = [p for p in usable if p.level == "whole"]
     if wholes and whole(meaning, scope, "inherited", wholes[-1].of, sentence[wholes[-1].start:wholes[-1].end]):
+        return
+    if not wholes and places.told_by_nation(sentence, frame.start, book):
+        # "Theo Tổng cục Thống kê, lực lượng lao động … tăng 0,9%" under "Thu nhập của người Hà Nội …": the country's
+        meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "national_teller"
         return
     last = scope.last_figure
     if (meaning.why.get("subject") == "anaphora" or meaning.why.get("indicator") == "looks_back") and last is not None \
@@ -130,6 +152,12 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
         meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", "no_province_named"
     else:
         meaning.why["area"] = "none"
+
+
+def _level_compared(sentence: str, place_start: int, frame) -> bool:
+    """"thấp hơn nhiều so với bình quân cả nước 95%": the nation's level; not the gap "thấp hơn bình quân cả nước 7
+    điểm phần trăm" (a gap is said without "so với", or in points)."""
+    return "so với" in sentence[max(0, place_start - 40):place_start].lower() and "điểm" not in sentence[frame.start:frame.end]
 
 
 def _qualified(place, found: list, sentence: str):
@@ -228,8 +256,6 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
         # one part, not several; or a count of units ("Tại 7 huyện nghèo, …")
         return part if part in derived(book, _part_names) or places.COUNTED_UNITS.fullmatch(part) else ""
     return ""
-
-
 
 
 def counted_part(meaning, book) -> str:

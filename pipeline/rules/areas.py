@@ -45,21 +45,55 @@ def spellings(name: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def gazetteer_units() -> tuple[tuple[Unit, ...], dict[str, str]]:
-    """Provinces and districts of the gazetteer package, and province name → ASCII slug."""
+def _divisions() -> list:
     try:
         import vietnam_provinces
     except ImportError as exc:  # a dependency of chitieu: only a broken install gets here
         raise RuleError(f"the gazetteer package vietnam-provinces is not installed ({exc})") from None
-    data = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
+    return json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def gazetteer_units() -> tuple[tuple[Unit, ...], dict[str, str]]:
+    """Provinces and districts of the gazetteer package, and province name → ASCII slug."""
     units, slugs = [], {}
-    for province in data:
+    for province in _divisions():
         name = news_spelling(re.sub(r"^(?:Tỉnh|Thành phố)\s+", "", province["name"]))
         units.append(Unit(name, "province", name))
         slugs[name] = province["codename"].replace("_", "")
         for district in province.get("districts", ()):
             units.append(Unit(news_spelling(district["name"]), "district", name))
     return tuple(units), slugs
+
+
+@lru_cache(maxsize=1)
+def _communes() -> dict[str, dict[str, str]]:
+    communes: dict[str, dict[str, str]] = {}
+    for province in _divisions():
+        for district in province.get("districts", ()):
+            named = communes.setdefault(news_spelling(district["name"]).lower(), {})
+            for ward in district.get("wards", ()):
+                admin, _, name = news_spelling(ward["name"]).partition(" ")
+                admin, name = ("thị trấn", name[len("trấn "):]) if admin == "Thị" else (admin.lower(), name)
+                for form in tone_variants(name):
+                    named[form.lower()] = "" if form.lower() in named else f"{admin} {name}"  # two of one name: neither
+    return communes
+
+
+def commune_named(district: str, name: str) -> str:
+    """The commune, ward or township of `district` ("huyện Phù Mỹ") called `name` without its admin word
+    ("Mỹ Đức" → "xã Mỹ Đức"); "" when it has none, or two, of that name."""
+    return _communes().get(district.lower(), {}).get(name.lower(), "")
+
+
+@lru_cache(maxsize=1)
+def _all_communes() -> frozenset:
+    return frozenset(c.lower() for named in _communes().values() for c in named.values() if c)
+
+
+def commune_known(name: str) -> bool:
+    """Whether some district has a commune, ward or township of that name ("phường Thảo Điền", "phường 12")."""
+    return name.lower() in _all_communes()
 
 
 @dataclass(frozen=True)
