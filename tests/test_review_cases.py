@@ -1,4 +1,4 @@
-"""Area, sub-area, indicator, subject, value kind and as-of time on texts written by independent Vietnamese reviewers of the rules
+"""Area, sub-area, indicator, subject, value kind, as-of time and modality on texts written by independent Vietnamese reviewers of the rules
 (tests/eval/review_cases/*.jsonl: headlines, leads, district articles, bare district names, datelines,
 back-references, look-alikes …). Each figure lists the attributes it checks (null: not checked); the
 cases the rules still get wrong are in KNOWN_GAPS and expected to fail, so a fix shows up as a pass."""
@@ -57,3 +57,5 @@ def test_review_case(case, k):
         assert fact.value_kind == wanted["value_kind"], (fact.value_kind, wanted["value_kind"])
     if wanted.get("indicator") is not None:
         assert (fact.indicator or "") == wanted["indicator"], (fact.indicator, wanted["indicator"])
+    if wanted.get("modality") is not None:
+        assert fact.modality == wanted["modality"], (fact.modality, wanted["modality"])
