@@ -20,10 +20,9 @@ UNTIL_NOW = re.compile(r"\s*(?:đến|tới|cho đến)\s+(?:nay|hiện nay|th�
 
 
 def plan_cues(book: RuleBook) -> tuple[re.Pattern, re.Pattern]:
-    def alternation(name: str) -> re.Pattern:
-        words = "|".join(re.escape(w) for w in sorted(book.cues.words(name), key=len, reverse=True))
-        return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
-    return alternation("clause.plan_context"), alternation("clause.plan_done")
+    def cue(name: str) -> re.Pattern:
+        return re.compile(rf"(?<![^\W\d_])(?:{book.cues.alternation(name)})(?![^\W\d_])", re.IGNORECASE)
+    return cue("clause.plan_context"), cue("clause.plan_done")
 
 
 FRAMED = re.compile(r"^\W*(?:(?:tại|ở|đối với|riêng|với)\s+)?(?:tỉnh\s+|thành phố\s+|TP\.?\s*)?$", re.IGNORECASE)

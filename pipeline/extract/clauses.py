@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pipeline.extract.counted as counted
 from pipeline.rules.book import RuleBook, derived
+from pipeline.rules.cues import alternation
 
 # segment boundaries: punctuation, "/" between two figures ("79,3%/ chỉ tiêu 80%"); not a spaced dash,
 # which joins names ("Sở Lao động - Thương binh và Xã hội", "Bà Rịa - Vũng Tàu")
@@ -51,8 +52,6 @@ ADJUNCT_LEAD = re.compile(r"^(?:tính theo|theo|nếu áp dụng|nếu tính the
                           re.IGNORECASE)
 
 
-def _words(phrases) -> str:
-    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -81,8 +80,8 @@ def lexicon(book: RuleBook) -> ClauseLexicon:
 
 def _build_lexicon(book: RuleBook) -> ClauseLexicon:
     w = book.cues.words
-    aspect, verbs, between = _words(w("clause.aspect")), _words(w("clause.cue_verbs")), _words(w("clause.between"))
-    qualifiers = _words([q for name in ("approx", "more_than", "less_than", "at_least", "at_most")
+    aspect, verbs, between = alternation(w("clause.aspect")), alternation(w("clause.cue_verbs")), alternation(w("clause.between"))
+    qualifiers = alternation([q for name in ("approx", "more_than", "less_than", "at_least", "at_most")
                          for q in w(f"qualifier.{name}")])
     wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
     return ClauseLexicon(
@@ -93,16 +92,16 @@ def _build_lexicon(book: RuleBook) -> ClauseLexicon:
                              re.IGNORECASE),
         verb_at_start=re.compile(rf"^(?:(?:{aspect})\s+)*(?:đạt|tăng|giảm|vượt|bằng|chiếm|hoàn thành|thực hiện|góp phần|giúp|có bước)(?![^\W\d_])",
                                  re.IGNORECASE),
-        plan_words=re.compile(rf"^(?:{_words(w('clause.plan_words'))})$", re.IGNORECASE),
-        connective_at_start=re.compile(rf"^\s*(?:{_words(w('clause.connectives'))}){we}[\s,]*", re.IGNORECASE),
-        trailing=re.compile(rf"[\s,]*{wb}(?:{_words(w('clause.np_trailing'))})\s*$", re.IGNORECASE),
-        np_cut=re.compile(rf"{wb}(?:{_words(w('clause.np_cut'))}){we}", re.IGNORECASE),
-        rate_head=re.compile(rf"^(?:{_words(w('clause.dropped_heads') or w('clause.rate_heads'))})\s+", re.IGNORECASE),
-        rate_head_anywhere=re.compile(rf"{wb}(?:{_words([h for h in w('clause.rate_heads') if h != 'độ'])})\s+", re.IGNORECASE),
-        not_subject_at_start=re.compile(rf"^\s*(?:{_words(w('clause.not_subject'))}){we}", re.IGNORECASE),
+        plan_words=re.compile(rf"^(?:{alternation(w('clause.plan_words'))})$", re.IGNORECASE),
+        connective_at_start=re.compile(rf"^\s*(?:{alternation(w('clause.connectives'))}){we}[\s,]*", re.IGNORECASE),
+        trailing=re.compile(rf"[\s,]*{wb}(?:{alternation(w('clause.np_trailing'))})\s*$", re.IGNORECASE),
+        np_cut=re.compile(rf"{wb}(?:{alternation(w('clause.np_cut'))}){we}", re.IGNORECASE),
+        rate_head=re.compile(rf"^(?:{alternation(w('clause.dropped_heads') or w('clause.rate_heads'))})\s+", re.IGNORECASE),
+        rate_head_anywhere=re.compile(rf"{wb}(?:{alternation([h for h in w('clause.rate_heads') if h != 'độ'])})\s+", re.IGNORECASE),
+        not_subject_at_start=re.compile(rf"^\s*(?:{alternation(w('clause.not_subject'))}){we}", re.IGNORECASE),
         compounds=frozenset(c.lower() for c in w("clause.compounds")),
         bare_verbs=frozenset(c.lower() for c in w("clause.bare_verbs")),
-        breakdown_at_start=re.compile(rf"^[\s,]*(?:{_words(w('clause.breakdown_start'))}){we}", re.IGNORECASE),
+        breakdown_at_start=re.compile(rf"^[\s,]*(?:{alternation(w('clause.breakdown_start'))}){we}", re.IGNORECASE),
         soft_split=re.compile(rf"{wb}(?:và|còn|nhưng|song|trong khi|trong đó|riêng)\s+(?=(?:(?:{aspect})\s+)*(?:{verbs}){we})",
                               re.IGNORECASE),
     )

@@ -7,10 +7,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.rules.book import RuleBook, derived
-
-
-def _alternation(phrases) -> str:
-    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+from pipeline.rules.cues import alternation
 
 
 @dataclass(frozen=True)
@@ -36,21 +33,21 @@ def _build_cue_set(book: RuleBook) -> CueSet:
     w = book.cues.words
 
     def tail(name: str, extra: str = "") -> re.Pattern:
-        return re.compile(rf"(?:^|[\s(,])(?:{_alternation(w(name))}){extra}\s*$", re.IGNORECASE)
+        return re.compile(rf"(?:^|[\s(,])(?:{alternation(w(name))}){extra}\s*$", re.IGNORECASE)
 
     def anywhere(name: str) -> re.Pattern:
-        return re.compile(rf"(?<![^\W\d_])(?:{_alternation(w(name))})(?![^\W\d_])", re.IGNORECASE)
+        return re.compile(rf"(?<![^\W\d_])(?:{alternation(w(name))})(?![^\W\d_])", re.IGNORECASE)
 
     cues = CueSet(
         date_before=tail("slash.date_before", r"\s*[(,]?"),
-        date_before_far=re.compile(rf"(?:^|\s)(?:{_alternation(w('slash.date_before_far'))})(?:\s(?!càng\b)[^\W\d_]+){{1,5}}\s*$",
+        date_before_far=re.compile(rf"(?:^|\s)(?:{alternation(w('slash.date_before_far'))})(?:\s(?!càng\b)[^\W\d_]+){{1,5}}\s*$",
                                    re.IGNORECASE),
-        date_after=re.compile(rf"^\s*,?\s*(?:{_alternation(w('slash.date_after'))})\b", re.IGNORECASE),
+        date_after=re.compile(rf"^\s*,?\s*(?:{alternation(w('slash.date_after'))})\b", re.IGNORECASE),
         fraction_before=tail("slash.fraction_before"),
         counted_after=re.compile(r"^\s(?:số\s)?([^\W\d_]+)"),
         not_counted=frozenset(x.lower() for x in w("slash.not_counted_after")),
         qualifiers=tuple((q, tail(f"qualifier.{q}")) for q in ("approx", "more_than", "less_than", "at_least", "at_most")),
-        qualifiers_after=tuple((q, re.compile(rf"^\s*(?:{_alternation(w(f'qualifier.{q}_after'))})\b", re.IGNORECASE))
+        qualifiers_after=tuple((q, re.compile(rf"^\s*(?:{alternation(w(f'qualifier.{q}_after'))})\b", re.IGNORECASE))
                                for q in ("at_least", "at_most")),
         future=anywhere("time.future"),
     )

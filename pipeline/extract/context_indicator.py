@@ -21,6 +21,7 @@ from pipeline.extract.vocabulary import (
     vocabulary,
 )
 from pipeline.rules.book import RuleBook, derived
+from pipeline.rules.cues import alternation
 
 SETTLED = ("threshold", "component", "share_of_group", "criteria", "complement", "population_predicate", "share_held", "make_up")  # a figure found to be of no indicator: nothing inherits one
 
@@ -100,7 +101,7 @@ def share_held(meaning, trail: str, before: str, book: RuleBook) -> None:
 def _group_opening(book: RuleBook) -> re.Pattern:
     """"Trong tổng số hộ nghèo, …", "Trong số 23.820 hộ nghèo, …": a sentence opening on the group it divides."""
     words = {re.sub(r"^(?:tổng\s+)?số\s+", "", w) for w in book.cues.words("clause.group_denominators")}
-    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alts = alternation(words)
     return re.compile(rf"^\W*trong\s+(?:tổng\s+)?số\s+(?:[\d.,]+\s+)?(?:{alts or '(?!)'})(?![^\W\d_])[^.;]*,", re.IGNORECASE)
 
 

@@ -27,7 +27,7 @@ def noun(after: str, book: RuleBook) -> str:
     ("2,1 tỷ USD vốn FDI" → "vốn FDI")."""
     rest = after[COUNT_UNIT.match(after).end():]
     money = MONEY.match(rest)
-    if money and re.match(rf"(?:{_words(book, 'clause.amount_nouns')})(?![^\W\d_])", rest[money.end():], re.IGNORECASE):
+    if money and re.match(rf"(?:{book.cues.alternation('clause.amount_nouns') or '(?!)'})(?![^\W\d_])", rest[money.end():], re.IGNORECASE):
         rest = rest[money.end():]
     elif NOT_COUNTED.match(rest):
         return ""
@@ -55,10 +55,6 @@ def of_count(phrase: str, before: str, after: str, bare_verbs: frozenset, book: 
     if not phrase or phrase.lower() in bare_verbs or AGENT_ASPECT.sub("", phrase).lower() in bare_verbs:
         return counted
     return f"{phrase} {counted}"
-
-
-def _words(book: RuleBook, name: str) -> str:
-    return "|".join(re.escape(w) for w in sorted(book.cues.words(name), key=len, reverse=True)) or "(?!)"
 
 
 def _stop_words(book: RuleBook) -> frozenset:

@@ -208,7 +208,7 @@ def with_about(meaning, sentence: str, hit, book: RuleBook) -> None:
 
 
 def _about_after(book: RuleBook) -> re.Pattern:
-    heads = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.about_heads"), key=len, reverse=True))
+    heads = book.cues.alternation("subject.about_heads")
     return re.compile(rf"\s+về\s+((?:{heads})(?![^\W\d_])(?:\s+(?!so\b|với\b|và\b|của\b|trong\b|năm\b|tháng\b)[^\W\d_]+)*)",
                       re.IGNORECASE)
 

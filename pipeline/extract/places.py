@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pipeline.extract.phrases import PhraseIndex
 from pipeline.rules.areas import NATIONAL, Gazetteer, commune_known
 from pipeline.rules.book import RuleBook, derived
+from pipeline.rules.cues import alternation
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 NAME = rf"[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?(?:(?:\s|-(?=[{UPPER}]))[{UPPER}][^\W\d_]*(?:['’][^\W\d_]+)?){{0,3}}"  # "Cư M'gar", "Phan Rang-Tháp Chàm"
@@ -172,8 +173,6 @@ def place_finder(book: RuleBook) -> PlaceFinder:
     return derived(book, _build_finder)
 
 
-def _alternation(phrases) -> str:
-    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
 
 
 def _build_finder(book: RuleBook) -> PlaceFinder:
@@ -182,19 +181,19 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
     wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
     national = [n for n, a in gaz.names.items() if a == NATIONAL] + list(areas.get("national", ()))
     counts = "|".join(str(int(n)) for n in areas.get("national_counts", ()))
-    count_nouns = _alternation(areas.get("national_count_nouns", ()))
+    count_nouns = alternation(areas.get("national_count_nouns", ()))
     # "xã Khu vực II", "xã Vùng III": a class of communes, not a name
-    not_names = rf"(?!(?:{_alternation(areas.get('not_names', ()))}){we})" if areas.get("not_names") else ""
+    not_names = rf"(?!(?:{alternation(areas.get('not_names', ()))}){we})" if areas.get("not_names") else ""
     return PlaceFinder(
         gazetteer=gaz,
         names=PhraseIndex(n for n in gaz.names if n[:1].isupper()),
-        national=re.compile(rf"{wb}(?:{_alternation(national)}){we}", re.IGNORECASE),
-        admin=re.compile(rf"{wb}(?P<admin>(?i:{_alternation(areas.get('admin', ()))}))(?:\s|(?<=\.))(?P<name>{not_names}{NAME}|\d{{1,2}}(?![\d/.%]|,\d))"),
-        whole=re.compile(rf"{wb}(?:(?P<d>{_alternation(areas.get('whole_district', ())) or '(?!)'})|"
-                         rf"{_alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))(?!\s+hội)", re.IGNORECASE),
-        not_before=re.compile(rf"{wb}(?:{_alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
+        national=re.compile(rf"{wb}(?:{alternation(national)}){we}", re.IGNORECASE),
+        admin=re.compile(rf"{wb}(?P<admin>(?i:{alternation(areas.get('admin', ()))}))(?:\s|(?<=\.))(?P<name>{not_names}{NAME}|\d{{1,2}}(?![\d/.%]|,\d))"),
+        whole=re.compile(rf"{wb}(?:(?P<d>{alternation(areas.get('whole_district', ())) or '(?!)'})|"
+                         rf"{alternation(areas.get('whole', ()))}){we}(?!\s(?-i:[{UPPER}]))(?!\s+hội)", re.IGNORECASE),
+        not_before=re.compile(rf"{wb}(?:{alternation(areas.get('not_before', ()))})\s*$", re.IGNORECASE),
         lower_names={n.lower(): a for n, a in gaz.names.items()},
-        of_organisation=re.compile(rf"{wb}(?:{_alternation(areas.get('organisations', ())) or '(?!)'})\s*$",
+        of_organisation=re.compile(rf"{wb}(?:{alternation(areas.get('organisations', ())) or '(?!)'})\s*$",
                                    re.IGNORECASE),
         national_counts=re.compile(rf"(?<![\d/])\d{{1,2}}/(?:{counts or '(?!)'})\s+(?:{count_nouns or '(?!)'}){we}"
                                    if counts else r"(?!)", re.IGNORECASE),
@@ -206,7 +205,7 @@ REPORTS = re.compile(r"(?<![^\W\d_])(?:cho biết|cho hay|báo cáo|thông tin|c
 
 
 def _tellers(book: RuleBook) -> re.Pattern:
-    names = "|".join(re.escape(n) for n in sorted(book.areas.get("national_tellers", ()), key=len, reverse=True)) or "(?!)"
+    names = alternation(book.areas.get("national_tellers", ())) or "(?!)"
     # "Theo (báo cáo của) Bộ Y tế, …", "Tổng cục Thống kê cho biết, …"; not "… chi nhánh tỉnh", "Cục Thống kê tỉnh"
     return re.compile(rf"(?:(?<![^\W\d_])theo\s+(?:(?:báo cáo|số liệu|thống kê|kết quả)\s+(?:[^\W\d_]+\s+){{0,3}}?)?(?:của\s+)?)?"
                       rf"(?<![^\W\d_])(?P<n>{names})(?![^\W\d_])(?!\s+(?:chi nhánh|tỉnh|thành phố|khu vực|(?-i:[A-ZĐ])))",
@@ -343,9 +342,9 @@ def _part_patterns(book: RuleBook) -> _Parts:
     gaz = book.gazetteer
     canonical = {phrase.lower(): name for phrase, name in gaz.parts}
     return _Parts(
-        parts=re.compile(rf"(?<![^\W\d_])(?:{_alternation(canonical)})(?![^\W\d_])"),
+        parts=re.compile(rf"(?<![^\W\d_])(?:{alternation(canonical)})(?![^\W\d_])"),
         canonical=canonical,
         # after "khu vực" the words are the area's ("tại khu vực nông thôn mới đạt 77,69%": only reached)
-        unless=re.compile(rf"(?<!khu vực )(?:{_alternation(p.lower() for p in gaz.parts_unless) or '(?!)'})"),
+        unless=re.compile(rf"(?<!khu vực )(?:{alternation(p.lower() for p in gaz.parts_unless) or '(?!)'})"),
     )
 

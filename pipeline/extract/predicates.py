@@ -70,12 +70,12 @@ NOT_YET_MET = re.compile(r" (?:đạt|hoàn thành|đạt chuẩn)(?![^\W\d_])")
 
 
 def _modifiers(book: RuleBook) -> re.Pattern:
-    stops = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.tail_stop"), key=len, reverse=True))
+    stops = book.cues.alternation("subject.tail_stop")
     return re.compile(rf"(?:\s+(?!(?:{stops})(?![^\W\d_]))[^\W\d_]+)+", re.IGNORECASE)
 
 
 def _predicate(book: RuleBook) -> re.Pattern:
-    verbs = "|".join(re.escape(v) for v in sorted(book.cues.words("subject.predicate_verbs"), key=len, reverse=True))
+    verbs = book.cues.alternation("subject.predicate_verbs")
     # words up to a comparison or a preposition; a level's number stays ("mức độ 3"), and a network's ("sóng 4G")
     return re.compile(rf"\s+((?:{verbs})(?![^\W\d_])(?:\s+(?!so\b|của\b|trên\b|tại\b|với\b|cho\b|và\b|đạt\s+\d)"
                       rf"(?:[^\W\d_]+|[345]G(?![^\W\d_])|(?:(?<=độ )|(?<=loại )|(?<=hạng ))\d{{1,2}}(?!\d|[.,]\d|\s?[/%])))*)", re.IGNORECASE)
@@ -83,5 +83,5 @@ def _predicate(book: RuleBook) -> re.Pattern:
 
 def _unit_list(book: RuleBook) -> re.Pattern:
     """Further units listed after a counted noun: ", thị trấn", ", bản, khu phố văn hóa"."""
-    nouns = "|".join(re.escape(w) for w in sorted(book.cues.words("subject.list_nouns"), key=len, reverse=True))
+    nouns = book.cues.alternation("subject.list_nouns")
     return re.compile(rf"(?:\s*,\s*(?:{nouns})(?:\s+cấp\s+(?:tỉnh|huyện|xã))?(?![^\W\d_]))+", re.IGNORECASE)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.kinds import TIME_KINDS
 from pipeline.rules.book import RuleBook, derived
+from pipeline.rules.cues import alternation
 
 DOC_NUMBER = re.compile(r"\d+[/-]\w")
 NUMBERED_DOCUMENT = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w-]*(?:/[\w-]+)*,?\s+(?:ban hành\s+|ký\s+)?(?:ngày\s+)?$")
@@ -82,27 +83,25 @@ def time_cues(book: RuleBook) -> TimeCues:
     return derived(book, _build)
 
 
-def _alternation(phrases) -> str:
-    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
 
 
 def _build(book: RuleBook) -> TimeCues:
     w = book.cues.words
     wb, we = r"(?<![^\W\d_])", r"(?![^\W\d_])"
     return TimeCues(
-        baseline=re.compile(rf"{wb}(?:{_alternation(w('time.baseline_before'))})(?:\s+(?:mức|mức của|của|với|kỳ thi|kỳ|cùng kỳ|thời điểm|cùng thời điểm|trung bình|bình quân|"
+        baseline=re.compile(rf"{wb}(?:{alternation(w('time.baseline_before'))})(?:\s+(?:mức|mức của|của|với|kỳ thi|kỳ|cùng kỳ|thời điểm|cùng thời điểm|trung bình|bình quân|"
                             rf"năm học|niên vụ|vụ|đợt|thời kỳ|giai đoạn))*\s*$",
                             re.IGNORECASE),
-        by_end=re.compile(rf"{wb}(?:{_alternation(w('time.by_end_before'))})\s*(?:cuối|hết|giữa)?\s*$", re.IGNORECASE),
-        document=re.compile(rf"{wb}(?:{_alternation(w('time.document_before'))}){we}"),
-        standard=re.compile(rf"{wb}(?:{_alternation(w('time.standard_before'))}){we}[^,;.()]{{0,45}}$", re.IGNORECASE),
-        standard_year=re.compile(rf"{wb}(?:{_alternation(w('time.standard_year_before'))}){we}[^,;.()]{{0,45}}$",
+        by_end=re.compile(rf"{wb}(?:{alternation(w('time.by_end_before'))})\s*(?:cuối|hết|giữa)?\s*$", re.IGNORECASE),
+        document=re.compile(rf"{wb}(?:{alternation(w('time.document_before'))}){we}"),
+        standard=re.compile(rf"{wb}(?:{alternation(w('time.standard_before'))}){we}[^,;.()]{{0,45}}$", re.IGNORECASE),
+        standard_year=re.compile(rf"{wb}(?:{alternation(w('time.standard_year_before'))}){we}[^,;.()]{{0,45}}$",
                                  re.IGNORECASE),
         published=re.compile("".join(rf"(?<!{re.escape(p)} )" for p in w('time.published_not_after'))
-                             + rf"{wb}(?:{_alternation(w('time.published'))}){we}", re.IGNORECASE),
-        event_after=re.compile(rf"{wb}(?:{_alternation(w('time.event_after'))}){we}", re.IGNORECASE),
-        result_after_plan=re.compile(rf"{wb}(?:{_alternation(w('time.result_after_plan'))}){we}", re.IGNORECASE),
-        event_before=re.compile(rf"{wb}(?:{_alternation(w('time.event_before'))}){we}[^,;.()%]{{0,40}}?(?:\s+vào)?(?:\s+ngày)?\s*$",
+                             + rf"{wb}(?:{alternation(w('time.published'))}){we}", re.IGNORECASE),
+        event_after=re.compile(rf"{wb}(?:{alternation(w('time.event_after'))}){we}", re.IGNORECASE),
+        result_after_plan=re.compile(rf"{wb}(?:{alternation(w('time.result_after_plan'))}){we}", re.IGNORECASE),
+        event_before=re.compile(rf"{wb}(?:{alternation(w('time.event_before'))}){we}[^,;.()%]{{0,40}}?(?:\s+vào)?(?:\s+ngày)?\s*$",
                                 re.IGNORECASE),
     )
 

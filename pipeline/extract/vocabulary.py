@@ -175,12 +175,12 @@ def names_no_measure(subject: str, book: RuleBook) -> bool:
 
 
 def _predicate_start(book: RuleBook) -> re.Pattern:
-    verbs = "|".join(re.escape(v) for v in sorted(book.cues.words("subject.predicate_verbs"), key=len, reverse=True))
+    verbs = book.cues.alternation("subject.predicate_verbs")
     return re.compile(rf"\s+(?:đã\s+|đều\s+)?(?:{verbs or '(?!)'})(?![^\W\d_])", re.IGNORECASE)
 
 
 def _population_start(book: RuleBook) -> re.Pattern:
-    words = "|".join(re.escape(w) for w in sorted(book.cues.words("population_part.words"), key=len, reverse=True))
+    words = book.cues.alternation("population_part.words")
     return re.compile(rf"(?:(?:tỷ lệ|tỉ lệ|số)\s+)?(?:{words or '(?!)'})(?![^\W\d_])", re.IGNORECASE)
 
 
@@ -191,7 +191,7 @@ def _all_components(book: RuleBook) -> tuple[str, ...]:
 
 def _unit_name(book: RuleBook) -> re.Pattern:
     """A body's name: one of subject.unit_heads, then capitalised words ("Bộ Công Thương", "Sở Y tế")."""
-    heads = "|".join(re.escape(h) for h in sorted(book.cues.words("subject.unit_heads"), key=len, reverse=True))
+    heads = book.cues.alternation("subject.unit_heads")
     return re.compile(rf"(?:các\s+)?(?:{heads or '(?!)'})\s+[{places.UPPER}][^\W\d_]*(?:[\s,-]+[^\W\d_]+){{0,5}}")
 
 
@@ -224,7 +224,7 @@ def _named_cache(book: RuleBook) -> dict:
 
 
 def _breakdown_start(book: RuleBook) -> re.Pattern:
-    words = "|".join(re.escape(w) for w in sorted(book.cues.words("clause.breakdown_start"), key=len, reverse=True))
+    words = book.cues.alternation("clause.breakdown_start")
     return re.compile(rf"^\W*(?:{words})(?![^\W\d_])", re.IGNORECASE)
 
 

@@ -299,12 +299,12 @@ def population(meaning, book: RuleBook) -> str:
 
 
 def _population_pattern(book: RuleBook) -> re.Pattern:
-    words = "|".join(re.escape(w) for w in sorted(book.cues.words("population_part.words"), key=len, reverse=True))
+    words = book.cues.alternation("population_part.words")
     return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.IGNORECASE)
 
 
 def _age_pattern(book: RuleBook) -> re.Pattern:
-    who = "|".join(re.escape(w) for w in sorted(book.cues.words("age_group.who"), key=len, reverse=True))
+    who = book.cues.alternation("age_group.who")
     # "trẻ từ 5 đến dưới 12 tuổi", and "trẻ từ 12-18" with its "tuổi" left out after a who-word
     return re.compile(rf"(?<![^\W\d_])(?:(?:(?:{who})\s+)?(?:trong độ tuổi\s+|độ tuổi\s+)?(?:từ|dưới|trên)\s*\d{{1,2}}"
                       rf"(?:\s*(?:[-–]|đến)\s*(?:dưới\s*)?\d{{1,2}})?\s*tuổi(?:\s+trở lên)?"

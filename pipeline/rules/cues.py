@@ -2,12 +2,19 @@
 subject boundaries, "now" words …), each list under `section.name`; errors name the line of the key."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import RuleError
 from pipeline.normalize import tone_variants
 from pipeline.rules.tomlfile import is_phrases, key_line, load_toml, table_line
+
+
+def alternation(phrases) -> str:
+    """A regex alternation of `phrases`, escaped, each once, longest first (so the longest match wins);
+    "" for none."""
+    return "|".join(re.escape(p) for p in sorted(dict.fromkeys(phrases), key=len, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +26,10 @@ class Cues:
 
     def words(self, name: str) -> tuple[str, ...]:
         return self.lists.get(name, ())
+
+    def alternation(self, name: str) -> str:
+        """The list as a regex alternation (already longest first), "" when the list is empty or absent."""
+        return alternation(self.words(name))
 
 
 def load_cues(path: Path) -> Cues:
