@@ -22,6 +22,7 @@ TOTAL_AFTER = re.compile(r"\s*(?:(?:trên|trong)\s+)?(?:tổng(?:\s+số)?|số|
 COPULA_AFTER = re.compile(r"\s+là\s+(?!(?:do|vì|nhờ|một|những|các|bao|hơn|gần|khoảng|trên|dưới)(?![^\W\d_]))"
                           r"((?:[^\W\d_]+(?:/[^\W\d_]+)?)(?:\s+[^\W\d_]+(?:/[^\W\d_]+)?){0,5})", re.IGNORECASE)
 COUNT_BEFORE_PAREN = re.compile(r"(?<![\d.,/])\d[\d.]*\s+((?:[^\W\d_]+\s+){0,2}[^\W\d_]+)\s*\(\s*$")  # "550 xã ("
+COUNT_BEFORE_COMMA_PAREN = re.compile(r"(?<![\d.,/])\d[\d.]*\s+((?:[^\W\d_]+\s+){0,3}[^\W\d_]+)\s*,?\s*\(\s*$")
 PLAN_GIVEN = re.compile(r"(?:dự toán|kế hoạch|chỉ tiêu|KH)\s.*(?<![^\W\d_])(?:giao|thông qua|đề ra|phê duyệt)$", re.IGNORECASE)
 PLAN_AT_START = re.compile(r"\s*(?:dự toán|kế hoạch|chỉ tiêu|KH|mục tiêu)(?![^\W\d_])")  # "84,2% dự toán được giao"
 LEADING_QUALIFIERS = re.compile(r"^(?:(?:có|khoảng|gần|hơn|trên|đạt|với|toàn tỉnh có|toàn thành phố có)\s+)+", re.IGNORECASE)
@@ -125,6 +126,12 @@ def choose(meaning, k: int, frame, frames, done: list, sentence: str, cut, hit, 
         meaning.subject = f"{counted.group(1)} {' '.join(pred.group(1).split()[:12])}".strip(" ,")
         meaning.why["subject"] = "count_paren"
         return clauses.continued(frame, k, frames, sentence, cut, book)[0]
+    if hit.rule.kind == "percent" and frame.in_paren and not own and (
+            counted := COUNT_BEFORE_COMMA_PAREN.search(sentence, 0, hit.start)) and \
+            vocabulary_rules.names_indicator(counted.group(1), book):
+        # "10.600 hộ nghèo, chiếm tỷ lệ 2,63% và 10.461 hộ cận nghèo, (2,59%)": the share of the count just named
+        meaning.subject, meaning.why["subject"] = counted.group(1), "count_paren"
+        return clauses.continued(frame, k, frames, sentence, cut, book)[0]
     parent, inherited = clauses.continued(frame, k, frames, sentence, cut, book)
     if hit.rule.kind == "percent" and not own and (cop := COPULA_AFTER.match(sentence, frame.end)) \
             and not junk(cop.group(1).strip()):
@@ -221,8 +228,9 @@ def widen_to_whole(meaning, k: int, frame, frames, done: list, sentence: str, sc
     """"…, trong đó: mầm non 105/178 trường, đạt 59%", "Trong đó, bậc học mầm non có 84 trường (52,2%)": a count
     of units in a breakdown counts what the total counted ("trường đạt chuẩn quốc gia"), not bare units."""
     words = meaning.subject.split()
+    # ("Trong đó, 10.600 hộ nghèo, chiếm tỷ lệ 2,63%" after "Tỷ lệ nghèo đa chiều là 5,22%": its own indicator)
     if not words or len(words) > 5 or not meaning.why.get("subject", "").startswith(COUNTED_WHY) or \
-            vocabulary_rules.names_indicator(" ".join(words[:-1]), book):
+            vocabulary_rules.names_indicator(" ".join(words[:-1]), book) or vocabulary_rules.names_indicator(meaning.subject, book):
         return
     marks = [m.start() for m in BREAKDOWN_OPENING.finditer(sentence, 0, frame.start)]
     before = [j for j in range(k) if marks and frames[j].end <= marks[-1]]

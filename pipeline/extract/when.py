@@ -22,7 +22,7 @@ YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết|cả) năm(?!\s*(?:\d|nay|t
                       re.IGNORECASE)  # "cuối năm" of no year named: the paragraph's
 YEAR_START = re.compile(r"\W*(?:(?:vào|tại|thời điểm|tính đến)\s+)?đầu năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau))\s*,",
                         re.IGNORECASE)  # "Đầu năm, toàn huyện có 52,1% hộ nghèo": the start of the paragraph's year
-AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm)", re.IGNORECASE)
+AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm|năm|\d)", re.IGNORECASE)
 NEXT_CLAUSE = re.compile(r"\s(?:và|còn|nhưng|trong khi)\s", re.IGNORECASE)  # a time after these is the next clause's
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 # a month, quarter, week or same-period comparison: the report is about part of a year, not the last one
@@ -136,10 +136,12 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
     horizon = scope.para_time is not None and (_future_horizon(scope.para_time, scope) or _plan_under_way(scope))
     if horizon and _reports_result(sentence, book) and (scope.para_time.as_of_start == scope.para_time.as_of_end
                                                         or scope.before_plan is not None or (
-            scope.para_plan and scope.published and scope.para_time.as_of_start <= scope.published[1].isoformat())):
+            scope.para_plan and scope.published and scope.para_time.as_of_start <= scope.published[1].isoformat())
+            or scope.published and scope.para_time.as_of_start > scope.published[1].isoformat() and _looks_back(sentence, book)):
         # "Phấn đấu đến năm 2025, … đạt 95%. Tuy nhiên, tỷ lệ này mới đạt 91,2%": what has been reached by now, or
         # by the time the paragraph reported on before the goal; "Giai đoạn 2021-2025, … Sau gần 4 năm, …": the
-        # plan is under way
+        # plan is under way; "Theo dự báo, giai đoạn 2022-2025, … sẽ tăng lên 6,06%. Tuy nhiên, kết quả thống kê sơ bộ …"
+        # in 2021: a period still to come holds no result
         if scope.before_plan is not None:
             _set_time(meaning, scope.before_plan, "inherited", "after_plan")
         else:
@@ -200,6 +202,12 @@ def _reports_result(sentence: str, book) -> bool:
     """The sentence says what has been reached ("tỷ lệ này mới đạt", "qua 4 năm thực hiện") and sets no goal."""
     plan, _ = derived(book, carry.plan_cues)
     return bool(times.time_cues(book).result_after_plan.search(sentence)) and not plan.search(sentence)
+
+
+def _looks_back(sentence: str, book) -> bool:
+    """A result cue other than a comparison with the same period ("Năm 2025, … phấn đấu … 8%. Thu ngân sách tăng 10%
+    so với cùng kỳ" continues the plan)."""
+    return any(m.group(0).lower() != "so với cùng kỳ" for m in times.time_cues(book).result_after_plan.finditer(sentence))
 
 
 def _paren_spans(sentence: str) -> list[tuple[int, int]]:
