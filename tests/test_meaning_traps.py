@@ -225,7 +225,38 @@ ONE_ATTRIBUTE = [
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "area", "Hà Nội"),
     ("Toàn Thủ đô hiện có 95% hộ dân sử dụng nước sạch.", "2024-05-01", "vnexpress.net", "95%", "subject",
      "hộ dân sử dụng nước sạch"),
+    # a count's own bracketed share, after a comma, is the share of what it counts
+    ("Tỷ lệ nghèo đa chiều là 5,22%. Trong đó, 10.600 hộ nghèo, chiếm tỷ lệ 2,63% và 10.461 hộ cận nghèo, (2,59%).",
+     "2024-02-01", "baodongkhoi.vn", "2,59%", "indicator", "near_poor_household_rate"),
+    ("Tỷ lệ nghèo đa chiều là 5,22%. Trong đó, 10.600 hộ nghèo, chiếm tỷ lệ 2,63% và 10.461 hộ cận nghèo, (2,59%).",
+     "2024-02-01", "baodongkhoi.vn", "2,63%", "indicator", "poor_household_rate"),
+    # "(tính đến 30/6/2021)" dates the figure; a bracket of another kind would stay an aside
+    ("Năm học 2020 - 2021, số trường đạt chuẩn quốc gia (tính đến 30/6/2021) là 516/689 trường, tỷ lệ 74,9%.",
+     "2022-08-08", "baolamdong.vn", "74,9%", "as_of_end", "2021-06-30"),
+    # public schools are a part of the schools
+    ("Tính đến tháng 6/2022 tỷ lệ trường mầm non và phổ thông công lập đạt chuẩn quốc gia là 495/607 trường, đạt 81,55%.",
+     "2022-08-08", "baolamdong.vn", "81,55%", "area_part", "trường công lập"),
+    # the level a goal starts from is where things stand
+    ("Phấn đấu giảm tỷ lệ hộ nghèo từ 4,2% xuống còn 3% vào năm 2025.", "2023-02-01", "", "4,2%", "modality", "actual"),
 ]
+
+
+def test_a_congress_named_in_the_headline_dates_no_figure():
+    f = figures("Bậc học mầm non huy động hàng năm đạt 100%.", "2020-08-15", "baolamdong.vn",
+                "Chào mừng Đại hội đại biểu Đảng bộ huyện Lạc Dương lần thứ XI, nhiệm kỳ 2020 - 2025: Bức tranh giáo dục")
+    assert (f["100%"].modality, f["100%"].as_of_end) == ("actual", "2020-08-15")
+
+
+def test_a_result_after_a_forecast_for_years_to_come_is_of_now():
+    f = figures("Theo dự báo, giai đoạn 2022-2025, tỷ lệ hộ nghèo sẽ tăng lên 6,06%. Tuy nhiên, kết quả thống kê sơ bộ, "
+                "hộ thuộc diện nghèo chỉ hơn 3%.", "2021-12-10", "baodongthap.vn")
+    assert (f["6,06%"].modality, f["3%"].modality, f["3%"].as_of_end) == ("target", "actual", "2021-12-10")
+
+
+def test_a_count_of_units_of_a_kind_is_not_the_headlines_indicator():
+    f = figures("Tỉnh có 01 huyện nghèo, 145/151 xã thuộc vùng dân tộc thiểu số và miền núi, chiếm 96% tổng số xã.",
+                "2024-01-03", "baohoabinh.com.vn", "Hòa Bình thực hiện công tác giảm nghèo bền vững")
+    assert f["145/151"].indicator == f["96%"].indicator == ""
 
 
 @pytest.mark.parametrize(("text", "published", "site", "figure", "attribute", "expected"), ONE_ATTRIBUTE)

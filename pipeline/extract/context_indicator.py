@@ -133,6 +133,8 @@ def heading_topic(meaning, sentence: str, scope, book: RuleBook, unplaced: str =
     if meaning.why.get("value_kind") == "vk.share_of_total" and places.part_of(meaning.subject, book):
         return  # "lao động khu vực thành thị chiếm 32,9%": a sub-population's share is a make-up, not the headline's rate
     heading = len(sentence) <= 80 and ":" in sentence
+    if not heading and meaning.why.get("subject") == "counted_noun" and places.part_of(meaning.subject, book):
+        return  # "có 01 huyện nghèo, 145/151 xã thuộc vùng dân tộc thiểu số": how many units are of a kind, a make-up
     if not heading and names_own_measure(unplaced or sentence, book):
         return  # a sentence naming an indicator of its own is not about the headline's ("vượt chỉ tiêu" names none)
     subject = meaning.subject.strip()

@@ -43,7 +43,9 @@ APPROVED_SCOPE = re.compile(r"\d+(?:/\d+)*[-/][A-ZĐ][\w-]*[^;:.]{0,160}?(?<![^\
 # "giai đoạn 2021 - 2025, định hướng đến năm 2030": the vision year after a plan's period is no time of its figures
 VISION = re.compile(r"^\W{0,3}(?:và\s+)?(?:định hướng|tầm nhìn)(?:\s+(?:đến|tới))?(?:\s+năm)?\s*$", re.IGNORECASE)
 # "Thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XX, nhiệm kỳ 2020-2025, …": the resolution's name
-RESOLUTION_TENURE = re.compile(r"(?<![^\W\d_])Nghị quyết Đại hội[^.;()]{0,60}?(?:nhiệm kỳ\s*)?$", re.IGNORECASE)
+# "Chào mừng Đại hội đại biểu Đảng bộ huyện … lần thứ XI, nhiệm kỳ 2020 - 2025": the congress's name
+RESOLUTION_TENURE = re.compile(r"(?<![^\W\d_])(?:Nghị quyết Đại hội[^.;()]{0,60}?(?:nhiệm kỳ\s*)?|Đại hội[^.;()%]{0,80}?lần thứ\s+[IVXLC\d]+\s*,?\s*(?:nhiệm kỳ\s*)?)$",
+                               re.IGNORECASE)
 # "II. NHIỆM VỤ NĂM 2025", "Phương hướng, nhiệm vụ năm 2025:": a heading naming the year its goals are for
 PLAN_HEADING = re.compile(r"^\W*(?:(?:[IVX]+|\d+|[a-z])[.)]\s*)?(?:(?:phương hướng|mục tiêu)[, ]+)?"
                           r"(?:nhiệm vụ|kế hoạch|phương hướng|mục tiêu|dự toán)(?:\s+(?:trọng tâm|chủ yếu))?\s*$", re.IGNORECASE)
