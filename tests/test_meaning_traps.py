@@ -241,6 +241,13 @@ ONE_ATTRIBUTE = [
 ]
 
 
+def test_bare_districts_of_a_list_of_districts_keep_the_lists_admin_word():
+    # "Hòa Thành" became a town in 2020; "Châu Thành" is a district name ten provinces share
+    f = figures("Ngoài ra, các huyện khác có xã đạt chuẩn phổ cập giáo dục tiểu học mức độ 3, đó là: Hòa Thành 6/8 xã, "
+                "Gò Dầu 5/9 xã, Châu Thành 5/15 xã.", "2016-10-01", "baotayninh.vn")
+    assert [f[x].area for x in ("6/8", "5/9", "5/15")] == ["huyện Hòa Thành", "huyện Gò Dầu", "huyện Châu Thành"]
+
+
 def test_a_congress_named_in_the_headline_dates_no_figure():
     f = figures("Bậc học mầm non huy động hàng năm đạt 100%.", "2020-08-15", "baolamdong.vn",
                 "Chào mừng Đại hội đại biểu Đảng bộ huyện Lạc Dương lần thứ XI, nhiệm kỳ 2020 - 2025: Bức tranh giáo dục")

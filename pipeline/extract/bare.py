@@ -37,7 +37,7 @@ def districts_named(name: str, book: RuleBook, province: str = "", admins: tuple
     if book.gazetteer.canonical(name) in book.gazetteer.provinces:
         return []
     return [f"{admin} {name}" for admin in admins
-            if (prov := book.gazetteer.districts.get(f"{admin} {name}".lower())) and (not province or prov == province)]
+            if (provs := book.gazetteer.district_provinces.get(f"{admin} {name}".lower())) and (not province or province in provs)]
 
 
 def headline_district(headline: str, book: RuleBook, province: str = "") -> str:
@@ -74,6 +74,19 @@ def bare_district_bracketed(before: str, book: RuleBook, province: str) -> str:
 def bare_district_subject(clause: str, book: RuleBook, province: str) -> str:
     """The district a clause opens on without its admin word, as its subject ("Si Ma Cai là địa phương có …")."""
     return _one_district(BARE_SUBJECT.match(clause), book, province)
+
+
+def as_listed(district: str, before: str) -> str:
+    """A bare district as the list it is in calls it: "Ngoài ra, các huyện khác …: Hòa Thành 6/8 xã" in 2016 is
+    "huyện Hòa Thành", though the gazetteer knows it as the town it became ("thị xã Hòa Thành")."""
+    heads = LIST_HEAD.findall(before)
+    if not district or not heads or heads[-1].lower() != "huyện" or district.startswith("huyện "):
+        return district
+    return "huyện " + places.name_of(district)
+
+
+# "các huyện", "những huyện", "03 huyện": a list of districts follows
+LIST_HEAD = re.compile(r"(?<![^\W\d_])(?:các|những|\d+)\s+(huyện|thị xã|thành phố|quận)(?![^\W\d_])", re.IGNORECASE)
 
 
 def _one_district(m: re.Match | None, book: RuleBook, province: str) -> str:

@@ -62,14 +62,16 @@ def area(meaning, frame, done, parent, found, sentence: str, scope, book) -> Non
     if paren >= 0 and not sentence[paren + 1:frame.start].strip() and (
             district := bare.bare_district_bracketed(sentence[max(0, paren - 60):paren], book, province)):
         # "Các huyện … là Mường Nhé (35,2%), Nậm Pồ (33,1%)": the bare district just before the bracket
-        meaning.area, meaning.area_basis, meaning.why["area"] = district, "stated", "bracket_after_place"
+        meaning.area, meaning.area_basis, meaning.why["area"] = bare.as_listed(district, sentence[:frame.start]), \
+            "stated", "bracket_after_place"
         return
     subject = bare.bare_district_subject(sentence[:frame.start], book, province)
     # (the subject governs the sentence's later figures too: "Hương Khê hiện có 21/21 xã …; tỷ lệ hộ nghèo còn 4,9%")
     if district := (bare.bare_district_before(sentence[frame.seg_start:frame.start], book, province) or (
             subject if not FIGURE.search(sentence, 0, frame.start) or all(m.area == subject for m in done) else "")):
         # "… đó là: Hòa Thành 6/8 xã, Gò Dầu 5/9 xã": a list item named by its district alone
-        meaning.area, meaning.area_basis, meaning.why["area"] = district, "stated", "bare_district"
+        meaning.area, meaning.area_basis, meaning.why["area"] = bare.as_listed(district, sentence[:frame.start]), \
+            "stated", "bare_district"
         return
     bracket = sentence[max(0, paren - 60):paren] if paren >= 0 and not sentence[paren + 1:frame.start].strip() else ""
     if (district := scope.doc_district or scope.last_district) and (

@@ -114,6 +114,8 @@ class Gazetteer:
     national_body: re.Pattern = re.compile("(?!)")  # "Bộ Công Thương dẫn đầu với tỷ lệ 83,48%": a national figure
     national_blocks: dict = field(default_factory=dict)  # "khối bộ, ngành" → its area_part "bộ, ngành"
     national_body_anchors: tuple = ()  # the first words of those names ("bộ", "khối"): no regex where none occurs
+    # "huyện châu thành" → every province with a district of that name (ten have one; `districts` keeps one of them)
+    district_provinces: dict = field(default_factory=dict)
     _home_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def canonical(self, surface: str) -> str:
@@ -214,6 +216,7 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
     names: dict[str, str] = {}
     provinces = set()
     districts = {}
+    district_provinces: dict[str, set] = {}
     district_slugs: dict[str, str] = {}
     for unit in units:
         if unit.level == "province":
@@ -223,6 +226,7 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
         else:
             for form in spellings(unit.name):
                 districts[form.lower()] = unit.province
+                district_provinces.setdefault(form.lower(), set()).add(unit.province)
             for admin, label in DISTRICT_ADMINS:
                 if unit.name.startswith(admin + " "):
                     short = unit.name[len(admin) + 1:]
@@ -253,6 +257,7 @@ def build_gazetteer(areas: dict, path: str) -> Gazetteer:
     part_pairs = [(p, c) for p, c in part_pairs if not p.startswith("^")]
     part_pairs.sort(key=lambda pair: -len(pair[0]))
     return Gazetteer(names=names, provinces=frozenset(provinces), slugs=by_slug, districts=districts,
+                     district_provinces={k: frozenset(v) for k, v in district_provinces.items()},
                      district_slugs={k: tuple(v) for k, v in district_slugs.items() if k not in by_slug},
                      hosts={h.lower(): a for h, a in hosts.items()}, parts=tuple(part_pairs), head_parts=head_parts,
                      parts_unless=tuple(form for p in parts.get("unless", ()) for form in tone_variants(p)),
