@@ -248,6 +248,19 @@ def test_bare_districts_of_a_list_of_districts_keep_the_lists_admin_word():
     assert [f[x].area for x in ("6/8", "5/9", "5/15")] == ["huyện Hòa Thành", "huyện Gò Dầu", "huyện Châu Thành"]
 
 
+def test_hiện_after_a_years_change_is_that_years_end_in_its_review():
+    f = figures("Tỷ lệ hộ nghèo năm 2019 giảm 1,55%, hiện còn 2,73%.", "2020-02-25", "baodongthap.vn")
+    assert f["2,73%"].as_of_end == "2019-12-31"
+    f = figures("Năm 2015 tỷ lệ hộ nghèo là 10%, hiện còn 3%.", "2020-02-25", "baodongthap.vn")
+    assert f["3%"].as_of_end == "2020-02-25"  # a level then, a level now
+
+
+def test_a_bracket_giving_the_days_of_a_quarter_dates_its_figures():
+    f = figures("Trong quý I năm 2020 (tính từ 1/12/2019 đến 29/2/2020) toàn tỉnh đã tiếp nhận 659.245 hồ sơ, trong đó "
+                "số hồ sơ giải quyết đúng hạn có 635.593 hồ sơ, chiếm tỷ lệ 98,81%.", "2020-03-10", "lamdong.gov.vn")
+    assert f["98,81%"].as_of_end == "2020-02-29"
+
+
 def test_a_congress_named_in_the_headline_dates_no_figure():
     f = figures("Bậc học mầm non huy động hàng năm đạt 100%.", "2020-08-15", "baolamdong.vn",
                 "Chào mừng Đại hội đại biểu Đảng bộ huyện Lạc Dương lần thứ XI, nhiệm kỳ 2020 - 2025: Bức tranh giáo dục")

@@ -22,7 +22,8 @@ YEAR_END = re.compile(r"(?<![^\W\d_])(?:cuối|hết|cả) năm(?!\s*(?:\d|nay|t
                       re.IGNORECASE)  # "cuối năm" of no year named: the paragraph's
 YEAR_START = re.compile(r"\W*(?:(?:vào|tại|thời điểm|tính đến)\s+)?đầu năm(?!\s*(?:\d|nay|trước|ngoái|qua|học|tới|sau))\s*,",
                         re.IGNORECASE)  # "Đầu năm, toàn huyện có 52,1% hộ nghèo": the start of the paragraph's year
-AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm|năm|\d)", re.IGNORECASE)
+AS_OF_BRACKET = re.compile(r"\(\s*(?:tính\s+)?(?:từ\s+(?:ngày\s+)?\d[\d/.-]*\s+)?(?:đến|tới)(?:\s+(?:hết|cuối))?\s+(?:ngày|tháng|thời điểm|năm|\d)",
+                           re.IGNORECASE)  # "(tính đến 30/6/2021)", "(tính từ 1/12/2019 đến 29/2/2020)"
 NEXT_CLAUSE = re.compile(r"\s(?:và|còn|nhưng|trong khi)\s", re.IGNORECASE)  # a time after these is the next clause's
 BRACKET_AFTER = re.compile(r"\s*\(\s*")  # a period, then the bracket holding its figure: "năm 2022 (99,51%)"
 # a month, quarter, week or same-period comparison: the report is about part of a year, not the last one
@@ -94,10 +95,17 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
     own_now = [e for e in now_words if e > frame.seg_start]
     if own_before or own_after:
         chosen = own_before[-1] if own_before else own_after[0]
-        if not (own_now and own_before and own_now[-1] > chosen.end):
+        if not (own_now and own_before and own_now[-1] > chosen.end) or _year_under_review(chosen, scope):
             _set_time(meaning, resolve(chosen, usable, scope), "stated", "same_period" if chosen.same_period else "clause")
             frame.notes["time"] = chosen
             return
+    if own_now and k and done[k - 1].value_kind == "change" and done[k - 1].time_basis == "stated" and \
+            _year_under_review(times.Moment(0, 0, done[k - 1].as_of_start, done[k - 1].as_of_end, "year"), scope) and \
+            done[k - 1].as_of_start.endswith("-01-01") and done[k - 1].as_of_end.endswith("-12-31"):
+        # "Tỷ lệ hộ nghèo năm 2019 giảm 1,55%, hiện còn 2,73%" in February 2020: the level the year's fall left
+        year = done[k - 1].as_of_end
+        _set_time(meaning, times.Moment(0, 0, year, year, "day"), "stated", "year_end")
+        return
     if own_now:
         _set_published(meaning, scope, "clause_now")
         return
@@ -202,6 +210,16 @@ def _reports_result(sentence: str, book) -> bool:
     """The sentence says what has been reached ("tỷ lệ này mới đạt", "qua 4 năm thực hiện") and sets no goal."""
     plan, _ = derived(book, carry.plan_cues)
     return bool(times.time_cues(book).result_after_plan.search(sentence)) and not plan.search(sentence)
+
+
+def _year_under_review(moment, scope) -> bool:
+    """"Tỷ lệ hộ nghèo năm 2019 giảm 1,55%, hiện còn 2,73%" in February 2020, "Kết quả rà soát hộ nghèo năm 2023, …
+    hiện còn 31.502 hộ nghèo, chiếm 8,11%" in December 2023: "hiện" is where the year the clause names ended up
+    (in the figure's own clause only: a year earlier in the sentence leaves "hiện" the publication's)."""
+    if moment.grain != "year" or not scope.published or not moment.as_of_end:
+        return False
+    year, pub = int(moment.as_of_end[:4]), scope.published[1]
+    return year == pub.year or (year == pub.year - 1 and pub.month <= 3)
 
 
 def _looks_back(sentence: str, book) -> bool:
