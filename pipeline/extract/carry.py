@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pipeline.extract.context_indicator as indicator_context
+import pipeline.extract.parts as parts
 import pipeline.extract.places as places
 import pipeline.extract.times as times
-import pipeline.extract.where as where
 from pipeline.rules.book import RuleBook, derived
 
 QUOTED = re.compile(r"[\"“'‘«][^\"”'’»]{8,}[\"”'’»]")
@@ -124,16 +124,16 @@ def part_frame(scope, sentence: str, book: RuleBook, found=(), figures: bool = T
     its paragraph; "Tính chung toàn tỉnh", another heading or a place of its own end it."""
     line = NUMBERING.sub("", sentence).strip()
     if not figures and len(line) <= 70 and not re.search(r"[.;!?]", line[:-1]):
-        if part := where.heading_part(line, book):
+        if part := parts.heading_part(line, book):
             scope.section_part = scope.para_part = part  # a heading of its own
             scope.section_fresh = True
             return
         if line.endswith(":") or NUMBERED.match(sentence):
             scope.section_part = scope.para_part = ""  # another heading: the part's list is over
             return
-    if (part := where.opening_part(sentence, book)) and not ASIDE_OPENING.match(sentence):
+    if (part := parts.opening_part(sentence, book)) and not ASIDE_OPENING.match(sentence):
         scope.para_part = part
-    elif where.stops_part(sentence) or any(p.counts and p.level in ("province", "district", "commune", "whole")
+    elif parts.stops_part(sentence) or any(p.counts and p.level in ("province", "district", "commune", "whole")
                                            for p in found):
         scope.section_part = scope.para_part = ""  # the whole, or a place of its own, again
 

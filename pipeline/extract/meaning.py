@@ -11,6 +11,7 @@ import pipeline.extract.carry as carry
 import pipeline.extract.clauses as clauses
 import pipeline.extract.context_indicator as indicator_context
 import pipeline.extract.measured as measured
+import pipeline.extract.parts as parts
 import pipeline.extract.places as places
 import pipeline.extract.respectively as respectively
 import pipeline.extract.times as times
@@ -113,10 +114,8 @@ class Meaning:
 
 
 BYLINE = re.compile(r"^\s*\([^()]{2,40}\)\s*[-–—]\s*")  # a source's name opening the lead
-LOCALITIES = re.compile(r"(?<![^\W\d_])(?:các|những|\d+|khối)\s+địa phương(?![^\W\d_])", re.IGNORECASE)  # localities, not "the" locality
 RATE_HEAD = re.compile(r"(?:tỷ lệ|tỉ lệ)\s", re.IGNORECASE)
 FULL_RATE_WORDS = 6  # syllables: "lao động có việc làm sau đào tạo" names its rate in full; "bao phủ" does not
-COUNTED_PROVINCES = re.compile(r"\d+ tỉnh(?:, thành(?: phố)?)?$")
 LEAD_CHARS = 110  # a goal that frames a whole sentence is set in its opening words (a resolution's name may come first)
 LIST_FRAME_CHARS = 200  # … or before the colon of the list it opens, when that is this near the start
 
@@ -147,7 +146,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
     unplaced = clauses.blank(sentence, [(p.start, p.end) for p in found_places])
     out: list[Meaning] = []
     parents: list[int | None] = []
-    opening = where.opening_part(sentence, book)
+    opening = parts.opening_part(sentence, book)
     for k, (hit, frame) in enumerate(zip(figures, frames)):
         meaning = Meaning()
         parent = measured.choose(meaning, k, frame, frames, out, sentence, cut, hit, book, scope)
@@ -230,37 +229,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
         indicator_context.twin(meaning, book)
         indicator_context.growth_rate(meaning, book, book.value_kind_rules[-1].id)
         when.of_the_year(meaning, scope, book)
-        meaning.area_part = (where.counted_part(meaning, book) or where.part(frame, parent, out, sentence, meaning.subject, book)
-                             or where.age_group(meaning, frame, sentence, book) or where.population(meaning, book))
-        if where.qualification(meaning, book):
-            meaning.area_part = ""  # "tuyển sinh trình độ cao đẳng đạt 104% kế hoạch": what is measured, not a part
-        if not meaning.area_part and (framed := where.framed_part(meaning, frame, sentence, opening, scope)):
-            # "Đối với cấp huyện, 100% hồ sơ … Tỷ lệ hồ sơ giải quyết đúng hạn đạt 99,2%": the part the sentence or
-            # the paragraph opened on
-            meaning.area_part, meaning.why["area_part"] = framed, "sentence_frame" if opening else "paragraph_frame"
-        last = scope.last_figure
-        if not meaning.area_part and parent is None and last is not None and last.area_part and \
-                scope.last_figure_para == scope.para_index and last.indicator == meaning.indicator != "" and \
-                last.area == meaning.area and vocabulary_rules.is_breakdown(sentence, book):
-            # "Tỷ lệ hộ gia đình nông thôn được sử dụng nước sạch … là 60,2%. Trong đó, tỷ lệ … từ công trình cấp nước
-            # tập trung là 25,2%": a breakdown of that figure covers its part
-            meaning.area_part, meaning.why["area_part"] = last.area_part, "breakdown_of_previous"
-        if meaning.area_part == "địa phương" and meaning.area != places.NATIONAL and not LOCALITIES.search(
-                sentence, frame.clause_start, frame.trail_end):
-            meaning.area_part = ""  # "địa phương phấn đấu giảm xuống dưới 8%" in a district's article: the district itself
-        if parent is not None and meaning.why.get("area") in ("clause", "bare_district", "bare_commune") \
-                and meaning.area != out[parent].area and (meaning.area_part == out[parent].area_part or (
-                    meaning.why["area"] != "clause" and places.COUNTED_UNITS.fullmatch(meaning.area_part))):
-            # "vùng Đông Nam Bộ … 2,67%; TP HCM là 2,91%", "ở 9 huyện miền núi còn 18,5%; trong đó Nam Trà My 38,2%":
-            # a new place, not the part before
-            meaning.area_part = ""
-        if meaning.area_part in book.areas.get("regions", ()) and meaning.area_basis == "stated" \
-                and meaning.area not in ("", places.NATIONAL):
-            meaning.area_part = ""  # "… các tỉnh Tây Nguyên …; Kon Tum cao nhất với 14,3%": a region is no part of a province
-        if (meaning.area_part in book.areas.get("regions", ()) or COUNTED_PROVINCES.match(meaning.area_part)) \
-                and meaning.area_basis != "stated":  # a region, or "16 tỉnh có 100% số xã …": parts of the country
-            meaning.area, meaning.area_basis, meaning.why["area"] = places.NATIONAL, "inherited", \
-                "region" if meaning.area_part in book.areas.get("regions", ()) else "provinces_counted"
+        parts.settle(meaning, frame, parent, out, sentence, opening, scope, book)
         governing = parent
         while governing is not None and (frames[governing].in_paren or out[governing].why["modality"] in RESTATED):
             governing = parents[governing]

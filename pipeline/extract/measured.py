@@ -14,7 +14,7 @@ from pipeline.rules.book import RuleBook, derived
 
 BREAKDOWN_MARK = re.compile(r"\(|:|(?<![^\W\d_])(?:trong đó|bao gồm|gồm|cụ thể|riêng)(?![^\W\d_])", re.IGNORECASE)
 ANAPHORIC = re.compile(r"(?<![^\W\d_])(?:chỉ số|tỷ lệ|tỉ lệ|con số|mức|tốc độ|kim ngạch|giá trị|số|chỉ tiêu)\s+"
-                       r"(?:này|đó|trên|nói trên)(?![^\W\d_])", re.IGNORECASE)
+                       r"(?:này|đó|nói trên|trên(?!\s*(?:\d|$)))(?![^\W\d_])", re.IGNORECASE)  # not "tỷ lệ trên 13,6%": more than
 COMPARED_START = re.compile(r"(?:cao hơn|thấp hơn|nhiều hơn|ít hơn|mức|trung bình|bình quân)(?![^\W\d_])",
                             re.IGNORECASE)
 # what follows a figure as its denominator or plan: "33,05% tổng số hộ dân cư", "100% kế hoạch vốn", "80% số xã"
