@@ -261,6 +261,24 @@ def test_a_bracket_giving_the_days_of_a_quarter_dates_its_figures():
     assert f["98,81%"].as_of_end == "2020-02-29"
 
 
+def test_a_communes_paragraph_and_a_districts_headline():
+    f = figures("Theo báo cáo đánh giá, xã Thạch Khoán đạt 19/19 tiêu chí nông thôn mới. Kết quả thực hiện một số tiêu "
+                "chí đạt mức cao như: tỷ lệ cứng hóa đạt 85% yêu cầu.", "2024-11-01", "baophutho.vn",
+                "Thanh Sơn có thêm 1 xã đạt chuẩn nông thôn mới")
+    assert f["85%"].area == "xã Thạch Khoán"
+    f = figures("Toàn huyện có 218.532 người tham gia, bằng 94,7% số dân toàn huyện. Một số xã đạt trên 99% như Thái Sơn "
+                "và Thị trấn Thắng.", "2020-12-10", "hiephoanet.vn", "Hiệp Hòa hơn 94% số dân tham gia Bảo hiểm y tế")
+    assert f["94,7%"].area == "huyện Hiệp Hòa"
+
+
+def test_all_63_provinces_is_national_and_an_assigned_targets_list_is_no_count_of_targets():
+    f = figures("Theo đó, đến năm 2020, tất cả 63 tỉnh, thành phố đều được giao chỉ tiêu bao phủ bảo hiểm y tế đạt trên 90%. "
+                "Trong đó, Lạng Sơn được giao chỉ tiêu cụ thể: năm 2016: 89,0%; năm 2017: 90,0%.", "2016-07-01",
+                "baolangson.vn")
+    assert f["90%"].area == "cả nước"
+    assert f["89,0%"].indicator != "programme_targets_met" and f["90,0%"].indicator != "programme_targets_met"
+
+
 def test_a_congress_named_in_the_headline_dates_no_figure():
     f = figures("Bậc học mầm non huy động hàng năm đạt 100%.", "2020-08-15", "baolamdong.vn",
                 "Chào mừng Đại hội đại biểu Đảng bộ huyện Lạc Dương lần thứ XI, nhiệm kỳ 2020 - 2025: Bức tranh giáo dục")

@@ -43,6 +43,7 @@ class Hit:
 PREFIX_REACH = 40  # how far back a rule's prefix words may start
 LEAD_CHARS = 400  # a lead longer than this is a page with no paragraph breaks: only its opening leads
 NUMBER_START = re.compile(r"(?<![\w.,/-])\d")  # where a rule.digit_first pattern can start
+COMMUNE_WHOLE = re.compile(r"(?:xã|phường|thị trấn)$", re.IGNORECASE)  # "toàn xã", "trên địa bàn phường"
 
 
 def _candidates(sentence: str, book: RuleBook, cues: ctx.CueSet, pctx: ParseContext) -> list[Hit]:
@@ -176,10 +177,15 @@ def document_scope(article: Article, title: str, text: str, book: RuleBook,
     if not scope.doc_district and any(p.level == "whole" and p.of == "district" and p.counts for p in body):
         # "toàn huyện", "của huyện" with no district in the headline or lead: the one the body names most;
         # "toàn xã" in a commune's article: the one commune it names ("Xã Tân Phú là xã nông thôn mới …")
+        # ("Hiệp Hòa hơn 94% số dân tham gia BHYT … toàn huyện …": the headline's district before a commune the body
+        # lists; a commune only for "toàn xã", "toàn phường")
+        commune_whole = any(p.level == "whole" and p.of == "district" and COMMUNE_WHOLE.search(text[p.start:p.end])
+                            for p in body)
         scope.doc_district = (places.dominant_district(body, at_least=1)
-                              or places.dominant_district(found["title"] + body, at_least=1, level="commune")
                               or bare.headline_district(headline_text, book,
-                                                          home if home in book.gazetteer.provinces else ""))
+                                                        home if home in book.gazetteer.provinces else "")
+                              or (places.dominant_district(found["title"] + body, at_least=1, level="commune")
+                                  if commune_whole else ""))
     district_of_home = book.gazetteer.districts.get(home.lower(), "")  # a district portal's host
     if not scope.doc_district and not district_of_home and article.url:
         # a district report whose text never names it: its address does ("/huyen-quynh-luu-…")

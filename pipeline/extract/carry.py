@@ -49,8 +49,10 @@ def carry(scope, found, moments, figures, meanings: list, sentence: str = "",
     if len({p.area for p in province_level}) >= 3:
         province_level = []  # "các địa bàn trọng điểm như TP.HCM, Bình Dương, Đồng Nai": a list, no one place
     local = {p.area for p in found if p.counts and p.level in ("district", "commune")}
-    if not province_level and len(local) == 1 and not figures:
-        # "Qua 3 năm …, xã Vĩnh Công tiếp tục huy động …" with no figure: what the paragraph goes on about
+    stated = [m.area for m in meanings if m.area_basis == "stated"]
+    if not province_level and len(local) == 1 and (not figures or stated and set(stated) == local):
+        # "Qua 3 năm …, xã Vĩnh Công tiếp tục huy động …" with no figure, "Theo báo cáo đánh giá, xã Thạch Khoán đạt
+        # 19/19 tiêu chí": what the paragraph goes on about
         scope.para_area = local.pop()
     if not province_level and not local and any(m.why.get("area") == "national_teller" for m in meanings):
         # "Theo Tổng cục Thống kê, … 0,9%. Tỷ lệ thất nghiệp … là 2,24%.": the paragraph goes on with the country

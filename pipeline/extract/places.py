@@ -108,7 +108,7 @@ class PlaceFinder:
             for m in self.whole.finditer(text):  # one pass for both: group "d" is a district's whole
                 if not PLURAL_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                     found.append((m.start(), m.end(), "", "whole_district" if m.group("d") else "whole"))
-        if "/" in text:
+        if "/" in text or "63" in text or "34" in text:
             for m in self.national_counts.finditer(text):
                 found.append((m.start(), m.end(), NATIONAL, "national"))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
@@ -195,8 +195,9 @@ def _build_finder(book: RuleBook) -> PlaceFinder:
         lower_names={n.lower(): a for n, a in gaz.names.items()},
         of_organisation=re.compile(rf"{wb}(?:{alternation(areas.get('organisations', ())) or '(?!)'})\s*$",
                                    re.IGNORECASE),
-        national_counts=re.compile(rf"(?<![\d/])\d{{1,2}}/(?:{counts or '(?!)'})\s+(?:{count_nouns or '(?!)'}){we}"
-                                   if counts else r"(?!)", re.IGNORECASE),
+        # "55/63 tỉnh, thành phố", "tất cả 63 tỉnh, thành phố": a count of all provinces
+        national_counts=re.compile(rf"(?:(?<![\d/])\d{{1,2}}/|{wb}(?:tất cả|toàn bộ|cả)\s+)(?:{counts or '(?!)'})\s+"
+                                   rf"(?:{count_nouns or '(?!)'}){we}" if counts else r"(?!)", re.IGNORECASE),
     )
 
 

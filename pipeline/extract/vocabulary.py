@@ -140,7 +140,9 @@ def indicator_for(kind: str, value_kind: str, subject: str, own: str, clause: st
         return "", "population_predicate"
     for text, where in ((noun, "noun"), (subject, "subject"), (own, "clause")):
         if text:
-            ind, term = best_term(text, kind, value_kind, lowered, vocab, subject_tier=where in ("noun", "subject"))
+            # the subject's own words count for requires/unless too ("chỉ tiêu cụ thể" carried to "năm 2017: 90,0%")
+            ind, term = best_term(text, kind, value_kind, f"{lowered} | {subject.lower()}", vocab,
+                                  subject_tier=where in ("noun", "subject"))
             if ind is not None:
                 return ind.id, f"{where}:{term}"
     if parent and _inheritable(parent, kind, value_kind, lowered, book):
