@@ -279,6 +279,12 @@ def test_all_63_provinces_is_national_and_an_assigned_targets_list_is_no_count_o
     assert f["89,0%"].indicator != "programme_targets_met" and f["90,0%"].indicator != "programme_targets_met"
 
 
+def test_the_level_a_change_over_years_starts_from_is_of_their_first():
+    f = figures("Từ năm 2016 - 2019, tỷ lệ hộ nghèo trong các hộ đồng bào dân tộc thiểu số toàn tỉnh giảm từ 50,41% "
+                "xuống còn 19,59%.", "2020-05-01", "baoyenbai.com.vn")
+    assert (f["50,41%"].as_of_end, f["19,59%"].as_of_end) == ("2016-12-31", "2019-12-31")
+
+
 def test_a_congress_named_in_the_headline_dates_no_figure():
     f = figures("Bậc học mầm non huy động hàng năm đạt 100%.", "2020-08-15", "baolamdong.vn",
                 "Chào mừng Đại hội đại biểu Đảng bộ huyện Lạc Dương lần thứ XI, nhiệm kỳ 2020 - 2025: Bức tranh giáo dục")

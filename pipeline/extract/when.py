@@ -32,7 +32,23 @@ SUB_YEAR = re.compile(r"(?<![^\W\d_])(?:tháng|quý|tuần|cùng kỳ|cùng th�
 
 def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, book) -> None:
     """As of when: own clause, the figure it continues, the sentence, earlier sentences, publication.
-    A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date."""
+    A "now" word ("hiện nay", "đến nay") nearer the figure than any date means the publication date; the level a
+    change over several years starts from is of their first ("Từ năm 2016 - 2019, tỷ lệ … giảm từ 50,41% xuống còn
+    19,59%": 50,41% in 2016)."""
+    _as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, book)
+    start, end = meaning.as_of_start or "", meaning.as_of_end or ""
+    if frame.cue.endswith("từ") and meaning.value_kind == "level" and start[:4] < end[:4] and \
+            start.endswith("-01-01") and FROM_TO.match(sentence, frame.end):
+        year = start[:4]
+        meaning.as_of_start, meaning.as_of_end = f"{year}-01-01", f"{year}-12-31"
+        meaning.why["time"] = f"{meaning.why.get('time', '')}:first_year"
+
+
+# "từ 50,41% xuống còn …", "từ 29% lên 78,89%": the level a change starts from (no year of its own after it)
+FROM_TO = re.compile(r"\s*(?:,\s*)?(?:lên|xuống|còn)(?![^\W\d_])", re.IGNORECASE)
+
+
+def _as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, book) -> None:
     opened = sentence.rfind("(", 0, frame.start)
     if opened >= 0 and ")" not in sentence[opened:frame.start] and parent is not None and done[parent].as_of_end \
             and SAME_PERIOD_ASIDE.fullmatch(sentence, opened + 1, frame.start):
