@@ -285,6 +285,14 @@ def test_the_level_a_change_over_years_starts_from_is_of_their_first():
     assert (f["50,41%"].as_of_end, f["19,59%"].as_of_end) == ("2016-12-31", "2019-12-31")
 
 
+def test_a_list_item_after_a_semicolon_names_its_own_part():
+    f = figures("Trong đó, doanh nghiệp trong nước ước đạt 258,76 triệu USD, tăng 0,11% so với cùng kỳ năm trước, chiếm 60% kim "
+                "ngạch xuất khẩu toàn tỉnh; doanh "
+                "nghiệp có vốn đầu tư nước ngoài ước đạt 172,51 triệu USD, giảm 3,1% so cùng kỳ năm trước, chiếm 40% kim ngạch "
+                "xuất khẩu toàn tỉnh.", "2023-06-30", "baolamdong.vn")
+    assert (f["60%"].area_part, f["40%"].area_part) == ("khu vực kinh tế trong nước", "khu vực có vốn đầu tư nước ngoài")
+
+
 def test_a_congress_named_in_the_headline_dates_no_figure():
     f = figures("Bậc học mầm non huy động hàng năm đạt 100%.", "2020-08-15", "baolamdong.vn",
                 "Chào mừng Đại hội đại biểu Đảng bộ huyện Lạc Dương lần thứ XI, nhiệm kỳ 2020 - 2025: Bức tranh giáo dục")

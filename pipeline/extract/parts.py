@@ -101,6 +101,13 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
         if places.COUNTED_UNITS.fullmatch(framing) and places.part_of(framing.split(" ", 1)[1], book) == part:
             return framing  # "ở 2 huyện nghèo Mường Lát, Quan Sơn giảm còn 24,5%": the count says more
         return part
+    item = sentence.rfind(";", 0, frame.start)
+    if item > 0 and done and done[-1].area_part and \
+            (item_part := places.part_of(sentence[item + 1:start], book)) in derived(book, _part_names) and \
+            item_part != done[-1].area_part:
+        # "doanh nghiệp trong nước … chiếm 60%; doanh nghiệp có vốn đầu tư nước ngoài …, giảm 3,1%, chiếm 40%": the list
+        # item after the semicolon names its own part
+        return item_part
     if done and done[-1].area_part and subject and len(subject) <= len(done[-1].subject) and \
             subject.lower() in done[-1].subject.lower() and BREAKDOWN_OF_PLACES.search(sentence, 0, frame.start):
         # "tỷ lệ thu gom rác thải sinh hoạt đô thị … đạt 78%; trong đó, thành phố Bến Tre có tỷ lệ thu gom cao nhất
