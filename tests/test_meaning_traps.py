@@ -293,6 +293,12 @@ def test_a_list_item_after_a_semicolon_names_its_own_part():
     assert (f["60%"].area_part, f["40%"].area_part) == ("khu vực kinh tế trong nước", "khu vực có vốn đầu tư nước ngoài")
 
 
+def test_a_shares_whole_after_it_is_its_denominator_not_the_whole_area():
+    f = figures("Trong đó, doanh nghiệp trong nước ước đạt 258,76 triệu USD, chiếm 60% kim ngạch xuất khẩu toàn tỉnh.",
+                "2023-06-30", "baolamdong.vn")
+    assert f["60%"].area_part == "khu vực kinh tế trong nước"
+
+
 def test_a_congress_named_in_the_headline_dates_no_figure():
     f = figures("Bậc học mầm non huy động hàng năm đạt 100%.", "2020-08-15", "baolamdong.vn",
                 "Chào mừng Đại hội đại biểu Đảng bộ huyện Lạc Dương lần thứ XI, nhiệm kỳ 2020 - 2025: Bức tranh giáo dục")

@@ -126,7 +126,8 @@ def part(frame, parent, done, sentence: str, subject: str, book) -> str:
         return done[parent].area_part
     # a part set before the figure's clause ("Ở khu vực nông thôn, tỷ lệ … đạt 60%"), unless the
     # figure's own words say it is the whole ("toàn tỉnh", "chung")
-    if not WHOLE_WORDS.search(sentence[frame.seg_start:frame.trail_end]):
+    # (a share's whole after it is its denominator: "…, chiếm 60% kim ngạch xuất khẩu toàn tỉnh")
+    if not WHOLE_WORDS.search(sentence[frame.seg_start:frame.start if frame.cue.endswith("chiếm") else frame.trail_end]):
         before = sentence[frame.clause_start:start]
         part = places.part_of(before, book, counted=bool(LOCATIVE.match(before)))  # "Tại 7 huyện nghèo, …"
         # one part, not several; or a count of units ("Tại 7 huyện nghèo, …")
