@@ -9,7 +9,8 @@ import pipeline.extract.bare as bare
 import pipeline.extract.places as places
 from pipeline.extract.vocabulary import book_indicator
 
-WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện)(?![^\W\d_])",
+WHOLE_WORDS = re.compile(r"(?<![^\W\d_])(?:toàn tỉnh|toàn thành phố|toàn quốc|cả nước|chung|toàn vùng|toàn huyện|toàn thị xã|"
+                         r"của tỉnh|của thành phố|của huyện)(?![^\W\d_])",
                          re.IGNORECASE)
 PLACE_THEN_PAREN = re.compile(r"\s*\(\s*")  # "Lào Cai (43,45%)"
 PLACE_THEN_VALUE = re.compile(r"\s*(?:là|:)?\s*")  # "so với bình quân cả nước 95%", "so với cả nước là 2,9%"
