@@ -299,6 +299,13 @@ def test_a_shares_whole_after_it_is_its_denominator_not_the_whole_area():
     assert f["60%"].area_part == "khu vực kinh tế trong nước"
 
 
+def test_a_target_after_a_days_report_is_the_years_plan():
+    f = figures("Tính đến ngày 30/9/2018, toàn tỉnh có 630.000 người tham gia BHYT, đạt 80,1% dân số. Để thực hiện đạt chỉ "
+                "tiêu 82,5% dân số tham gia BHYT, ngành BHXH tiếp tục đẩy mạnh công tác tuyên truyền.", "2018-10-10",
+                "baohaugiang.com.vn")
+    assert (f["80,1%"].as_of_end, f["82,5%"].modality, f["82,5%"].as_of_end) == ("2018-09-30", "target", "2018-12-31")
+
+
 def test_a_congress_named_in_the_headline_dates_no_figure():
     f = figures("Bậc học mầm non huy động hàng năm đạt 100%.", "2020-08-15", "baolamdong.vn",
                 "Chào mừng Đại hội đại biểu Đảng bộ huyện Lạc Dương lần thứ XI, nhiệm kỳ 2020 - 2025: Bức tranh giáo dục")

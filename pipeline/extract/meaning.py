@@ -246,6 +246,7 @@ def interpret(sentence: str, hits: list, scope: Scope, book: RuleBook,
                               lead=_lead(sentence, frame.seg_start))
         mod = decide(book.modality_rules, situation)
         meaning.modality, meaning.why["modality"] = mod.result, mod.id
+        when.plan_of_the_year(meaning)
         if (mod.id in ("mod.plan_paren", "mod.plan_bracket") and k and meaning.value_kind == "level" and out[k - 1].value_kind == "change"
                 and figures[k - 1].rule.kind == hit.rule.kind and not _nearer_level(figures, out, k)):
             # "giảm 1,17%, đạt chỉ tiêu … giao (từ 1-1,5%)": the bracket is the target of that fall (not "đạt 45,18%,

@@ -44,6 +44,16 @@ def as_of(meaning, k, frame, frames, done, moments, parent, sentence, scope, boo
         meaning.why["time"] = f"{meaning.why.get('time', '')}:first_year"
 
 
+def plan_of_the_year(meaning) -> None:
+    """A target dated only by a day or month an earlier sentence reported on ("Tính đến 30/9/2018, … Để thực hiện đạt
+    chỉ tiêu 82,5% dân số tham gia BHYT, …") is that year's plan: as of the year's end."""
+    start, end = meaning.as_of_start or "", meaning.as_of_end or ""
+    if meaning.modality == "target" and meaning.why.get("time") == "earlier_sentence" and len(end) == 10 and \
+            start[:4] == end[:4] and not (start.endswith("-01-01") and end.endswith("-12-31")):
+        meaning.as_of_start = meaning.as_of_end = f"{end[:4]}-12-31"
+        meaning.why["time"] = "earlier_sentence:plan_year"
+
+
 # "từ 50,41% xuống còn …", "từ 29% lên 78,89%": the level a change starts from (no year of its own after it)
 FROM_TO = re.compile(r"\s*(?:,\s*)?(?:lên|xuống|còn)(?![^\W\d_])", re.IGNORECASE)
 
