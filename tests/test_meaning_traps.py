@@ -306,6 +306,13 @@ def test_a_target_after_a_days_report_is_the_years_plan():
     assert (f["80,1%"].as_of_end, f["82,5%"].modality, f["82,5%"].as_of_end) == ("2018-09-30", "target", "2018-12-31")
 
 
+def test_an_undated_articles_goal_horizon_dates_none_of_its_results():
+    f = figures("Theo Trung tâm Nước sạch tỉnh Sóc Trăng, tỷ lệ hộ dân nông thôn sử dụng nước sinh hoạt hợp vệ sinh đạt "
+                "99,65%.\n\nMục tiêu đến năm 2030, tỷ lệ hộ dân nông thôn sử dụng nước sạch đạt 80%. Đến năm 2030, 100% hộ "
+                "dân có nước hợp vệ sinh.", None, "baosoctrang.org.vn")
+    assert f["80%"].as_of_end == "2030-12-31" and f["99,65%"].as_of_end in ("", None)
+
+
 def test_a_congress_named_in_the_headline_dates_no_figure():
     f = figures("Bậc học mầm non huy động hàng năm đạt 100%.", "2020-08-15", "baolamdong.vn",
                 "Chào mừng Đại hội đại biểu Đảng bộ huyện Lạc Dương lần thứ XI, nhiệm kỳ 2020 - 2025: Bức tranh giáo dục")

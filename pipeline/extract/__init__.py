@@ -278,6 +278,9 @@ def _date_undated(facts: list[Fact], scope: meaning.Scope) -> list[Fact]:
     if moment is None:
         return facts
     fill = {"as_of_start": moment.as_of_start, "as_of_end": moment.as_of_end, "time_basis": "inherited"}
+    # (a goal's horizon, "đến năm 2030" of the article's targets, dates none of its results)
+    horizon = any(f.modality == "target" and f.as_of_end == moment.as_of_end for f in facts if f.kind in FIGURE_KINDS)
+    undated = [f for f in undated if not (horizon and f.modality != "target")]
     return [replace(f, **fill, why=re.sub(r"time=[^;]*", "time=article_time", f.why)) if f in undated else f for f in facts]
 
 
